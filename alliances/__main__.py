@@ -1,0 +1,3 @@
+from alliances.cli import main
+
+main()

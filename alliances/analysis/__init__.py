@@ -1,0 +1,1 @@
+"""Analyses, one module per family: centrality, brokerage, communities, suggestions."""

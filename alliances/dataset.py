@@ -1,0 +1,575 @@
+"""The planner-editable dataset folder: read it, check it, write it.
+
+A dataset is a folder of four UTF-8 CSV files (Excel's UTF-8-with-BOM and
+GB18030/GBK are read too)::
+
+    sources.csv        id, title, publisher, published, file, paragraphs
+    nodes.csv          id, label, name, name_en, kind, region, date, date_note,
+                       status, aliases, description, source, paragraphs
+    relationships.csv  start, type, end, role, date, date_note, status,
+                       source, paragraphs
+    figures.csv        node, key, value, qualifier, unit, label_zh, label_en,
+                       source, paragraphs          (optional)
+
+Lists (``aliases``, ``paragraphs``) are separated by ``;``. :func:`read_dataset`
+reports every problem at once, each with its file, row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from alliances import model
+from alliances.errors import DataError, Problem, ValidationError
+
+FILES = {
+    "sources": "sources.csv",
+    "nodes": "nodes.csv",
+    "relationships": "relationships.csv",
+    "figures": "figures.csv",
+}
+REQUIRED_FILES = ("sources", "nodes", "relationships")
+COLUMNS = {
+    "sources": [p.name for p in model.SOURCE_PROPS],
+    "nodes": [p.name for p in model.NODE_PROPS if p.name != "synthetic"],
+    "relationships": [p.name for p in model.REL_PROPS],
+    "figures": [p.name for p in model.FIGURE_PROPS],
+}
+OPTIONAL_COLUMNS = {"nodes": ["synthetic"]}
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}$")
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+MAX_FIELD = 10_000
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def bundled_path() -> Path:
+    """The folder of the bundled Zigong–Chengdu–Chongqing dataset."""
+    return Path(str(resources.files("alliances") / "data" / "zigong"))
+
+
+@dataclass
+class Dataset:
+    """A checked dataset: nodes by id, relationships, figures and sources."""
+
+    nodes: dict[str, dict] = field(default_factory=dict)
+    relationships: list[dict] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)
+    sources: dict[str, dict] = field(default_factory=dict)
+    path: str = ""
+
+    def node_properties(self, node_id: str) -> dict:
+        """The node's properties with its figures folded in as properties."""
+        props = {k: v for k, v in self.nodes[node_id].items() if v not in (None, "", [])}
+        for fig in self.figures:
+            if fig["node"] == node_id:
+                props[fig["key"]] = fig["value"]
+        return props
+
+    def figures_of(self, node_id: str) -> list[dict]:
+        return [f for f in self.figures if f["node"] == node_id]
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        labels: dict[str, int] = {}
+        for n in self.nodes.values():
+            labels[n["label"]] = labels.get(n["label"], 0) + 1
+        types: dict[str, int] = {}
+        for r in self.relationships:
+            types[r["type"]] = types.get(r["type"], 0) + 1
+        return labels, types
+
+
+# ---------------------------------------------------------------------------
+# Reading text
+
+
+def decode_bytes(data: bytes, where: str, encoding: str | None = None) -> str:
+    """Decode CSV bytes as Excel on Chinese Windows writes them.
+
+    UTF-8 (with or without BOM) first; otherwise a detected encoding, of which
+    GB18030 (a superset of GBK and GB2312) is the usual one. ``encoding``
+    forces one.
+    """
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError) as err:
+            raise DataError(
+                f"{where}: cannot be read as {encoding} ({err}). "
+                "Fix: drop --encoding to detect it, or name the encoding the file was saved in."
+            ) from err
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError as err:
+                raise DataError(f"{where}: starts with a {enc} mark but is not valid {enc}: {err}") from err
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    candidates = []
+    if best is not None and best.encoding:
+        candidates.append(best.encoding)
+    candidates.append("gb18030")
+    for enc in candidates:
+        # Chinese CSVs detected as a GB-family or Big5 code page are read as
+        # GB18030 (the superset), anything else as detected.
+        enc = "gb18030" if enc.lower().replace("-", "").replace("_", "") in {"gbk", "gb2312", "gb18030", "hz"} else enc
+        try:
+            return data.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    raise DataError(
+        f"{where}: the text encoding could not be recognised (not UTF-8 and not GB18030/GBK). "
+        "Fix: save it from Excel as 'CSV UTF-8', or pass --encoding."
+    )
+
+
+def read_csv_rows(path: Path, encoding: str | None = None) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Header and ``(row number, row dict)`` pairs; the header is row 1."""
+    where = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise DataError(f"{where}: cannot be read ({err.strerror}).") from err
+    text = decode_bytes(data, where, encoding)
+    if not text.strip():
+        raise ValidationError([Problem(where, None, None, "the file is empty", "add the header row")])
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        all_rows = list(reader)
+    except csv.Error as err:
+        line = getattr(err, "line_num", None) or "?"
+        raise ValidationError(
+            [Problem(where, reader.line_num or None, None, f"broken CSV quoting ({err}) near line {line}",
+                     'close every quote; write a quote inside a field as ""')]
+        ) from err
+    header = [h.strip().lstrip("\ufeff") for h in all_rows[0]]
+    rows = []
+    for i, values in enumerate(all_rows[1:], start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > len(header):
+            extra = values[len(header):]
+            if any(v.strip() for v in extra):
+                rows.append((i, {"__extra__": extra, **dict(zip(header, values))}))
+                continue
+        rows.append((i, {h: (values[j] if j < len(values) else "") for j, h in enumerate(header)}))
+    return header, rows
+
+
+# ---------------------------------------------------------------------------
+# Field parsing and checks
+
+
+def _clean(value: str) -> str:
+    return value.strip() if isinstance(value, str) else value
+
+
+def split_list(value: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[;；]", value or "") if p.strip()]
+
+
+def parse_date(value: str) -> str | None:
+    """Validate ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; return it or None."""
+    m = DATE_RE.match(value)
+    if not m:
+        return None
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    if not 1900 <= int(year) <= 2100:
+        return None
+    if month and not 1 <= int(month) <= 12:
+        return None
+    if day:
+        import datetime
+
+        try:
+            datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            return None
+    return value
+
+
+def date_end(value: str) -> str:
+    """The last day a partial date can mean: ``2020`` → ``2020-12-31``."""
+    import calendar
+
+    parts = value.split("-")
+    if len(parts) == 1:
+        return f"{parts[0]}-12-31"
+    if len(parts) == 2:
+        last = calendar.monthrange(int(parts[0]), int(parts[1]))[1]
+        return f"{parts[0]}-{parts[1]}-{last:02d}"
+    return value
+
+
+def _number(value: str) -> int | float | None:
+    try:
+        f = float(value.replace(",", ""))
+    except ValueError:
+        return None
+    if f != f or f in (float("inf"), float("-inf")):
+        return None
+    return int(f) if f.is_integer() and "." not in value else f
+
+
+class _Checker:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, row: int | None, fld: str | None, message: str, fix: str = "") -> None:
+        self.problems.append(Problem(str(self.folder / file), row, fld, message, fix))
+
+    def text_fields(self, file: str, row: int, data: dict) -> dict:
+        out = {}
+        for k, v in data.items():
+            if k == "__extra__":
+                self.add(file, row, None, f"{len(v)} more value(s) than the header has columns",
+                         "quote fields that contain commas, or remove the extra cells")
+                continue
+            v = _clean(v)
+            if len(v) > MAX_FIELD:
+                self.add(file, row, k, f"value is {len(v):,} characters long (limit {MAX_FIELD:,})",
+                         "shorten it; long texts belong in the source document")
+                v = v[:MAX_FIELD]
+            if _CONTROL_RE.search(v):
+                self.add(file, row, k, "contains control characters",
+                         "remove invisible characters (often pasted from another program)")
+            out[k] = v
+        return out
+
+    def header(self, file: str, header: list[str], kind: str) -> bool:
+        expected = COLUMNS[kind]
+        missing = [c for c in expected if c not in header and model_required(kind, c)]
+        unknown = [c for c in header if c not in expected and c not in OPTIONAL_COLUMNS.get(kind, [])]
+        dupes = sorted({c for c in header if header.count(c) > 1})
+        for c in missing:
+            self.add(file, 1, c, "required column is missing", f"add a column named {c!r} to the header")
+        for c in unknown:
+            self.add(file, 1, c or "(blank)", "unknown column", f"columns are: {', '.join(expected)}")
+        for c in dupes:
+            self.add(file, 1, c, "column appears more than once", "keep one")
+        return not missing and not dupes
+
+    def paragraphs(self, file: str, row: int, value: str) -> list[int]:
+        out = []
+        for part in split_list(value):
+            if not part.isdigit() or int(part) < 1:
+                self.add(file, row, "paragraphs", f"{part!r} is not a paragraph number",
+                         "write paragraph numbers as whole numbers separated by ;")
+            else:
+                out.append(int(part))
+        if not out and not any(p.field == "paragraphs" and p.row == row and p.file.endswith(file)
+                               for p in self.problems):
+            self.add(file, row, "paragraphs", "no paragraph given",
+                     "give the paragraph number(s) of the source that state this fact")
+        return out
+
+    def source(self, file: str, row: int, value: str, sources: dict) -> None:
+        if not value:
+            self.add(file, row, "source", "no source given", "name a source id from sources.csv")
+        elif value not in sources:
+            self.add(file, row, "source", f"unknown source {value!r}",
+                     f"use one of: {', '.join(sorted(sources)) or '(sources.csv is empty)'}")
+
+    def date(self, file: str, row: int, value: str) -> str:
+        if not value:
+            return ""
+        if parse_date(value) is None:
+            self.add(file, row, "date", f"{value!r} is not a date between 1900 and 2100",
+                     "write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2020-12)")
+            return ""
+        return value
+
+
+def model_required(kind: str, column: str) -> bool:
+    props = {
+        "sources": model.SOURCE_PROPS,
+        "nodes": model.NODE_PROPS,
+        "relationships": model.REL_PROPS,
+        "figures": model.FIGURE_PROPS,
+    }[kind]
+    return any(p.name == column and p.required for p in props)
+
+
+# ---------------------------------------------------------------------------
+# Reading a dataset
+
+
+def read_dataset(path: str | os.PathLike | None = None, encoding: str | None = None) -> Dataset:
+    """Read and check a dataset folder (the bundled one when ``path`` is None).
+
+    Raises
+    ------
+    ValidationError
+        With every problem found, each naming its file, row and column.
+    DataError
+        When the folder or a file cannot be read at all.
+    """
+    folder = Path(path) if path is not None else bundled_path()
+    if not folder.exists():
+        raise DataError(f"{folder}: no such folder. Fix: give the path of a dataset folder "
+                        f"(with {', '.join(FILES[k] for k in REQUIRED_FILES)}).")
+    if not folder.is_dir():
+        raise DataError(f"{folder}: is a file, not a dataset folder. Fix: give the folder that holds "
+                        f"{FILES['nodes']}; to bring in a workbook or other files use 'alliances import'.")
+    chk = _Checker(folder)
+    raw: dict[str, list[tuple[int, dict]]] = {}
+    for kind, fname in FILES.items():
+        f = folder / fname
+        if not f.exists():
+            if kind in REQUIRED_FILES:
+                chk.add(fname, None, None, "file is missing", f"create {fname} with columns "
+                        + ", ".join(COLUMNS[kind]))
+            raw[kind] = []
+            continue
+        try:
+            header, rows = read_csv_rows(f, encoding)
+        except ValidationError as err:
+            chk.problems.extend(err.problems)
+            raw[kind] = []
+            continue
+        if not chk.header(fname, header, kind):
+            raw[kind] = []
+            continue
+        raw[kind] = [(r, chk.text_fields(fname, r, d)) for r, d in rows]
+
+    ds = Dataset(path=str(folder))
+    _check_sources(chk, raw["sources"], ds)
+    _check_nodes(chk, raw["nodes"], ds)
+    _check_relationships(chk, raw["relationships"], ds)
+    _check_figures(chk, raw["figures"], ds)
+    if chk.problems:
+        raise ValidationError(chk.problems, str(folder))
+    return ds
+
+
+def _check_sources(chk: _Checker, rows, ds: Dataset) -> None:
+    f = FILES["sources"]
+    for r, d in rows:
+        sid = d.get("id", "")
+        if not sid:
+            chk.add(f, r, "id", "no id", "give the source a short id")
+            continue
+        if not ID_RE.match(sid):
+            chk.add(f, r, "id", f"{sid!r} is not a valid id", "use letters, digits, - _ . :")
+        if sid in ds.sources:
+            chk.add(f, r, "id", f"duplicate source id {sid!r}", "give each source its own id")
+        if not d.get("title"):
+            chk.add(f, r, "title", "no title", "give the document's title")
+        ds.sources[sid] = d
+
+
+def _check_nodes(chk: _Checker, rows, ds: Dataset) -> None:
+    f = FILES["nodes"]
+    first_row: dict[str, int] = {}
+    for r, d in rows:
+        nid, label = d.get("id", ""), d.get("label", "")
+        if not nid:
+            chk.add(f, r, "id", "no id", "give every node a stable id (letters, digits, - _ . :)")
+        elif not ID_RE.match(nid):
+            chk.add(f, r, "id", f"{nid!r} is not a valid id",
+                    "use letters, digits, - _ . : (at most 200, starting with a letter or digit)")
+        elif nid in first_row:
+            chk.add(f, r, "id", f"duplicate id {nid!r} (first on row {first_row[nid]})",
+                    "give each node its own id, or merge the two rows")
+        if label not in model.LABELS:
+            chk.add(f, r, "label", f"unknown label {label!r}" if label else "no label",
+                    f"use one of: {', '.join(model.LABELS)}")
+        if not d.get("name"):
+            chk.add(f, r, "name", "no name", "give the Chinese name as the source writes it")
+        kind = d.get("kind", "")
+        if label == "Organization" and not kind:
+            chk.add(f, r, "kind", "an Organization needs a kind", f"use one of: {', '.join(model.KINDS)}")
+        elif kind and kind not in model.KINDS:
+            chk.add(f, r, "kind", f"unknown kind {kind!r}", f"use one of: {', '.join(model.KINDS)}")
+        elif kind and label != "Organization":
+            chk.add(f, r, "kind", f"only an Organization has a kind (this is a {label})", "leave kind empty")
+        chk.source(f, r, d.get("source", ""), ds.sources)
+        node = {
+            "id": nid,
+            "label": label,
+            "name": d.get("name", ""),
+            "name_en": d.get("name_en", ""),
+            "kind": kind,
+            "region": d.get("region", ""),
+            "date": chk.date(f, r, d.get("date", "")),
+            "date_note": d.get("date_note", ""),
+            "status": d.get("status", ""),
+            "aliases": split_list(d.get("aliases", "")),
+            "description": d.get("description", ""),
+            "source": d.get("source", ""),
+            "paragraphs": chk.paragraphs(f, r, d.get("paragraphs", "")),
+        }
+        syn = d.get("synthetic", "").lower()
+        if syn in ("true", "1", "yes"):
+            node["synthetic"] = True
+        elif syn not in ("", "false", "0", "no"):
+            chk.add(f, r, "synthetic", f"{syn!r} is not true or false", "write true or false")
+        if nid and nid not in first_row:
+            first_row[nid] = r
+            ds.nodes[nid] = node
+            node["_row"] = r
+    for nid, node in ds.nodes.items():
+        region = node["region"]
+        if region and (region not in ds.nodes or ds.nodes[region]["label"] != "Region"):
+            chk.add(f, node["_row"], "region", f"{region!r} is not the id of a Region node",
+                    "use the id of a Region row, or leave it empty")
+    for node in ds.nodes.values():
+        node.pop("_row", None)
+
+
+def _check_relationships(chk: _Checker, rows, ds: Dataset) -> None:
+    f = FILES["relationships"]
+    seen: dict[tuple, int] = {}
+    for r, d in rows:
+        start, rtype, end = d.get("start", ""), d.get("type", ""), d.get("end", "")
+        ok = True
+        for col, nid in (("start", start), ("end", end)):
+            if not nid:
+                chk.add(f, r, col, f"no {col} node", f"give the id of the {col} node")
+                ok = False
+            elif nid not in ds.nodes:
+                chk.add(f, r, col, f"{nid!r} is not a node id in nodes.csv",
+                        "add that node, or correct the id")
+                ok = False
+        if rtype not in model.REL_TYPES:
+            chk.add(f, r, "type", f"unknown relationship type {rtype!r}" if rtype else "no type",
+                    f"use one of: {', '.join(model.REL_TYPES)}")
+            ok = False
+        if ok:
+            pair = (ds.nodes[start]["label"], ds.nodes[end]["label"])
+            allowed = model.REL_TYPES[rtype].endpoints
+            if pair not in allowed:
+                chk.add(f, r, "type", f"{rtype} cannot go from a {pair[0]} to a {pair[1]}",
+                        "allowed: " + ", ".join(f"{a}→{b}" for a, b in allowed))
+            if start == end:
+                chk.add(f, r, "end", "a relationship from a node to itself", "correct start or end")
+        key = (start, rtype, end)
+        if ok and key in seen:
+            chk.add(f, r, "type", f"the same {rtype} from {start} to {end} is on row {seen[key]}",
+                    "keep one row; put several paragraphs in one row separated by ;")
+        seen.setdefault(key, r)
+        chk.source(f, r, d.get("source", ""), ds.sources)
+        rel = {
+            "start": start,
+            "type": rtype,
+            "end": end,
+            "role": d.get("role", ""),
+            "date": chk.date(f, r, d.get("date", "")),
+            "date_note": d.get("date_note", ""),
+            "status": d.get("status", ""),
+            "source": d.get("source", ""),
+            "paragraphs": chk.paragraphs(f, r, d.get("paragraphs", "")),
+        }
+        if ok:
+            ds.relationships.append(rel)
+
+
+def _check_figures(chk: _Checker, rows, ds: Dataset) -> None:
+    f = FILES["figures"]
+    seen: dict[tuple, int] = {}
+    for r, d in rows:
+        node, key, value = d.get("node", ""), d.get("key", ""), d.get("value", "")
+        if node not in ds.nodes:
+            chk.add(f, r, "node", f"{node!r} is not a node id in nodes.csv" if node else "no node",
+                    "give the id of the node the figure describes")
+        if not KEY_RE.match(key):
+            chk.add(f, r, "key", f"{key!r} is not a property name" if key else "no key",
+                    "use lower-case letters, digits and _ (e.g. party_members)")
+        elif key in model.RESERVED_KEYS:
+            chk.add(f, r, "key", f"{key!r} is a built-in property", "choose another name")
+        elif (node, key) in seen:
+            chk.add(f, r, "key", f"{node}.{key} is already given on row {seen[(node, key)]}", "keep one")
+        seen.setdefault((node, key), r)
+        number = _number(value)
+        if number is None:
+            chk.add(f, r, "value", f"{value!r} is not a number" if value else "no value",
+                    "write the number only (e.g. 1200 with qualifier more_than for 1200余)")
+        q = d.get("qualifier", "") or "exact"
+        if q not in model.QUALIFIERS:
+            chk.add(f, r, "qualifier", f"unknown qualifier {q!r}", f"use one of: {', '.join(model.QUALIFIERS)}")
+        chk.source(f, r, d.get("source", ""), ds.sources)
+        fig = {
+            "node": node,
+            "key": key,
+            "value": number,
+            "qualifier": q,
+            "unit": d.get("unit", ""),
+            "label_zh": d.get("label_zh", ""),
+            "label_en": d.get("label_en", ""),
+            "source": d.get("source", ""),
+            "paragraphs": chk.paragraphs(f, r, d.get("paragraphs", "")),
+        }
+        ds.figures.append(fig)
+
+
+# ---------------------------------------------------------------------------
+# Writing a dataset (all files or none)
+
+
+def _fmt(value) -> str:
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if value is True:
+        return "true"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def write_dataset(ds: Dataset, out: str | os.PathLike, *, overwrite: bool = False) -> Path:
+    """Write ``ds`` as a dataset folder, atomically: a complete folder or nothing."""
+    out = Path(out)
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise DataError(f"{out}: folder exists and is not empty. Fix: choose a new folder, or pass --force.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        tables = {
+            "sources": list(ds.sources.values()),
+            "nodes": list(ds.nodes.values()),
+            "relationships": ds.relationships,
+            "figures": ds.figures,
+        }
+        for kind, rows in tables.items():
+            cols = list(COLUMNS[kind])
+            if kind == "nodes" and any(r.get("synthetic") for r in rows):
+                cols.append("synthetic")
+            with open(tmp / FILES[kind], "w", encoding="utf-8", newline="") as fh:
+                w = csv.writer(fh, lineterminator="\n")
+                w.writerow(cols)
+                for row in rows:
+                    w.writerow([_fmt(row.get(c, "")) for c in cols])
+        if out.exists():
+            backup = out.with_name(f".{out.name}.old")
+            if backup.exists():
+                import shutil
+
+                shutil.rmtree(backup)
+            out.rename(backup)
+            tmp.rename(out)
+            import shutil
+
+            shutil.rmtree(backup)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out

@@ -1,0 +1,187 @@
+"""networkx graphs built from a dataset, and the views analyses run on.
+
+``build_graph`` gives the whole heterogeneous graph as a ``MultiDiGraph``
+(one edge per relationship, keyed by type). Analyses never use it directly:
+
+- :func:`partnership_graph` is the undirected graph of working-together ties
+  (the model's partnership types) without regions and zones, so two
+  organisations are not partners merely for sharing a city. ``via`` picks
+  other relationship types explicitly.
+- :func:`organizations_projection` ties two organisations once for every
+  alliance, agreement or activity they share, and for every direct tie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from alliances import model
+from alliances.dataset import Dataset, date_end
+
+REL_ORDER = {name: i for i, name in enumerate(model.REL_TYPES)}
+
+
+def build_graph(ds: Dataset) -> nx.MultiDiGraph:
+    """The dataset as a ``MultiDiGraph``; figures are folded into node attributes."""
+    G = nx.MultiDiGraph()
+    figures: dict[str, dict] = {}
+    for fig in ds.figures:
+        figures.setdefault(fig["node"], {})[fig["key"]] = fig["value"]
+    for nid, node in ds.nodes.items():
+        attrs = dict(node)
+        attrs.update(figures.get(nid, {}))
+        G.add_node(nid, **attrs)
+    for rel in ds.relationships:
+        G.add_edge(rel["start"], rel["end"], key=rel["type"], **rel)
+    groups = region_groups(G)
+    nx.set_node_attributes(G, groups, "region_group")
+    return G
+
+
+def region_groups(G: nx.MultiDiGraph) -> dict[str, str]:
+    """Map every node to ``zigong``, ``chengdu``, ``chongqing`` or ``other``.
+
+    A node's ``region`` names a Region node; a region outside the three is
+    traced up its ``PART_OF`` chain (Rongchang → Chongqing).
+    """
+    cache: dict[str, str] = {}
+
+    def group_of_region(rid: str, seen: frozenset = frozenset()) -> str:
+        if rid in model.REGION_GROUPS:
+            return rid
+        if rid in cache:
+            return cache[rid]
+        result = "other"
+        if rid in G and rid not in seen:
+            own = G.nodes[rid].get("region", "")
+            if own and own != rid and own in G:
+                result = group_of_region(own, seen | {rid})
+            if result == "other":
+                for _, parent, key in G.out_edges(rid, keys=True):
+                    if key == "PART_OF":
+                        result = group_of_region(parent, seen | {rid})
+                        if result != "other":
+                            break
+        cache[rid] = result
+        return result
+
+    out = {}
+    for nid, attrs in G.nodes(data=True):
+        region = attrs.get("region", "")
+        if attrs.get("label") == "Region":
+            region = nid if not region else region
+        out[nid] = group_of_region(region) if region else "other"
+    return out
+
+
+def edge_sort_key(rel: dict) -> tuple:
+    return (REL_ORDER.get(rel["type"], 99), rel["start"], rel["end"])
+
+
+def filter_graph(
+    G: nx.MultiDiGraph,
+    *,
+    without: Iterable[str] = (),
+    without_edges: Iterable[tuple[str, str]] = (),
+    as_of: str | None = None,
+) -> tuple[nx.MultiDiGraph, dict]:
+    """A copy of ``G`` without some nodes or ties, or as it stood on a date.
+
+    As of a date, a dated node or relationship counts once its whole period has
+    passed (``2020`` counts from 2020-12-31); undated ones are kept and counted
+    in the returned report rather than guessed.
+    """
+    H = G.copy()
+    report = {"removed_nodes": [], "removed_edges": [], "undated_relationships": 0, "as_of": as_of}
+    for n in without:
+        if n in H:
+            H.remove_node(n)
+            report["removed_nodes"].append(n)
+    drop = {frozenset(p) for p in without_edges}
+    for u, v, k in list(H.edges(keys=True)):
+        if frozenset((u, v)) in drop:
+            H.remove_edge(u, v, k)
+            report["removed_edges"].append((u, v, k))
+    if as_of:
+        for n, d in list(H.nodes(data=True)):
+            if d.get("date") and date_end(d["date"]) > as_of:
+                H.remove_node(n)
+                report["removed_nodes"].append(n)
+        for u, v, k, d in list(H.edges(keys=True, data=True)):
+            if d.get("date"):
+                if date_end(d["date"]) > as_of:
+                    H.remove_edge(u, v, k)
+                    report["removed_edges"].append((u, v, k))
+            else:
+                report["undated_relationships"] += 1
+    return H, report
+
+
+def partnership_graph(G: nx.MultiDiGraph, via: Iterable[str] | None = None) -> nx.Graph:
+    """Undirected simple graph of the ties that mean working together.
+
+    Each edge carries ``rels``: the relationships between the two nodes, in the
+    model's order. With ``via`` only those types count, and regions and zones
+    may take part (the caller asked for geography); without it, the model's
+    partnership types count and regions and zones are left out.
+    """
+    types = set(via) if via else set(model.PARTNERSHIP_TYPES)
+    skip_places = not via
+    H = nx.Graph()
+    for n, d in G.nodes(data=True):
+        if skip_places and d.get("label") in model.GEOGRAPHIC_LABELS:
+            continue
+        H.add_node(n, **d)
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if k not in types or u not in H or v not in H:
+            continue
+        if H.has_edge(u, v):
+            H[u][v]["rels"].append(d)
+            H[u][v]["rels"].sort(key=edge_sort_key)
+        else:
+            H.add_edge(u, v, rels=[d])
+    return H
+
+
+# Hubs that, when shared, tie two organisations in the projection.
+SHARED_LABELS = ("Alliance", "Agreement", "Activity")
+
+
+def organizations_projection(G: nx.MultiDiGraph) -> nx.Graph:
+    """Organisations tied by shared alliances, agreements, activities or a direct tie.
+
+    ``weight`` is the number of such shared ties; ``via`` lists the ids of the
+    shared nodes, and ``direct`` the direct relationship types.
+    """
+    P = partnership_graph(G)
+    H = nx.Graph()
+    orgs = [n for n, d in P.nodes(data=True) if d.get("label") == "Organization"]
+    for n in orgs:
+        H.add_node(n, **P.nodes[n])
+
+    def tie(u, v, key, value):
+        if u == v:
+            return
+        if not H.has_edge(u, v):
+            H.add_edge(u, v, weight=0, via=[], direct=[])
+        H[u][v][key].append(value)
+        H[u][v]["weight"] += 1
+
+    for u, v, d in P.edges(data=True):
+        if P.nodes[u].get("label") == "Organization" and P.nodes[v].get("label") == "Organization":
+            for rel in d["rels"]:
+                tie(u, v, "direct", rel["type"])
+    for hub, d in P.nodes(data=True):
+        if d.get("label") not in SHARED_LABELS:
+            continue
+        members = sorted(m for m in P.neighbors(hub) if P.nodes[m].get("label") == "Organization")
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                tie(a, b, "via", hub)
+    return H
+
+
+def organization_ids(G: nx.Graph) -> list[str]:
+    return [n for n, d in G.nodes(data=True) if d.get("label") == "Organization"]

@@ -1,0 +1,336 @@
+"""The graph model, defined once.
+
+Validation, loading, the Cypher allowlist, the map legend, the templates and
+the README table all read these definitions. Cypher cannot take labels or
+relationship types as parameters, so :func:`cypher_label` and
+:func:`cypher_type` are the only way a label or type reaches a query string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# ---------------------------------------------------------------------------
+# Node labels
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    zh: str
+    en: str
+    description: str
+    shape: str  # vis-network shape for maps
+    geographic: bool = False  # Regions and zones: never a partnership hop
+
+
+LABELS: dict[str, Label] = {
+    label.name: label
+    for label in [
+        Label("Region", "地区", "Region", "a city, province or district", "square", True),
+        Label("Zone", "园区", "Zone", "a development zone or industrial park", "triangle", True),
+        Label(
+            "Organization",
+            "组织",
+            "Organisation",
+            "a Party body, government body, enterprise or social organisation",
+            "dot",
+        ),
+        Label("BusinessCircle", "商圈", "Business circle", "a commercial district", "hexagon"),
+        Label("Alliance", "联盟", "Alliance", "a Party-building alliance", "star"),
+        Label("Agreement", "协议", "Agreement", "a signed co-building agreement", "diamond"),
+        Label("Activity", "活动", "Activity", "a joint activity, visit or campaign", "triangleDown"),
+        Label("Project", "项目", "Project", "an industrial project that followed", "box"),
+        Label("Person", "人物", "Person", "a named person", "ellipse"),
+        Label("Award", "荣誉", "Award", "an honour or title received", "database"),
+    ]
+}
+
+# ---------------------------------------------------------------------------
+# Organisation kinds
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    zh: str
+    en: str
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in [
+        Kind("party_committee", "党委", "Party committee"),
+        Kind("comprehensive_committee", "综合党委", "comprehensive Party committee"),
+        Kind("working_committee", "党工委", "Party working committee"),
+        Kind("two_new_committee", "两新党委", "two-new Party committee"),
+        Kind("party_branch", "党支部", "Party branch"),
+        Kind("party_team", "党员队伍", "Party-member team"),
+        Kind("government_body", "机关", "government body"),
+        Kind("enterprise", "企业", "enterprise"),
+        Kind("social_organization", "社会组织", "social organisation"),
+        Kind("guidance_station", "党建指导站", "guidance station"),
+    ]
+}
+
+# ---------------------------------------------------------------------------
+# Relationship types
+
+GEOGRAPHY = "geography"  # where something is; never partnership by default
+PARTNERSHIP = "partnership"  # working together: paths and centrality use these
+RECOGNITION = "recognition"  # honours: shown, but receiving the same award is no tie
+
+
+@dataclass(frozen=True)
+class RelType:
+    name: str
+    zh: str
+    en: str
+    category: str
+    # allowed (start label, end label) pairs
+    endpoints: tuple[tuple[str, str], ...]
+    description: str = ""
+    dashes: bool = False  # map edge style
+
+
+_ORGISH = ("Organization", "Alliance")
+_PLACES = ("Region", "Zone")
+
+REL_TYPES: dict[str, RelType] = {
+    r.name: r
+    for r in [
+        RelType(
+            "LOCATED_IN",
+            "位于",
+            "located in",
+            GEOGRAPHY,
+            tuple(
+                (a, b)
+                for a in ("Organization", "Zone", "BusinessCircle", "Project", "Person")
+                for b in _PLACES
+            ),
+            "where a node is",
+            dashes=True,
+        ),
+        RelType(
+            "PART_OF",
+            "隶属",
+            "part of",
+            GEOGRAPHY,
+            (("Region", "Region"), ("Zone", "Region"), ("Zone", "Zone")),
+            "administrative nesting of places",
+            dashes=True,
+        ),
+        RelType(
+            "HELD_IN",
+            "举办地",
+            "held in",
+            GEOGRAPHY,
+            (("Activity", "Region"), ("Activity", "Zone"), ("Agreement", "Region")),
+            "where an activity took place",
+            dashes=True,
+        ),
+        RelType(
+            "GUIDES",
+            "指导",
+            "guides",
+            PARTNERSHIP,
+            (("Organization", "Organization"),),
+            "guidance by a Party body",
+        ),
+        RelType(
+            "MANAGES",
+            "管理",
+            "manages",
+            PARTNERSHIP,
+            (("Organization", "Organization"),),
+            "direct management of a Party organisation or team",
+        ),
+        RelType(
+            "BRANCH_OF",
+            "所属企业",
+            "branch of",
+            PARTNERSHIP,
+            (("Organization", "Organization"),),
+            "a Party branch and the enterprise it sits in",
+        ),
+        RelType(
+            "GOVERNS",
+            "统领",
+            "governs",
+            PARTNERSHIP,
+            (("Organization", "BusinessCircle"),),
+            "a business-circle Party committee and its circle",
+        ),
+        RelType(
+            "MEMBER_OF",
+            "成员",
+            "member of",
+            PARTNERSHIP,
+            (("Organization", "Alliance"), ("BusinessCircle", "Alliance")),
+            "membership of an alliance",
+        ),
+        RelType(
+            "FOUNDED",
+            "发起",
+            "founded",
+            PARTNERSHIP,
+            (("Organization", "Alliance"), ("Region", "Alliance")),
+            "founding or initiating an alliance",
+        ),
+        RelType(
+            "PARTY_TO",
+            "签约方",
+            "party to",
+            PARTNERSHIP,
+            (("Organization", "Agreement"), ("Alliance", "Agreement")),
+            "a signatory of an agreement",
+        ),
+        RelType(
+            "ORGANIZED",
+            "主办",
+            "organised",
+            PARTNERSHIP,
+            tuple((a, "Activity") for a in _ORGISH),
+            "organising or initiating an activity",
+        ),
+        RelType(
+            "PARTICIPATED_IN",
+            "参与",
+            "participated in",
+            PARTNERSHIP,
+            tuple((a, "Activity") for a in _ORGISH),
+            "taking part in an activity",
+        ),
+        RelType(
+            "PRODUCED",
+            "促成",
+            "produced",
+            PARTNERSHIP,
+            (("Activity", "Project"), ("Alliance", "Project")),
+            "a project that followed from an activity or alliance",
+        ),
+        RelType(
+            "LEADS",
+            "负责",
+            "leads",
+            PARTNERSHIP,
+            (("Person", "Organization"),),
+            "a person's leading role (secretary, chair)",
+        ),
+        RelType(
+            "RECEIVED",
+            "获得",
+            "received",
+            RECOGNITION,
+            (("Organization", "Award"),),
+            "an honour received",
+        ),
+    ]
+}
+
+PARTNERSHIP_TYPES: tuple[str, ...] = tuple(
+    name for name, r in REL_TYPES.items() if r.category == PARTNERSHIP
+)
+GEOGRAPHIC_LABELS: tuple[str, ...] = tuple(n for n, lab in LABELS.items() if lab.geographic)
+
+# ---------------------------------------------------------------------------
+# Regions for colour and brokerage
+
+# The three regions the product is about; anything else is "other".
+REGION_GROUPS: dict[str, dict[str, str]] = {
+    "zigong": {"zh": "自贡", "en": "Zigong", "color": "#d62728"},
+    "chengdu": {"zh": "成都", "en": "Chengdu", "color": "#1f77b4"},
+    "chongqing": {"zh": "重庆", "en": "Chongqing", "color": "#2ca02c"},
+    "other": {"zh": "其他", "en": "Other", "color": "#7f7f7f"},
+}
+
+# ---------------------------------------------------------------------------
+# Properties
+
+
+@dataclass(frozen=True)
+class Prop:
+    name: str
+    zh: str
+    description: str
+    required: bool = False
+    kind: str = "text"  # text | date | int | list
+
+
+NODE_PROPS: tuple[Prop, ...] = (
+    Prop("id", "编号", "stable unique id (letters, digits, - _ . :)", True),
+    Prop("label", "类型", "one of the node labels", True),
+    Prop("name", "名称", "Chinese name as the source gives it", True),
+    Prop("name_en", "英文名", "English name"),
+    Prop("kind", "组织类别", "organisation kind (Organization only)"),
+    Prop("region", "地区", "id of the Region node it belongs to, where known"),
+    Prop("date", "日期", "YYYY, YYYY-MM or YYYY-MM-DD", kind="date"),
+    Prop("date_note", "日期说明", "the date as the source words it"),
+    Prop("status", "状态", "e.g. planned"),
+    Prop("aliases", "别名", "other names, separated by ;", kind="list"),
+    Prop("description", "说明", "a short description in our words"),
+    Prop("synthetic", "合成", "true for generated data"),
+    Prop("source", "来源", "id of the source document", True),
+    Prop("paragraphs", "段落", "paragraph numbers in the source, separated by ;", True, "list"),
+)
+
+REL_PROPS: tuple[Prop, ...] = (
+    Prop("start", "起点", "id of the start node", True),
+    Prop("type", "关系", "one of the relationship types", True),
+    Prop("end", "终点", "id of the end node", True),
+    Prop("role", "角色", "role in the relationship (e.g. secretary)"),
+    Prop("date", "日期", "YYYY, YYYY-MM or YYYY-MM-DD", kind="date"),
+    Prop("date_note", "日期说明", "the date as the source words it"),
+    Prop("status", "状态", "e.g. planned"),
+    Prop("source", "来源", "id of the source document", True),
+    Prop("paragraphs", "段落", "paragraph numbers in the source, separated by ;", True, "list"),
+)
+
+FIGURE_PROPS: tuple[Prop, ...] = (
+    Prop("node", "节点", "id of the node the figure describes", True),
+    Prop("key", "指标", "property name (snake_case)", True),
+    Prop("value", "数值", "the number", True),
+    Prop("qualifier", "限定", "exact | more_than | about | nearly"),
+    Prop("unit", "单位", "e.g. organisations, members, percent, yuan"),
+    Prop("label_zh", "中文说明", "what the figure counts, in Chinese"),
+    Prop("label_en", "英文说明", "what the figure counts, in English"),
+    Prop("source", "来源", "id of the source document", True),
+    Prop("paragraphs", "段落", "paragraph numbers in the source", True, "list"),
+)
+
+SOURCE_PROPS: tuple[Prop, ...] = (
+    Prop("id", "编号", "source id", True),
+    Prop("title", "标题", "title", True),
+    Prop("publisher", "发布", "publisher or outlet"),
+    Prop("published", "发布日期", "publication date", kind="date"),
+    Prop("file", "文件", "file name of the source text"),
+    Prop("paragraphs", "段落规则", "how paragraphs are numbered"),
+)
+
+QUALIFIERS = ("exact", "more_than", "about", "nearly")
+
+# Property keys a figure may not overwrite.
+RESERVED_KEYS = frozenset(p.name for p in NODE_PROPS) | {"figures"}
+
+
+# ---------------------------------------------------------------------------
+# Allowlist for Cypher
+
+
+def cypher_label(name: str) -> str:
+    """Return ``name`` for use as a Cypher label, only if the model defines it."""
+    if name not in LABELS:
+        raise ValueError(f"not a model label: {name!r}")
+    return name
+
+
+def cypher_type(name: str) -> str:
+    """Return ``name`` for use as a relationship type, only if the model defines it."""
+    if name not in REL_TYPES:
+        raise ValueError(f"not a model relationship type: {name!r}")
+    return name
+
+
+def is_partnership(rel_type: str) -> bool:
+    return REL_TYPES[rel_type].category == PARTNERSHIP

@@ -1,0 +1,82 @@
+"""Find a node from what a planner types: id, name, English name, alias or a unique part."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import networkx as nx
+
+from alliances.errors import NameResolutionError
+
+
+def normalize(text: str) -> str:
+    """Fold full-width forms, case and spaces so 'ＡＢＣ　党委' finds 'abc党委'."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return "".join(text.split()).casefold().replace("“", '"').replace("”", '"')
+
+
+def _names(attrs: dict) -> list[str]:
+    return [attrs.get("name", ""), attrs.get("name_en", ""), *attrs.get("aliases", [])]
+
+
+def describe(G: nx.Graph, nid: str) -> str:
+    d = G.nodes[nid]
+    return f"{d.get('name', nid)} ({nid}, {d.get('label', '?')})"
+
+
+def resolve(G: nx.Graph, text: str, *, among: set | None = None) -> str:
+    """Return the id of the one node that ``text`` names.
+
+    Tried in order, the first step with exactly one hit wins: the id, an exact
+    name / English name / alias, then a part of any of them.
+
+    Raises
+    ------
+    NameResolutionError
+        No node matches, or several match equally well; ``candidates`` lists them.
+    """
+    nodes = G.nodes if among is None else [n for n in G.nodes if n in among]
+    if text in G and (among is None or text in among):
+        return text
+    q = normalize(text)
+    if not q:
+        raise NameResolutionError("an empty name matches nothing; give a name or id")
+    exact = sorted(n for n in nodes if any(normalize(s) == q for s in _names(G.nodes[n]) if s))
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        raise _ambiguous(G, text, exact)
+    part = sorted(
+        n for n in nodes
+        if q in normalize(n) or any(q in normalize(s) for s in _names(G.nodes[n]) if s)
+    )
+    if len(part) == 1:
+        return part[0]
+    if len(part) > 1:
+        raise _ambiguous(G, text, part)
+    raise NameResolutionError(
+        f"no node matches {text!r}. Fix: check the spelling, or list names with 'alliances search'."
+    )
+
+
+def _ambiguous(G, text, ids) -> NameResolutionError:
+    cands = [describe(G, n) for n in ids]
+    shown = "\n  ".join(cands[:20]) + ("\n  …" if len(cands) > 20 else "")
+    return NameResolutionError(
+        f"{text!r} matches {len(ids)} nodes; give the id or a longer name:\n  {shown}", cands
+    )
+
+
+def search(G: nx.Graph, text: str, limit: int = 50) -> list[str]:
+    """Ids of nodes whose id, names or aliases contain ``text``; exact hits first."""
+    q = normalize(text)
+    hits = []
+    for n, d in G.nodes(data=True):
+        names = [n, *_names(d), d.get("description", "")]
+        norm = [normalize(s) for s in names if s]
+        if any(q == s for s in norm):
+            hits.append((0, n))
+        elif any(q in s for s in norm):
+            hits.append((1, n))
+    hits.sort()
+    return [n for _, n in hits[:limit]]
