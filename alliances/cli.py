@@ -20,6 +20,7 @@ from alliances.errors import AlliancesError
 # name -> ("module:attribute", one-line help shown by `alliances --help`)
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "map": ("alliances.commands.map:map_command", "Write an interactive, self-contained HTML map."),
+    "load": ("alliances.commands.load:load_command", "Load a dataset into Neo4j (validated, batched, idempotent)."),
 }
 
 
@@ -89,11 +90,13 @@ def cli():
 @click.option("--via", multiple=True, metavar="TYPE",
               help="Only these relationship types (repeatable), e.g. --via MEMBER_OF; "
                    "geography (LOCATED_IN, PART_OF) counts only when named here.")
+@click.option("--geography", is_flag=True,
+              help="Also count geography (LOCATED_IN, PART_OF, HELD_IN): sharing a city or zone becomes a hop.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of names and relationship words in text output.")
 @format_option("text", ["text", "json"])
 @source_options
-def path(from_name, to_name, k, max_hops, via, lang, fmt, source):
+def path(from_name, to_name, k, max_hops, via, geography, lang, fmt, source):
     """How is FROM connected to TO? Shortest partnership paths, hop by hop.
 
     FROM and TO are an id, a name, an English name, an alias or a unique part
@@ -102,6 +105,11 @@ def path(from_name, to_name, k, max_hops, via, lang, fmt, source):
     from alliances import query
 
     via = _check_types(via)
+    if geography:
+        from alliances.model import GEOGRAPHY, PARTNERSHIP_TYPES, REL_TYPES
+
+        geo = [t for t, r in REL_TYPES.items() if r.category == GEOGRAPHY]
+        via = list(dict.fromkeys([*(via or PARTNERSHIP_TYPES), *geo]))
     result = query.path_query(source, from_name, to_name, k=k, max_hops=max_hops, via=via)
     if fmt == "json":
         _echo_json(result)
@@ -129,10 +137,11 @@ def _check_types(via):
                                          "harmonic", "eigenvector", "pagerank"]),
               default="betweenness", show_default=True, help="Metric to rank by.")
 @click.option("--top", type=click.IntRange(1), default=None, help="Only the first N rows.")
-@click.option("--projection", type=click.Choice(["organizations", "full"]), default="organizations",
+@click.option("--projection", type=click.Choice(["full", "organizations"]), default="full",
               show_default=True,
-              help="organizations: organisations tied by shared alliances, agreements, activities or a "
-                   "direct tie; full: the whole partnership graph.")
+              help="full: the whole partnership graph (organisations, alliances, agreements, activities, "
+                   "...; no regions or zones); organizations: organisations tied once per shared alliance, "
+                   "agreement, activity or direct tie.")
 @format_option("table")
 @source_options
 def centrality(by, top, projection, fmt, source):

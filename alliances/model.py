@@ -318,9 +318,16 @@ RESERVED_KEYS = frozenset(p.name for p in NODE_PROPS) | {"figures"}
 # Allowlist for Cypher
 
 
+# Labels the store adds: every project node is also ``Alliances`` (so the
+# project's own data can be found and replaced), sources are ``AlliancesSource``.
+PROJECT_LABEL = "Alliances"
+SOURCE_LABEL = "AlliancesSource"
+META_LABELS = (PROJECT_LABEL, SOURCE_LABEL)
+
+
 def cypher_label(name: str) -> str:
     """Return ``name`` for use as a Cypher label, only if the model defines it."""
-    if name not in LABELS:
+    if name not in LABELS and name not in META_LABELS:
         raise ValueError(f"not a model label: {name!r}")
     return name
 

@@ -69,11 +69,9 @@ def explain_paths(result: dict, lang: str = "zh") -> str:
     """Each path as numbered hops: who did what with whom, when, and where it is stated."""
     a, b = _name(result["from"], lang), _name(result["to"], lang)
     if not result["paths"]:
-        geo = ", ".join(t for t, r in model.REL_TYPES.items() if r.category == model.GEOGRAPHY)
         return (
-            f"No partnership path between {a} and {b} over: {', '.join(result['via'])}.\n"
-            f"They may still share a place; to count geography add e.g. "
-            f"--via {' --via '.join(result['via'][:1] + ['LOCATED_IN', 'PART_OF'])} ({geo}).\n"
+            f"No path between {a} and {b} over: {', '.join(result['via'])}.\n"
+            "They may still share a city or zone: add --geography to count LOCATED_IN, PART_OF and HELD_IN.\n"
         )
     lines = []
     for i, p in enumerate(result["paths"], start=1):

@@ -104,3 +104,130 @@ def centrality_table(
         per_region[row["region"]] = per_region.get(row["region"], 0) + 1
         row["region_rank"] = per_region[row["region"]]
     return rows[:top] if top else rows
+
+
+# ---------------------------------------------------------------------------
+# Scenarios (as of a date, without some nodes or ties) and hub explanations
+
+
+def scenario_graph(
+    G: nx.MultiDiGraph,
+    *,
+    as_of: str | None = None,
+    without: tuple | list = (),
+    without_ties: tuple | list = (),
+) -> tuple[nx.MultiDiGraph, dict]:
+    """``G`` as it stood on ``as_of`` and without some nodes or direct ties.
+
+    A thin wrapper over :func:`alliances.graph.filter_graph` that also counts
+    the undated nodes (other than regions and zones) a date filter had to keep,
+    so callers can report them rather than guess. Returns ``(graph, meta)``;
+    ``meta`` has ``as_of``, ``without``, ``without_ties``,
+    ``undated_relationships``, ``undated_nodes``, ``removed_nodes`` and
+    ``removed_relationships`` (counts).
+    """
+    from alliances.graph import filter_graph
+    from alliances.model import GEOGRAPHIC_LABELS
+
+    H, rep = filter_graph(G, without=without, without_edges=without_ties, as_of=as_of)
+    undated_nodes = 0
+    if as_of:
+        undated_nodes = sum(
+            1 for _, d in H.nodes(data=True)
+            if not d.get("date") and d.get("label") not in GEOGRAPHIC_LABELS
+        )
+    meta = {
+        "as_of": as_of,
+        "without": list(without),
+        "without_ties": [list(t) for t in without_ties],
+        "undated_relationships": rep["undated_relationships"] if as_of else 0,
+        "undated_nodes": undated_nodes,
+        "removed_nodes": len(rep["removed_nodes"]),
+        "removed_relationships": len(rep["removed_edges"]),
+    }
+    return H, meta
+
+
+ALLIANCE_TYPES = ("MEMBER_OF", "FOUNDED")
+ACTIVITY_TYPES = ("ORGANIZED", "PARTICIPATED_IN")
+AGREEMENT_TYPES = ("PARTY_TO",)
+
+
+def hub_explanation(G: nx.MultiDiGraph, nid: str) -> dict:
+    """Why an organisation is a hub: what it belongs to and whom it reaches.
+
+    Returns ``{"alliances", "activities", "agreements", "partners_other_regions"}``,
+    each a list of ``{"id", "name", "name_en"}`` (partners also carry ``region``),
+    sorted by id. Partners in other regions are its neighbours in the
+    organisations projection whose ``region_group`` differs from its own.
+
+    Examples
+    --------
+    >>> from alliances.dataset import read_dataset
+    >>> from alliances.graph import build_graph
+    >>> G = build_graph(read_dataset(None))
+    >>> [a["id"] for a in hub_explanation(G, "jiefangbei-committee")["activities"]]
+    ['mv-shoot', 'three-place-activity']
+    """
+    def item(n):
+        d = G.nodes[n]
+        return {"id": n, "name": d.get("name", n), "name_en": d.get("name_en", "")}
+
+    found: dict[str, set] = {"alliances": set(), "activities": set(), "agreements": set()}
+    want = {"Alliance": ("alliances", ALLIANCE_TYPES), "Activity": ("activities", ACTIVITY_TYPES),
+            "Agreement": ("agreements", AGREEMENT_TYPES)}
+    for _, other, key in G.out_edges(nid, keys=True):
+        label = G.nodes[other].get("label")
+        if label in want and key in want[label][1]:
+            found[want[label][0]].add(other)
+    out = {k: [item(n) for n in sorted(v)] for k, v in found.items()}
+    own = G.nodes[nid].get("region_group", "other")
+    P = organizations_projection(G)
+    partners = []
+    if nid in P:
+        for m in sorted(P.neighbors(nid)):
+            if P.nodes[m].get("region_group", "other") != own:
+                partners.append({**item(m), "region": P.nodes[m].get("region_group", "other")})
+    out["partners_other_regions"] = partners
+    return out
+
+
+def explanation_text(expl: dict, lang: str = "zh") -> str:
+    """One line summarising :func:`hub_explanation` for a table or Markdown cell."""
+    def names(items):
+        key = "name_en" if lang == "en" else "name"
+        return "、".join((i.get(key) or i["name"]) for i in items) if lang == "zh" else \
+            "; ".join((i.get(key) or i["name"]) for i in items)
+
+    heads = {"zh": {"alliances": "联盟", "activities": "活动", "agreements": "协议",
+                    "partners_other_regions": "跨地区伙伴"},
+             "en": {"alliances": "alliances", "activities": "activities", "agreements": "agreements",
+                    "partners_other_regions": "partners in other regions"}}[lang]
+    sep = "；" if lang == "zh" else " | "
+    colon = "：" if lang == "zh" else ": "
+    return sep.join(f"{heads[k]}{colon}{names(v)}" for k, v in expl.items() if v)
+
+
+def centrality_report(
+    G: nx.MultiDiGraph,
+    *,
+    projection_name: str = "organizations",
+    by: str = "betweenness",
+    top: int | None = None,
+    as_of: str | None = None,
+    without: tuple | list = (),
+    explain: bool = False,
+) -> dict:
+    """:func:`centrality_table` on a scenario, with explanations and metadata.
+
+    Returns ``{"meta": {...}, "rows": [...]}``; with ``explain`` each row has
+    ``explanation`` (:func:`hub_explanation`) and ``explanation_text``.
+    """
+    H, meta = scenario_graph(G, as_of=as_of, without=without)
+    rows = centrality_table(H, projection_name=projection_name, by=by, top=top)
+    if explain:
+        for row in rows:
+            row["explanation"] = hub_explanation(H, row["id"])
+            row["explanation_text"] = explanation_text(row["explanation"])
+    meta.update({"projection": projection_name, "by": by})
+    return {"meta": meta, "rows": rows}

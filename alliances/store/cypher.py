@@ -1,0 +1,89 @@
+"""The Cypher statements in ``cypher/*.cypher``, loaded by name.
+
+Each file holds one statement. Values are always ``$parameters``; the only
+text ever filled into a statement is a label or relationship type from the
+model's allowlist, a node filter chosen here, or an integer.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+from pathlib import Path
+
+from alliances import model
+
+_PLACEHOLDER = re.compile(r"\{(label|type|types|node_filter|max_hops)\}")
+
+
+def cypher_dir() -> Path:
+    """The installed ``alliances/cypher`` folder, or ``cypher/`` of a source checkout."""
+    installed = Path(str(resources.files("alliances"))) / "cypher"
+    if installed.is_dir():
+        return installed
+    checkout = Path(__file__).resolve().parents[2] / "cypher"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("the cypher/ folder is missing from this installation; reinstall alliances")
+
+
+@functools.cache
+def statement(name: str) -> str:
+    """The statement in ``cypher/NAME.cypher`` without its comment lines."""
+    text = (cypher_dir() / f"{name}.cypher").read_text(encoding="utf-8")
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+    return body.strip().rstrip(";")
+
+
+def render(name: str, *, label: str | None = None, rel_type: str | None = None,
+           types: list[str] | None = None, places: bool = False, max_hops: int | None = None) -> str:
+    """Fill a statement's placeholders from the allowlist only."""
+    fills = {}
+    if label is not None:
+        fills["label"] = model.cypher_label(label)
+    if rel_type is not None:
+        fills["type"] = model.cypher_type(rel_type)
+    if types is not None:
+        if not types:
+            raise ValueError("no relationship types")
+        fills["types"] = "|".join(model.cypher_type(t) for t in types)
+    fills["node_filter"] = "" if places else "WHERE NOT y:Region AND NOT y:Zone"
+    if max_hops is not None:
+        fills["max_hops"] = str(int(max_hops))
+    text = statement(name)
+
+    def sub(m: re.Match) -> str:
+        key = m.group(1)
+        if key not in fills:
+            raise ValueError(f"{name}.cypher needs {{{key}}}")
+        return fills[key]
+
+    return _PLACEHOLDER.sub(sub, text)
+
+
+def schema_text() -> str:
+    """The whole schema as one script (``cypher/schema.cypher``), made from the model."""
+    lines = [
+        "// The alliances graph model in Neo4j: generated from alliances/model.py; a test keeps it in step.",
+        "// Every project node carries the label Alliances plus one model label; ids are unique per label",
+        "// and across the project. Run as-is in Neo4j Browser or cypher-shell (idempotent).",
+        "//",
+        "// Node labels:",
+    ]
+    for lab in model.LABELS.values():
+        lines.append(f"//   {lab.name:<15} {lab.zh} — {lab.description}")
+    lines.append("// Relationship types (start → end), category:")
+    for r in model.REL_TYPES.values():
+        ends = ", ".join(sorted({f"{a}→{b}" for a, b in r.endpoints}))
+        lines.append(f"//   {r.name:<16} {r.zh} ({r.category}): {ends}")
+    lines.append("// Node properties: " + ", ".join(p.name for p in model.NODE_PROPS)
+                 + ", plus one property per figure and figures_json (the figures' provenance).")
+    lines.append("// Relationship properties: " + ", ".join(p.name for p in model.REL_PROPS
+                                                            if p.name not in ("start", "end", "type")) + ".")
+    lines.append("")
+    for label in (*model.META_LABELS, *model.LABELS):
+        lines.append(render("constraint_id", label=label) + ";")
+    for label in model.LABELS:
+        lines.append(render("index_name", label=label) + ";")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,296 @@
+"""Neo4j as the shared system of record.
+
+All queries go through the official driver's ``execute_query`` (managed
+transactions: transient errors and leader switches are retried) with the
+database named every time; reads are routed as reads, so ``neo4j://`` URIs of
+a cluster or Aura work unchanged. Statements come from ``cypher/``.
+Driver errors become :mod:`alliances.errors` exceptions that name the URI and
+the fix — never the password.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from alliances import model
+from alliances.dataset import Dataset
+from alliances.errors import AuthenticationFailed, ConnectionFailed, DatabaseNotFound, StoreError
+from alliances.store.cypher import render
+
+NODE_KEYS = [p.name for p in model.NODE_PROPS if p.name != "label"]
+REL_KEYS = [p.name for p in model.REL_PROPS if p.name not in ("start", "type", "end")]
+LIST_KEYS = {"aliases", "paragraphs"}
+DEFAULT_BATCH = 10_000
+
+
+@dataclass
+class LoadReport:
+    nodes_created: int = 0
+    relationships_created: int = 0
+    properties_set: int = 0
+    labels: dict[str, int] = field(default_factory=dict)
+    types: dict[str, int] = field(default_factory=dict)
+    rows: int = 0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _batches(rows: list, size: int) -> Iterable[list]:
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+def node_row(ds: Dataset, nid: str, figures: dict[str, list[dict]]) -> dict:
+    node = ds.nodes[nid]
+    props = {k: node[k] for k in NODE_KEYS if node.get(k) not in (None, "", [])}
+    figs = figures.get(nid, [])
+    for f in figs:
+        props[f["key"]] = f["value"]
+    if figs:
+        props["figures_json"] = json.dumps(figs, ensure_ascii=False, sort_keys=True)
+    return {"id": nid, "props": props}
+
+
+def rel_row(rel: dict) -> dict:
+    return {
+        "start": rel["start"],
+        "end": rel["end"],
+        "props": {k: rel[k] for k in REL_KEYS if rel.get(k) not in (None, "", [])},
+    }
+
+
+class Neo4jStore:
+    """A connection to one database of one Neo4j server or cluster."""
+
+    def __init__(self, settings, *, connection_timeout: float = 5.0, retry_time: float = 15.0):
+        self.settings = settings
+        self.connection_timeout = connection_timeout
+        self.retry_time = retry_time
+        self.driver = None
+
+    # -- connection -------------------------------------------------------
+
+    def __enter__(self) -> "Neo4jStore":
+        self.open()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def open(self) -> None:
+        import neo4j
+        from neo4j import GraphDatabase
+
+        s = self.settings
+        try:
+            self.driver = GraphDatabase.driver(
+                s.uri,
+                auth=(s.user, s.password),
+                connection_timeout=self.connection_timeout,
+                connection_acquisition_timeout=self.connection_timeout * 2,
+                max_transaction_retry_time=self.retry_time,
+                user_agent="alliances",
+            )
+        except (ValueError, neo4j.exceptions.ConfigurationError) as err:
+            raise ConnectionFailed(
+                f"{s.uri}: not a Neo4j URI ({err}). Fix: use neo4j://host:7687, bolt://host:7687 "
+                "or neo4j+s://… for Aura."
+            ) from err
+        try:
+            self.driver.verify_connectivity()
+            # Touch the database so an unknown name fails here, once, clearly.
+            self._query("RETURN 1 AS ok", read=True)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.driver is not None:
+            self.driver.close()
+            self.driver = None
+
+    def _wrap(self, err: Exception) -> Exception:
+        import neo4j.exceptions as ne
+
+        s = self.settings
+        where = f"Neo4j at {s.uri} (database {s.database!r}, user {s.user!r})"
+        if isinstance(err, ne.AuthError):
+            return AuthenticationFailed(
+                f"{where} refused the credentials. Fix: check NEO4J_USERNAME and the password "
+                "(NEO4J_PASSWORD, NEO4J_PASSWORD_FILE or --password-file)."
+            )
+        code = getattr(err, "code", "") or ""
+        if "DatabaseNotFound" in code or "database does not exist" in str(err).lower():
+            return DatabaseNotFound(
+                f"{where}: the database does not exist. Fix: create it (CREATE DATABASE, Enterprise/Aura) "
+                "or set --database / NEO4J_DATABASE to an existing one (Community has only 'neo4j')."
+            )
+        if isinstance(err, (ne.ServiceUnavailable, ne.SessionExpired, OSError, TimeoutError)):
+            return ConnectionFailed(
+                f"cannot reach {where}: {type(err).__name__}. Fix: start the server "
+                "(scripts/neo4j start for the local one) or correct --uri / NEO4J_URI."
+            )
+        if isinstance(err, ne.Neo4jError):
+            return StoreError(f"{where}: {code or type(err).__name__}: {err.message or err}")
+        return StoreError(f"{where}: {type(err).__name__}: {err}")
+
+    def _query(self, text: str, params: dict | None = None, *, read: bool = False):
+        import neo4j
+        import neo4j.exceptions as ne
+
+        if self.driver is None:
+            self.open()
+        try:
+            return self.driver.execute_query(
+                text,
+                params or {},
+                database_=self.settings.database,
+                routing_=neo4j.RoutingControl.READ if read else neo4j.RoutingControl.WRITE,
+            )
+        except (ne.Neo4jError, ne.DriverError, OSError) as err:
+            raise self._wrap(err) from err
+
+    # -- schema and loading -------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        """Uniqueness of ``id`` per label and name indexes, idempotently."""
+        import neo4j.exceptions as ne
+
+        statements = [render("constraint_id", label=lab) for lab in (*model.META_LABELS, *model.LABELS)]
+        statements += [render("index_name", label=lab) for lab in model.LABELS]
+        for text in statements:
+            try:
+                self._query(text)
+            except StoreError as err:
+                cause = err.__cause__
+                # Another loader created the same rule a moment earlier.
+                if isinstance(cause, ne.ClientError) and "AlreadyExists" in (cause.code or ""):
+                    continue
+                raise
+
+    def load(self, ds: Dataset, *, batch_size: int = DEFAULT_BATCH,
+             progress: Callable[[int], None] | None = None) -> LoadReport:
+        """Merge ``ds`` into the database in batched ``UNWIND`` statements.
+
+        Idempotent: nodes are merged on ``id``, relationships on
+        ``(start, type, end)``, and properties replaced, so loading the same
+        dataset twice changes nothing and a changed row updates.
+        """
+        self.ensure_schema()
+        report = LoadReport()
+
+        def run(text, rows):
+            summary = self._query(text, {"rows": rows}).summary
+            c = summary.counters
+            report.nodes_created += c.nodes_created
+            report.relationships_created += c.relationships_created
+            report.properties_set += c.properties_set
+            report.rows += len(rows)
+            if progress:
+                progress(len(rows))
+
+        sources = [{k: (v if not isinstance(v, list) else list(v)) for k, v in s.items() if v not in ("", None)}
+                   for s in ds.sources.values()]
+        if sources:
+            run(render("upsert_sources"), sources)
+        figures: dict[str, list[dict]] = {}
+        for f in ds.figures:
+            figures.setdefault(f["node"], []).append(f)
+        by_label: dict[str, list[str]] = {}
+        for nid, node in ds.nodes.items():
+            by_label.setdefault(node["label"], []).append(nid)
+        for label, ids in by_label.items():
+            text = render("upsert_nodes", label=label)
+            for chunk in _batches(ids, batch_size):
+                run(text, [node_row(ds, nid, figures) for nid in chunk])
+        by_type: dict[str, list[dict]] = {}
+        for rel in ds.relationships:
+            by_type.setdefault(rel["type"], []).append(rel)
+        for rtype, rels in by_type.items():
+            text = render("upsert_relationships", rel_type=rtype)
+            for chunk in _batches(rels, batch_size):
+                run(text, [rel_row(r) for r in chunk])
+        report.labels, report.types = self.counts()
+        return report
+
+    def delete_project_data(self) -> None:
+        """Remove every node labelled ``Alliances`` and the sources; nothing else."""
+        import neo4j.exceptions as ne
+
+        try:
+            with self.driver.session(database=self.settings.database) as session:
+                session.run(render("delete_project_data")).consume()
+        except (ne.Neo4jError, ne.DriverError, OSError) as err:
+            raise self._wrap(err) from err
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        labels = {r["label"]: r["count"] for r in self._query(render("count_labels"), read=True).records}
+        types = {r["type"]: r["count"] for r in self._query(render("count_types"), read=True).records}
+        return labels, types
+
+    # -- reading ------------------------------------------------------------
+
+    def read_dataset(self) -> Dataset:
+        """The project's graph as a :class:`Dataset`, for the same analyses as the embedded store."""
+        ds = Dataset(path=f"{self.settings.uri} database {self.settings.database}")
+        for rec in self._query(render("read_sources"), read=True).records:
+            props = dict(rec["props"])
+            ds.sources[props["id"]] = props
+        for rec in self._query(render("read_nodes"), read=True).records:
+            props = dict(rec["props"])
+            nid = props["id"]
+            node = {k: props.get(k, [] if k in LIST_KEYS else "") for k in NODE_KEYS}
+            node["aliases"] = list(node["aliases"])
+            node["paragraphs"] = [int(p) for p in node["paragraphs"]]
+            node["label"] = rec["label"]
+            if props.get("synthetic"):
+                node["synthetic"] = True
+            else:
+                node.pop("synthetic", None)
+            ds.nodes[nid] = {k: node[k] for k in ["id", "label", *NODE_KEYS[1:]] if k in node}
+            if props.get("figures_json"):
+                ds.figures.extend(json.loads(props["figures_json"]))
+        for rec in self._query(render("read_relationships"), read=True).records:
+            ds.relationships.append(_rel_from(rec["start"], rec["type"], rec["end"], rec["props"]))
+        ds.relationships.sort(key=lambda r: (r["start"], r["type"], r["end"]))
+        return ds
+
+    def paths(self, start: str, end: str, *, k: int = 1, max_hops: int | None = None,
+              via: list[str] | None = None) -> list[dict]:
+        """Shortest partnership paths found by Neo4j, as :func:`alliances.paths.find_paths` gives them.
+
+        Neo4j's ``SHORTEST k`` counts walks that may repeat a node and counts
+        parallel relationships separately; we ask for more, keep simple paths,
+        and take the first relationship in the model's order for each hop.
+        """
+        from alliances.graph import edge_sort_key
+
+        if start == end:
+            return [{"hops": 0, "nodes": [start], "relationships": []}]
+        types = list(via) if via else list(model.PARTNERSHIP_TYPES)
+        text = render("shortest_paths", types=types, places=bool(via), max_hops=max_hops or 50)
+        records = self._query(text, {"start": start, "end": end, "limit": 4 * k + 8}, read=True).records
+        seen: dict[tuple, list[list[dict]]] = {}
+        for rec in records:
+            nodes = tuple(rec["nodes"])
+            if len(set(nodes)) != len(nodes):
+                continue
+            rels = [_rel_from(r["start"], r["type"], r["end"], r["props"]) for r in rec["rels"]]
+            seen.setdefault(nodes, []).append(rels)
+        out = []
+        for nodes, variants in sorted(seen.items(), key=lambda kv: len(kv[0])):
+            hops = [min((v[i] for v in variants), key=edge_sort_key) for i in range(len(nodes) - 1)]
+            out.append({"hops": len(nodes) - 1, "nodes": list(nodes), "relationships": hops})
+        return out[:k]
+
+
+def _rel_from(start: str, rtype: str, end: str, props) -> dict:
+    props = dict(props)
+    rel = {"start": start, "type": rtype, "end": end}
+    for k in REL_KEYS:
+        rel[k] = props.get(k, [] if k in LIST_KEYS else "")
+    rel["paragraphs"] = [int(p) for p in rel["paragraphs"]]
+    return rel

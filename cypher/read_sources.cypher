@@ -1,0 +1,3 @@
+// Sources of provenance.
+MATCH (s:AlliancesSource)
+RETURN properties(s) AS props

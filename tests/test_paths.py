@@ -1,0 +1,110 @@
+"""Partnership paths: tiny graphs and the bundled network, worked out by hand."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from alliances.paths import find_paths
+from alliances.resolve import resolve
+from alliances.errors import NameResolutionError
+
+
+def tiny():
+    """a —MEMBER_OF→ X ←MEMBER_OF— b ; a —LOCATED_IN→ city ←LOCATED_IN— c ; b —GUIDES→ c."""
+    G = nx.MultiDiGraph()
+    for n, label in [("a", "Organization"), ("b", "Organization"), ("c", "Organization"),
+                     ("X", "Alliance"), ("city", "Region")]:
+        G.add_node(n, label=label, name=n.upper(), aliases=[])
+    for s, t, k in [("a", "X", "MEMBER_OF"), ("b", "X", "MEMBER_OF"), ("a", "city", "LOCATED_IN"),
+                    ("c", "city", "LOCATED_IN"), ("b", "c", "GUIDES")]:
+        G.add_edge(s, t, key=k, start=s, type=k, end=t)
+    return G
+
+
+def test_shortest_path_uses_partnership_ties_not_a_shared_city():
+    # a–city–c would be 2 hops, but a city is no partner: a–X–b–c is 3 hops.
+    [p] = find_paths(tiny(), "a", "c")
+    assert p["nodes"] == ["a", "X", "b", "c"]
+    assert [r["type"] for r in p["relationships"]] == ["MEMBER_OF", "MEMBER_OF", "GUIDES"]
+
+
+def test_via_geography_finds_the_shared_city():
+    [p] = find_paths(tiny(), "a", "c", via=["LOCATED_IN"])
+    assert p["nodes"] == ["a", "city", "c"]
+
+
+def test_k_alternatives_in_length_order_and_max_hops():
+    paths = find_paths(tiny(), "a", "c", k=5, via=["LOCATED_IN", "MEMBER_OF", "GUIDES"])
+    assert [p["nodes"] for p in paths] == [["a", "city", "c"], ["a", "X", "b", "c"]]
+    assert find_paths(tiny(), "a", "c", max_hops=2) == []
+
+
+def test_no_path_is_an_empty_list():
+    G = tiny()
+    G.remove_edge("b", "c", "GUIDES")
+    assert find_paths(G, "a", "c") == []
+
+
+# ---------------------------------------------------------------------------
+# The bundled network (relationships.csv read by hand)
+
+
+def test_huashang_to_jiefangbei_is_two_hops_through_a_joint_activity(bundled_graph):
+    # 华商 ORGANIZED the MV shoot and the planned three-place activity (¶17);
+    # 解放碑 PARTICIPATED_IN both. Nothing ties them in one hop.
+    paths = find_paths(bundled_graph, "huashang-committee", "jiefangbei-committee", k=3)
+    assert [p["hops"] for p in paths[:2]] == [2, 2]
+    assert {p["nodes"][1] for p in paths[:2]} == {"mv-shoot", "three-place-activity"}
+    # the third: through 盐市口 (4 hops: 华商–activity–盐市口–activity–解放碑)
+    assert paths[2]["hops"] == 4 and "yanshikou-committee" in paths[2]["nodes"]
+
+
+def test_zhongxing_branch_to_jiefangbei_has_no_partnership_path(bundled_graph):
+    # The branch's partners: its enterprise, 陈桂芳, the working committee, the zone
+    # alliance and its co-building activities; none reaches the business circles.
+    assert find_paths(bundled_graph, "zhongxing-branch", "jiefangbei-committee") == []
+
+
+def test_zhongxing_branch_to_jiefangbei_through_geography(bundled_graph):
+    # branch → 中兴耐磨 → 高新区 → 自贡 ← 华商商圈党委 → MV ← 解放碑 (6 hops)
+    from alliances.model import PARTNERSHIP_TYPES
+
+    via = [*PARTNERSHIP_TYPES, "LOCATED_IN", "PART_OF", "HELD_IN"]
+    [p] = find_paths(bundled_graph, "zhongxing-branch", "jiefangbei-committee", via=via)
+    assert p["hops"] == 6
+    assert p["nodes"][:4] == ["zhongxing-branch", "zhongxing", "zg-hitech-zone", "zigong"]
+    assert p["nodes"][4] == "huashang-committee" and p["nodes"][-1] == "jiefangbei-committee"
+    assert p["nodes"][5] in {"mv-shoot", "three-place-activity"}
+
+
+def test_regions_and_zones_never_appear_on_a_default_path(bundled_graph):
+    ids = list(bundled_graph.nodes)
+    for a in ids:
+        for b in ("huashang-committee", "zone-working-committee"):
+            for p in find_paths(bundled_graph, a, b):
+                labels = {bundled_graph.nodes[n]["label"] for n in p["nodes"][1:-1]}
+                assert not labels & {"Region", "Zone"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("huashang-committee", "huashang-committee"),
+    ("自贡华商商圈党委", "huashang-committee"),
+    ("华商商圈党委", "huashang-committee"),  # alias
+    ("Party Committee of the Chongqing Jiefangbei Business Circle", "jiefangbei-committee"),
+    ("Yanshikou Business Circle Comprehensive", "yanshikou-committee"),  # unique part
+    ("ＺＩＧＯＮＧ", "zigong"),  # full-width English name folds
+])
+def test_names_resolve(bundled_graph, text, expected):
+    assert resolve(bundled_graph, text) == expected
+
+
+def test_ambiguous_and_unknown_names_list_candidates(bundled_graph):
+    with pytest.raises(NameResolutionError) as info:
+        resolve(bundled_graph, "解放碑")
+    assert set(info.value.candidates) == {
+        "重庆解放碑商圈 (jiefangbei-circle, BusinessCircle)",
+        "重庆解放碑商圈党委 (jiefangbei-committee, Organization)",
+    }
+    with pytest.raises(NameResolutionError, match="no node matches"):
+        resolve(bundled_graph, "不存在的组织")
