@@ -92,7 +92,7 @@ def test_regions_and_zones_never_appear_on_a_default_path(bundled_graph):
     ("自贡华商商圈党委", "huashang-committee"),
     ("华商商圈党委", "huashang-committee"),  # alias
     ("Party Committee of the Chongqing Jiefangbei Business Circle", "jiefangbei-committee"),
-    ("Yanshikou Business Circle Comprehensive", "yanshikou-committee"),  # unique part
+    ("comprehensive party committee of the chengdu", "yanshikou-committee"),  # unique part, any case
     ("ＺＩＧＯＮＧ", "zigong"),  # full-width English name folds
 ])
 def test_names_resolve(bundled_graph, text, expected):
