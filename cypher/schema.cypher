@@ -1,0 +1,56 @@
+// The alliances graph model in Neo4j: generated from alliances/model.py; a test keeps it in step.
+// Every project node carries the label Alliances plus one model label; ids are unique per label
+// and across the project. Run as-is in Neo4j Browser or cypher-shell (idempotent).
+//
+// Node labels:
+//   Region          地区 — a city, province or district
+//   Zone            园区 — a development zone or industrial park
+//   Organization    组织 — a Party body, government body, enterprise or social organisation
+//   BusinessCircle  商圈 — a commercial district
+//   Alliance        联盟 — a Party-building alliance
+//   Agreement       协议 — a signed co-building agreement
+//   Activity        活动 — a joint activity, visit or campaign
+//   Project         项目 — an industrial project that followed
+//   Person          人物 — a named person
+//   Award           荣誉 — an honour or title received
+// Relationship types (start → end), category:
+//   LOCATED_IN       位于 (geography): BusinessCircle→Region, BusinessCircle→Zone, Organization→Region, Organization→Zone, Person→Region, Person→Zone, Project→Region, Project→Zone, Zone→Region, Zone→Zone
+//   PART_OF          隶属 (geography): Region→Region, Zone→Region, Zone→Zone
+//   HELD_IN          举办地 (geography): Activity→Region, Activity→Zone, Agreement→Region
+//   GUIDES           指导 (partnership): Organization→Organization
+//   MANAGES          管理 (partnership): Organization→Organization
+//   BRANCH_OF        所属企业 (partnership): Organization→Organization
+//   GOVERNS          统领 (partnership): Organization→BusinessCircle
+//   MEMBER_OF        成员 (partnership): BusinessCircle→Alliance, Organization→Alliance
+//   FOUNDED          发起 (partnership): Organization→Alliance, Region→Alliance
+//   PARTY_TO         签约方 (partnership): Alliance→Agreement, Organization→Agreement
+//   ORGANIZED        主办 (partnership): Alliance→Activity, Organization→Activity
+//   PARTICIPATED_IN  参与 (partnership): Alliance→Activity, Organization→Activity
+//   PRODUCED         促成 (partnership): Activity→Project, Alliance→Project
+//   LEADS            负责 (partnership): Person→Organization
+//   RECEIVED         获得 (recognition): Organization→Award
+// Node properties: id, label, name, name_en, kind, region, date, date_note, status, aliases, description, synthetic, source, paragraphs, plus one property per figure and figures_json (the figures' provenance).
+// Relationship properties: role, date, date_note, status, source, paragraphs.
+
+CREATE CONSTRAINT Alliances_id_unique IF NOT EXISTS FOR (n:Alliances) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT AlliancesSource_id_unique IF NOT EXISTS FOR (n:AlliancesSource) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT Region_id_unique IF NOT EXISTS FOR (n:Region) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT Zone_id_unique IF NOT EXISTS FOR (n:Zone) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT Organization_id_unique IF NOT EXISTS FOR (n:Organization) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT BusinessCircle_id_unique IF NOT EXISTS FOR (n:BusinessCircle) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT Alliance_id_unique IF NOT EXISTS FOR (n:Alliance) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT Agreement_id_unique IF NOT EXISTS FOR (n:Agreement) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT Activity_id_unique IF NOT EXISTS FOR (n:Activity) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT Project_id_unique IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT Person_id_unique IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT Award_id_unique IF NOT EXISTS FOR (n:Award) REQUIRE n.id IS UNIQUE;
+CREATE INDEX Region_name IF NOT EXISTS FOR (n:Region) ON (n.name);
+CREATE INDEX Zone_name IF NOT EXISTS FOR (n:Zone) ON (n.name);
+CREATE INDEX Organization_name IF NOT EXISTS FOR (n:Organization) ON (n.name);
+CREATE INDEX BusinessCircle_name IF NOT EXISTS FOR (n:BusinessCircle) ON (n.name);
+CREATE INDEX Alliance_name IF NOT EXISTS FOR (n:Alliance) ON (n.name);
+CREATE INDEX Agreement_name IF NOT EXISTS FOR (n:Agreement) ON (n.name);
+CREATE INDEX Activity_name IF NOT EXISTS FOR (n:Activity) ON (n.name);
+CREATE INDEX Project_name IF NOT EXISTS FOR (n:Project) ON (n.name);
+CREATE INDEX Person_name IF NOT EXISTS FOR (n:Person) ON (n.name);
+CREATE INDEX Award_name IF NOT EXISTS FOR (n:Award) ON (n.name);
