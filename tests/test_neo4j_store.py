@@ -1,0 +1,222 @@
+"""Neo4j as the system of record: the live local server, idempotent loads, same answers.
+
+These run against the real server started by scripts/test (scripts/neo4j start).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from alliances.cli import cli
+from alliances.commands.common import GraphSource, Neo4jSettings
+from alliances.errors import AuthenticationFailed, ConnectionFailed, DatabaseNotFound
+from alliances.store.neo4j import Neo4jStore
+
+pytestmark = pytest.mark.neo4j
+
+
+@pytest.fixture
+def loaded(clean_neo4j, neo4j_settings, bundled):
+    with Neo4jStore(neo4j_settings) as store:
+        store.load(bundled)
+    return neo4j_settings
+
+
+def _env(neo4j_env):
+    return {k: v for k, v in neo4j_env.items() if k.startswith("NEO4J_")}
+
+
+def test_load_twice_gives_identical_counts_and_creates_nothing_the_second_time(
+        clean_neo4j, neo4j_env, bundled):
+    runner = CliRunner()
+    first = runner.invoke(cli, ["load", "--no-progress"], env=_env(neo4j_env))
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(cli, ["load", "--no-progress"], env=_env(neo4j_env))
+    assert second.exit_code == 0, second.output
+    assert "36 nodes and 46 relationships created" in first.output
+    assert "0 nodes and 0 relationships created" in second.output
+    counts = [line for line in first.output.splitlines() if line.startswith(("Nodes in", "Relationships in"))]
+    assert counts == [line for line in second.output.splitlines()
+                      if line.startswith(("Nodes in", "Relationships in"))]
+    labels, types = bundled.counts()
+    assert "Organization 15" in counts[0] and "ORGANIZED 6" in counts[1]
+    records, _, _ = clean_neo4j.execute_query("MATCH (n:Alliances) RETURN count(n) AS c",
+                                              database_=neo4j_env["NEO4J_DATABASE"])
+    assert records[0]["c"] == sum(labels.values())
+
+
+def test_read_back_is_the_same_dataset(loaded, bundled):
+    with Neo4jStore(loaded) as store:
+        ds = store.read_dataset()
+    assert ds.nodes == bundled.nodes
+    key = lambda r: (r["start"], r["type"], r["end"])  # noqa: E731
+    assert sorted(ds.relationships, key=key) == sorted(bundled.relationships, key=key)
+    fkey = lambda f: (f["node"], f["key"])  # noqa: E731
+    assert sorted(ds.figures, key=fkey) == sorted(bundled.figures, key=fkey)
+    assert ds.sources == bundled.sources
+
+
+def test_changed_rows_update_and_cleared_fields_disappear(loaded, bundled, tmp_path):
+    import copy
+
+    ds = copy.deepcopy(bundled)
+    ds.nodes["huashang-committee"]["name_en"] = "Huashang committee (renamed)"
+    ds.nodes["huashang-committee"]["description"] = ""
+    with Neo4jStore(loaded) as store:
+        report = store.load(ds)
+        again = store.read_dataset()
+    assert report.nodes_created == 0
+    assert again.nodes["huashang-committee"]["name_en"] == "Huashang committee (renamed)"
+    assert again.nodes["huashang-committee"]["description"] == ""
+
+
+def test_constraints_exist_for_every_label(loaded, neo4j_driver, neo4j_database):
+    from alliances import model
+
+    records, _, _ = neo4j_driver.execute_query("SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type",
+                                               database_=neo4j_database)
+    unique = {r["labelsOrTypes"][0] for r in records if r["type"] == "UNIQUENESS" and r["properties"] == ["id"]}
+    assert set(model.LABELS) | {"Alliances"} <= unique
+
+
+@pytest.mark.parametrize("a, b, via", [
+    ("huashang-committee", "jiefangbei-committee", None),
+    ("yanshikou-committee", "zone-working-committee", None),  # no path
+    ("zhongxing-branch", "jiefangbei-committee", ["GUIDES", "BRANCH_OF", "LOCATED_IN", "PART_OF", "ORGANIZED",
+                                                  "PARTICIPATED_IN", "MEMBER_OF"]),
+    ("chen-guifang", "zone-alliance", None),
+    ("weipeng-branch", "weipeng", ["BRANCH_OF"]),
+])
+def test_paths_from_neo4j_match_the_embedded_default(loaded, bundled_graph, a, b, via):
+    from alliances.graph import partnership_graph
+    from alliances.paths import find_paths
+
+    with Neo4jStore(loaded) as store:
+        remote = store.paths(a, b, k=3, via=via)
+    local = find_paths(bundled_graph, a, b, k=3, via=via)
+    assert [p["hops"] for p in remote] == [p["hops"] for p in local]
+    P = partnership_graph(bundled_graph, via)
+    for p in remote:
+        # every path Neo4j gives is a simple path of the same graph, hop by hop
+        assert len(set(p["nodes"])) == len(p["nodes"])
+        for (u, v), rel in zip(zip(p["nodes"], p["nodes"][1:]), p["relationships"]):
+            assert P.has_edge(u, v) and {rel["start"], rel["end"]} == {u, v}
+    if local:
+        shortest = {tuple(x) for x in nx.all_shortest_paths(P, a, b)}
+        assert tuple(remote[0]["nodes"]) in shortest
+
+
+def test_cli_path_json_is_the_same_from_neo4j_and_embedded(loaded, neo4j_env):
+    runner = CliRunner()
+    args = ["path", "自贡华商商圈党委", "重庆解放碑商圈党委", "--format", "json", "--k", "2"]
+    local = json.loads(runner.invoke(cli, args).output)
+    result = runner.invoke(cli, [*args, "--neo4j"], env=_env(neo4j_env))
+    assert result.exit_code == 0, result.output
+    remote = json.loads(result.output)
+    assert remote["from"] == local["from"] and remote["to"] == local["to"]
+    assert sorted(json.dumps(p, sort_keys=True) for p in remote["paths"]) == \
+        sorted(json.dumps(p, sort_keys=True) for p in local["paths"])
+
+
+def test_centrality_is_the_same_from_neo4j(loaded, neo4j_env):
+    runner = CliRunner()
+    local = json.loads(runner.invoke(cli, ["centrality", "--format", "json"]).output)
+    result = runner.invoke(cli, ["centrality", "--format", "json", "--neo4j"], env=_env(neo4j_env))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == local
+
+
+def test_generated_10k_dataset_gives_the_same_answers(clean_neo4j, neo4j_settings, tmp_path):
+    from alliances.generate import generate_dataset
+    from alliances.dataset import read_dataset
+    from alliances.graph import build_graph, partnership_graph
+    from alliances.paths import find_paths
+    from alliances.analysis.centrality import centrality_table
+    import random
+
+    folder = generate_dataset(organizations=10_000 // 3, seed=7, out=tmp_path / "gen")
+    ds = read_dataset(folder)
+    assert len(ds.nodes) >= 5_000
+    with Neo4jStore(neo4j_settings) as store:
+        store.load(ds)
+        remote_ds = store.read_dataset()
+        G = build_graph(ds)
+        R = build_graph(remote_ds)
+        assert set(G.nodes) == set(R.nodes) and G.number_of_edges() == R.number_of_edges()
+        orgs = sorted(n for n, d in G.nodes(data=True) if d["label"] == "Organization")
+        rng = random.Random(3)
+        P = partnership_graph(G)
+        for _ in range(20):
+            a, b = rng.sample(orgs, 2)
+            local = find_paths(G, a, b)
+            remote = store.paths(a, b)
+            assert [p["hops"] for p in remote] == [p["hops"] for p in local]
+            if local:
+                assert tuple(remote[0]["nodes"]) in {tuple(x) for x in nx.all_shortest_paths(P, a, b)}
+    assert centrality_table(R, by="pagerank", top=50) == centrality_table(G, by="pagerank", top=50)
+
+
+# ---------------------------------------------------------------------------
+# Errors: one clear line, quickly
+
+
+def _fails_fast(settings, exc):
+    start = time.monotonic()
+    with pytest.raises(exc) as info:
+        with Neo4jStore(settings):
+            pass
+    assert time.monotonic() - start < 10
+    assert settings.password not in str(info.value) or not settings.password
+    return str(info.value)
+
+
+def test_server_down_wrong_password_unknown_database(neo4j_settings):
+    down = Neo4jSettings(uri="bolt://127.0.0.1:1", user="neo4j", password="s3cret-x", database="neo4j")
+    msg = _fails_fast(down, ConnectionFailed)
+    assert "bolt://127.0.0.1:1" in msg and "scripts/neo4j start" in msg
+    wrong = Neo4jSettings(uri=neo4j_settings.uri, user="neo4j", password="not-the-password-42", database="neo4j")
+    msg = _fails_fast(wrong, AuthenticationFailed)
+    assert "not-the-password-42" not in msg and "NEO4J_PASSWORD" in msg
+    unknown = Neo4jSettings(uri=neo4j_settings.uri, user=neo4j_settings.user,
+                            password=neo4j_settings.password, database="nosuchdb")
+    msg = _fails_fast(unknown, DatabaseNotFound)
+    assert "nosuchdb" in msg
+
+
+def test_cli_errors_are_one_line_without_traceback(neo4j_env):
+    from tests.conftest import run_cli
+
+    env = {**_env(neo4j_env), "NEO4J_PASSWORD": "wrong-password-77", "LANG": "C"}
+    proc = run_cli("centrality", "--neo4j", env=env, timeout=60)
+    err = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 1 and err.startswith("Error: ") and "Traceback" not in err
+    assert "wrong-password-77" not in err + proc.stdout.decode("utf-8", "replace")
+    proc = run_cli("load", "--uri", "bolt://127.0.0.1:1", env={**env, "LANG": "C"}, timeout=60)
+    assert proc.returncode == 1 and "bolt://127.0.0.1:1" in proc.stderr.decode()
+
+
+def test_load_of_an_invalid_dataset_writes_nothing(clean_neo4j, neo4j_env, tmp_path, bundled):
+    from alliances.dataset import write_dataset
+
+    out = write_dataset(bundled, tmp_path / "bad")
+    with open(out / "relationships.csv", "a", encoding="utf-8") as fh:
+        fh.write("huashang-committee,MEMBER_OF,ghost,,,,,zigong-2022,7\n")
+    result = CliRunner().invoke(cli, ["load", str(out), "--no-progress"], env=_env(neo4j_env))
+    assert result.exit_code == 1 and "ghost" in result.output
+    records, _, _ = clean_neo4j.execute_query("MATCH (n) RETURN count(n) AS c", database_=neo4j_env["NEO4J_DATABASE"])
+    assert records[0]["c"] == 0
+
+
+def test_replace_removes_only_the_projects_data(loaded, neo4j_driver, neo4j_database, neo4j_env):
+    neo4j_driver.execute_query("CREATE (:Unrelated {x: 1})", database_=neo4j_database)
+    result = CliRunner().invoke(cli, ["load", "--replace", "--yes", "--no-progress"], env=_env(neo4j_env))
+    assert result.exit_code == 0, result.output
+    records, _, _ = neo4j_driver.execute_query(
+        "MATCH (n) RETURN sum(CASE WHEN n:Unrelated THEN 1 ELSE 0 END) AS other, "
+        "sum(CASE WHEN n:Alliances THEN 1 ELSE 0 END) AS ours", database_=neo4j_database)
+    assert records[0]["other"] == 1 and records[0]["ours"] == 36
