@@ -178,3 +178,16 @@ def test_lazy_commands_are_importable_and_listed_without_importing_them():
     assert proc.returncode == 0
     for name in LAZY_COMMANDS:
         assert name in proc.stdout.decode()
+
+
+@pytest.mark.parametrize("args, expect", [
+    (["centrality", "--format", "csv", "--top", "1"], "huashang-committee"),
+    (["search", "盐市口", "--format", "csv"], "yanshikou-committee"),
+    (["show", "陈桂芳"], "chen-guifang"),
+    (["validate"], "OK:"),
+    (["path", "陈桂芳", "高新区党工委", "--format", "json"], '"hops": 2'),
+])
+def test_each_core_command_as_a_subprocess(args, expect):
+    proc = run_cli(*args, env={"LANG": "C"})
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    assert expect in proc.stdout.decode("utf-8")
