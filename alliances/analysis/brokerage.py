@@ -1,0 +1,290 @@
+"""Who brokers between regions: tie matrix, brokerage roles, structural holes, corridors.
+
+The partition is the node attribute ``region_group`` (zigong, chengdu,
+chongqing, other). Every function takes the graph first and returns plain
+dicts and lists; nothing is printed and nothing is random.
+
+Convention for undirected graphs (the organisations projection): each tie is
+read as two arcs, one each way, so a path a–b–c with a and c not tied counts
+as the two ordered two-paths a→b→c and c→b→a. Coordinator, itinerant and
+liaison counts are therefore even, and representative equals gatekeeper for
+every broker (a→b→c is representative exactly when c→b→a is gatekeeper).
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import networkx as nx
+
+GROUP = "region_group"
+ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
+_S, _T = ("__corridor_source__",), ("__corridor_sink__",)
+
+
+def _group(H, n, attr=GROUP) -> str:
+    return H.nodes[n].get(attr, "other")
+
+
+def _name(H, n) -> str:
+    return H.nodes[n].get("name", n)
+
+
+# ---------------------------------------------------------------------------
+# Region-pair tie matrix
+
+
+def region_tie_matrix(H: nx.Graph, *, attr: str = GROUP, weight: str = "weight") -> list[dict]:
+    """Ties and total weight between every pair of regions (including within one).
+
+    Returns one row per unordered pair that has at least one tie:
+    ``{"region_a", "region_b", "ties", "weight"}`` with ``region_a <= region_b``,
+    sorted by the pair. A tie without ``weight`` counts 1.
+
+    Examples
+    --------
+    >>> H = nx.Graph()
+    >>> H.add_nodes_from([(1, {"region_group": "a"}), (2, {"region_group": "b"})])
+    >>> H.add_edge(1, 2, weight=3)
+    >>> region_tie_matrix(H)
+    [{'region_a': 'a', 'region_b': 'b', 'ties': 1, 'weight': 3}]
+    """
+    cells: dict[tuple[str, str], list] = {}
+    for u, v, d in H.edges(data=True):
+        a, b = sorted((_group(H, u, attr), _group(H, v, attr)))
+        cell = cells.setdefault((a, b), [0, 0])
+        cell[0] += 1
+        cell[1] += d.get(weight, 1)
+    return [{"region_a": a, "region_b": b, "ties": t, "weight": w}
+            for (a, b), (t, w) in sorted(cells.items())]
+
+
+# ---------------------------------------------------------------------------
+# Gould–Fernandez brokerage roles
+
+
+def brokerage_roles(H: nx.Graph | nx.DiGraph, *, attr: str = GROUP) -> dict:
+    """Gould–Fernandez brokerage role counts for every node.
+
+    A two-path a→b→c with a ≠ c and no arc a→c makes b a broker; its role
+    depends on the groups of a, b and c:
+
+    - coordinator: all three in one group;
+    - itinerant (consultant): a and c share a group, b is outside it;
+    - representative: a and b share a group, c is outside;
+    - gatekeeper: b and c share a group, a is outside;
+    - liaison: all three in different groups.
+
+    An undirected graph is read as arcs both ways (see the module docstring).
+
+    Returns ``{node: {"coordinator", "itinerant", "representative",
+    "gatekeeper", "liaison", "total"}}``.
+
+    References
+    ----------
+    Gould, R. V. & Fernandez, R. M. (1989). Structures of mediation: a formal
+    approach to brokerage in transaction networks. *Sociological Methodology* 19, 89–126.
+
+    Examples
+    --------
+    >>> H = nx.path_graph(3)
+    >>> nx.set_node_attributes(H, {0: "x", 1: "y", 2: "z"}, "region_group")
+    >>> brokerage_roles(H)[1]["liaison"]
+    2
+    """
+    D = H if H.is_directed() else H.to_directed()
+    out = {}
+    for b in D:
+        counts = dict.fromkeys(ROLES, 0)
+        gb = _group(D, b, attr)
+        for a in D.predecessors(b):
+            ga = _group(D, a, attr)
+            for c in D.successors(b):
+                if c == a or c == b or a == b or D.has_edge(a, c):
+                    continue
+                gc = _group(D, c, attr)
+                if ga == gb == gc:
+                    counts["coordinator"] += 1
+                elif ga == gc:
+                    counts["itinerant"] += 1
+                elif ga == gb:
+                    counts["representative"] += 1
+                elif gb == gc:
+                    counts["gatekeeper"] += 1
+                else:
+                    counts["liaison"] += 1
+        counts["total"] = sum(counts[r] for r in ROLES)
+        out[b] = counts
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Brokers table
+
+
+def broker_table(H: nx.Graph, *, attr: str = GROUP) -> list[dict]:
+    """One row per node: brokerage roles, Burt's constraint and effective size, cut status.
+
+    ``constraint`` and ``effective_size`` are networkx's (unweighted, so every
+    tie counts the same; ``None`` for an isolate, where they are undefined).
+    ``articulation`` is true when removing the node splits its component;
+    ``bridges`` names the ties of the node whose removal would.
+    Rows are sorted by cross-region brokerage (all roles but coordinator),
+    then total, then id.
+
+    References
+    ----------
+    Burt, R. S. (1992). *Structural Holes*. Harvard University Press.
+    Hopcroft, J. & Tarjan, R. (1973). Efficient algorithms for graph manipulation. *CACM* 16(6).
+    """
+    roles = brokerage_roles(H, attr=attr)
+    U = nx.Graph(H)
+    constraint = nx.constraint(U) if U.number_of_edges() else {}
+    esize = nx.effective_size(U) if U.number_of_edges() else {}
+    arts = set(nx.articulation_points(U))
+    bridges: dict = {n: [] for n in U}
+    for u, v in nx.bridges(U):
+        bridges[u].append(v)
+        bridges[v].append(u)
+    rows = []
+    for n in H:
+        r = roles[n]
+        c = constraint.get(n)
+        e = esize.get(n)
+        rows.append({
+            "id": n,
+            "name": _name(H, n),
+            "name_en": H.nodes[n].get("name_en", ""),
+            "region": _group(H, n, attr),
+            **{k: r[k] for k in ROLES},
+            "cross_region": r["total"] - r["coordinator"],
+            "total": r["total"],
+            "constraint": None if c is None or c != c else round(c, 6),
+            "effective_size": None if e is None or e != e else round(e, 6),
+            "articulation": n in arts,
+            "bridges": [_name(H, m) for m in sorted(bridges[n])],
+        })
+    rows.sort(key=lambda r: (-r["cross_region"], -r["total"], r["id"]))
+    return rows
+
+
+def cut_points(H: nx.Graph) -> dict:
+    """Articulation points and bridges, named.
+
+    Returns ``{"articulation_points": [{"id", "name", "region"}],
+    "bridges": [{"a", "b", "a_name", "b_name"}]}``, sorted by id.
+    """
+    U = nx.Graph(H)
+    arts = sorted(nx.articulation_points(U))
+    brs = sorted(tuple(sorted(e)) for e in nx.bridges(U))
+    return {
+        "articulation_points": [{"id": n, "name": _name(U, n), "region": _group(U, n)} for n in arts],
+        "bridges": [{"a": a, "b": b, "a_name": _name(U, a), "b_name": _name(U, b)} for a, b in brs],
+    }
+
+
+# ---------------------------------------------------------------------------
+# Corridors between regions
+
+
+def _augmented(H: nx.Graph, A: list, B: list) -> nx.Graph:
+    K = nx.Graph(H)
+    K.add_node(_S)
+    K.add_node(_T)
+    K.add_edges_from((_S, a) for a in A)
+    K.add_edges_from((b, _T) for b in B)
+    return K
+
+
+def _connected_without(K, nodes=(), edge=None) -> bool:
+    view = nx.restricted_view(K, list(nodes), [edge] if edge else [])
+    return nx.has_path(view, _S, _T)
+
+
+def corridor(H: nx.Graph, region_a: str, region_b: str, *, attr: str = GROUP) -> dict:
+    """How region A's organisations reach region B's, and what would cut them apart.
+
+    Region A's and B's nodes are joined to a super-source and a super-sink.
+
+    - ``distance``: the fewest ties from any node of A to any node of B
+      (``None`` when none is reachable);
+    - ``on_shortest_paths``: every node on some shortest A–B connection;
+    - ``node_independent``: node-disjoint A–B routes (Menger: the node
+      connectivity between super-source and super-sink; an A node tied
+      directly to a B node is one route through both);
+    - ``edge_independent``: tie-disjoint routes (maximum flow with capacity 1
+      on each real tie, unlimited on the super-source and super-sink links);
+    - ``cut_nodes`` / ``cut_ties``: every single node / tie whose removal
+      leaves no A–B route (these lie on every route, so only one shortest
+      path needs testing);
+    - ``cut``: a sentence-free summary: ``"node"``, ``"tie"``, ``"none"`` or
+      ``"disconnected"``.
+
+    References
+    ----------
+    Menger, K. (1927). Zur allgemeinen Kurventheorie. *Fundamenta Mathematicae* 10;
+    Ford, L. R. & Fulkerson, D. R. (1956). Maximal flow through a network.
+    """
+    A = sorted(n for n in H if _group(H, n, attr) == region_a)
+    B = sorted(n for n in H if _group(H, n, attr) == region_b)
+    base = {"region_a": region_a, "region_b": region_b, "size_a": len(A), "size_b": len(B)}
+    empty = {"distance": None, "on_shortest_paths": [], "node_independent": 0,
+             "edge_independent": 0, "cut_nodes": [], "cut_ties": [], "cut": "disconnected"}
+    if not A or not B:
+        return {**base, **empty}
+    K = _augmented(H, A, B)
+    if not nx.has_path(K, _S, _T):
+        return {**base, **empty}
+    ds = nx.single_source_shortest_path_length(K, _S)
+    dt = nx.single_source_shortest_path_length(K, _T)
+    d = ds[_T]
+    on = sorted(n for n in H if n in ds and n in dt and ds[n] + dt[n] == d)
+    path = nx.shortest_path(K, _S, _T)
+    inner = path[1:-1]
+    cut_nodes = [n for n in inner if not _connected_without(K, nodes=[n])]
+    real_edges = list(zip(inner, inner[1:]))
+    cut_ties = [e for e in real_edges if not _connected_without(K, edge=e)]
+    node_ind = nx.node_connectivity(K, _S, _T)
+    F = nx.DiGraph()
+    for u, v in H.edges():
+        F.add_edge(u, v, capacity=1)
+        F.add_edge(v, u, capacity=1)
+    F.add_edges_from((_S, a) for a in A)  # no capacity: unlimited
+    F.add_edges_from((b, _T) for b in B)
+    edge_ind = int(nx.maximum_flow_value(F, _S, _T))
+    summary = "node" if cut_nodes else ("tie" if cut_ties else "none")
+    return {
+        **base,
+        "distance": d - 2,
+        "on_shortest_paths": [{"id": n, "name": _name(H, n), "region": _group(H, n, attr)} for n in on],
+        "node_independent": node_ind,
+        "edge_independent": edge_ind,
+        "cut_nodes": [{"id": n, "name": _name(H, n), "region": _group(H, n, attr)} for n in sorted(cut_nodes)],
+        "cut_ties": [{"a": a, "b": b, "a_name": _name(H, a), "b_name": _name(H, b)}
+                     for a, b in sorted(tuple(sorted(e)) for e in cut_ties)],
+        "cut": summary,
+    }
+
+
+def corridors(H: nx.Graph, *, regions: list[str] | None = None, attr: str = GROUP) -> list[dict]:
+    """:func:`corridor` for every pair of distinct regions present (or ``regions``).
+
+    Regions come in the model's order (zigong, chengdu, chongqing, other).
+    """
+    from alliances.model import REGION_GROUPS
+
+    order = {g: i for i, g in enumerate(REGION_GROUPS)}
+    present = sorted({_group(H, n, attr) for n in H}, key=lambda g: (order.get(g, 99), g))
+    regions = present if regions is None else list(regions)
+    return [corridor(H, a, b, attr=attr) for a, b in combinations(regions, 2)]
+
+
+def corridor_cut_text(row: dict, lang: str = "zh") -> str:
+    """What would cut a corridor, in words: names, or how many routes remain."""
+    if row["cut"] == "disconnected":
+        return "不连通" if lang == "zh" else "not connected"
+    if row["cut"] == "none":
+        n = min(row["node_independent"], row["edge_independent"])
+        return f"无：至少 {n} 条独立路径" if lang == "zh" else f"none: at least {n} independent routes"
+    names = [c["name"] for c in row["cut_nodes"]] + [f"{t['a_name']}~{t['b_name']}" for t in row["cut_ties"]]
+    return ("、" if lang == "zh" else "; ").join(names)
