@@ -49,6 +49,7 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 MAX_FIELD = 10_000
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 
 
 def bundled_path() -> Path:
@@ -116,24 +117,38 @@ def decode_bytes(data: bytes, where: str, encoding: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # UTF-16 without a byte-order mark: a CSV header is ASCII, so every other
+    # byte is NUL (at odd offsets little-endian, at even offsets big-endian).
+    if len(data) >= 4 and len(data) % 2 == 0 and data.count(0) * 3 >= len(data):
+        odd, even = data[1::2].count(0), data[0::2].count(0)
+        for enc in (("utf-16-le", "utf-16-be") if odd >= even else ("utf-16-be", "utf-16-le")):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+    # Chinese CSVs are read as GB18030 (the superset of GBK and GB2312), or as
+    # Big5 when that is the detected encoding; a decoding that lands in the
+    # private-use area is a wrong guess. Other detected code pages (Latin,
+    # Cyrillic) are not trusted: they turn any bytes into plausible-looking
+    # wrong letters, so the planner is asked to name the encoding instead.
+    candidates = ["gb18030"]
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    candidates = []
-    if best is not None and best.encoding:
+    if best is not None and (best.encoding or "").lower().replace("-", "").replace("_", "") in {
+            "big5", "big5hkscs", "cp950"}:
         candidates.append(best.encoding)
-    candidates.append("gb18030")
     for enc in candidates:
-        # Chinese CSVs detected as a GB-family or Big5 code page are read as
-        # GB18030 (the superset), anything else as detected.
-        enc = "gb18030" if enc.lower().replace("-", "").replace("_", "") in {"gbk", "gb2312", "gb18030", "hz"} else enc
         try:
-            return data.decode(enc)
+            text = data.decode(enc)
         except (LookupError, UnicodeDecodeError):
             continue
+        if not _PRIVATE_USE_RE.search(text):
+            return text
     raise DataError(
         f"{where}: the text encoding could not be recognised (not UTF-8 and not GB18030/GBK). "
-        "Fix: save it from Excel as 'CSV UTF-8', or pass --encoding."
+        "Fix: save it from Excel as 'CSV UTF-8', or pass --encoding (e.g. --encoding cp1252 for "
+        "a Western-European Excel file)."
     )
 
 
