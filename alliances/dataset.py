@@ -46,7 +46,7 @@ OPTIONAL_COLUMNS = {"nodes": ["synthetic"]}
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 MAX_FIELD = 10_000
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
@@ -115,8 +115,18 @@ def decode_bytes(data: bytes, where: str, encoding: str | None = None) -> str:
                 raise DataError(f"{where}: starts with a {enc} mark but is not valid {enc}: {err}") from err
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        bad_at = err.start
+    # Mostly valid UTF-8 with a few broken bytes (a truncated or spliced
+    # file) would read as GB18030 mojibake: say where the damage is instead.
+    loose = data.decode("utf-8", errors="replace")
+    broken = loose.count("\ufffd")
+    if sum(1 for ch in loose if ord(ch) > 127 and ch != "\ufffd") >= 4 * broken:
+        line = data[:bad_at].count(b"\n") + 1
+        raise DataError(
+            f"{where}: line {line}: invalid UTF-8 (byte {bad_at:,} is 0x{data[bad_at]:02x}); the rest of the "
+            "file is UTF-8. Fix: correct or retype that line, or save the file again as 'CSV UTF-8'."
+        )
     # UTF-16 without a byte-order mark: a CSV header is ASCII, so every other
     # byte is NUL (at odd offsets little-endian, at even offsets big-endian).
     if len(data) >= 4 and len(data) % 2 == 0 and data.count(0) * 3 >= len(data):
@@ -126,6 +136,12 @@ def decode_bytes(data: bytes, where: str, encoding: str | None = None) -> str:
                 return data.decode(enc)
             except UnicodeDecodeError:
                 continue
+    if 0 in data:
+        raise DataError(
+            f"{where}: contains NUL bytes, so it is not a text CSV (a workbook, a binary file, or "
+            "UTF-16/UTF-32 text we could not read). Fix: save it from Excel as 'CSV UTF-8', or use "
+            "'alliances import' for a workbook."
+        )
     # Chinese CSVs are read as GB18030 (the superset of GBK and GB2312), or as
     # Big5 when that is the detected encoding; a decoding that lands in the
     # private-use area is a wrong guess. Other detected code pages (Latin,
@@ -164,7 +180,12 @@ def read_csv_rows(path: Path, encoding: str | None = None) -> tuple[list[str], l
         raise ValidationError([Problem(where, None, None, "the file is empty", "add the header row")])
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        all_rows = list(reader)
+        limit = csv.field_size_limit()
+        csv.field_size_limit(max(limit, len(text) + 1))  # MAX_FIELD is checked per cell, with its row
+        try:
+            all_rows = list(reader)
+        finally:
+            csv.field_size_limit(limit)
     except csv.Error as err:
         line = getattr(err, "line_num", None) or "?"
         raise ValidationError(
@@ -282,7 +303,7 @@ class _Checker:
     def paragraphs(self, file: str, row: int, value: str) -> list[int]:
         out = []
         for part in split_list(value):
-            if not part.isdigit() or int(part) < 1:
+            if not (part.isascii() and part.isdigit()) or int(part) < 1:
                 self.add(file, row, "paragraphs", f"{part!r} is not a paragraph number",
                          "write paragraph numbers as whole numbers separated by ;")
             else:
