@@ -142,8 +142,9 @@ def scenario_graph(
         "without_ties": [list(t) for t in without_ties],
         "undated_relationships": rep["undated_relationships"] if as_of else 0,
         "undated_nodes": undated_nodes,
-        "removed_nodes": len(rep["removed_nodes"]),
-        "removed_relationships": len(rep["removed_edges"]),
+        "removed_nodes": G.number_of_nodes() - H.number_of_nodes(),
+        # edges of removed nodes go with them, so count the difference
+        "removed_relationships": G.number_of_edges() - H.number_of_edges(),
     }
     return H, meta
 
