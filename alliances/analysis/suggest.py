@@ -97,7 +97,7 @@ def reason_text(reasons: list[dict], lang: str = "zh") -> str:
     """The shared neighbours named, grouped by kind: ``活动：A、B；联盟：C``."""
     groups: dict[str, list[str]] = {}
     for r in reasons:
-        groups.setdefault(r["label"], []).append(r["name"])
+        groups.setdefault(r["label"], []).append(str(r["name"]))
     if lang == "en":
         return "; ".join(f"shared {lab}: {', '.join(ns)}" for lab, ns in sorted(groups.items()))
     return "；".join(f"共同{_LABEL_ZH.get(lab, lab)}：{'、'.join(ns)}" for lab, ns in sorted(groups.items()))
