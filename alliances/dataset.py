@@ -133,9 +133,11 @@ def decode_bytes(data: bytes, where: str, encoding: str | None = None) -> str:
         odd, even = data[1::2].count(0), data[0::2].count(0)
         for enc in (("utf-16-le", "utf-16-be") if odd >= even else ("utf-16-be", "utf-16-le")):
             try:
-                return data.decode(enc)
+                text = data.decode(enc)
             except UnicodeDecodeError:
                 continue
+            if "\x00" not in text:  # UTF-32 read as UTF-16 still has NULs
+                return text
     if 0 in data:
         raise DataError(
             f"{where}: contains NUL bytes, so it is not a text CSV (a workbook, a binary file, or "
@@ -182,14 +184,19 @@ def read_csv_rows(path: Path, encoding: str | None = None) -> tuple[list[str], l
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         limit = csv.field_size_limit()
         csv.field_size_limit(max(limit, len(text) + 1))  # MAX_FIELD is checked per cell, with its row
+        all_rows = []
         try:
-            all_rows = list(reader)
+            while True:
+                line = reader.line_num + 1  # where the next row starts
+                try:
+                    all_rows.append(next(reader))
+                except StopIteration:
+                    break
         finally:
             csv.field_size_limit(limit)
     except csv.Error as err:
-        line = getattr(err, "line_num", None) or "?"
         raise ValidationError(
-            [Problem(where, reader.line_num or None, None, f"broken CSV quoting ({err}) near line {line}",
+            [Problem(where, len(all_rows) + 1, None, f"broken CSV quoting ({err}) in the row that starts on line {line}",
                      'close every quote; write a quote inside a field as ""')]
         ) from err
     header = [h.strip().lstrip("\ufeff") for h in all_rows[0]]
