@@ -1,0 +1,153 @@
+"""The report: content on the bundled network, escaping, self-containment, CLI."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from alliances.analysis.report import build_report, md_cell, render_html, render_markdown
+from alliances.cli import cli
+from tests.conftest import ROOT, run_cli
+
+BUNDLED = ROOT / "alliances" / "data" / "zigong"
+
+
+class _Page(HTMLParser):
+    """Collects text, tags and every URL-bearing attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.text, self.tags, self.urls, self.stack = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for k, v in attrs:
+            if k in ("src", "href", "srcset", "action") and v:
+                self.urls.append(v)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(html: str) -> _Page:
+    p = _Page()
+    p.feed(html)
+    p.close()
+    return p
+
+
+@pytest.fixture(scope="module")
+def report(bundled):
+    return build_report(bundled)
+
+
+def test_report_names_the_zigong_corridors_and_their_cut(report):
+    # Hand-worked in tests/test_brokerage.py: Zigong reaches Chengdu and
+    # Chongqing only through 自贡华商商圈党委, which alone cuts both.
+    rows = {(c["region_a"], c["region_b"]): c for c in report["corridors"]}
+    for key, partner in [(("zigong", "chengdu"), "成都盐市口商圈综合党委"),
+                         (("zigong", "chongqing"), "重庆解放碑商圈党委")]:
+        sentence = rows[key]["sentence"]
+        assert "自贡华商商圈党委" in sentence and partner in sentence
+    [multi] = [m for m in report["multi_cutters"] if m["id"] == "huashang-committee"]
+    assert multi["corridors"] == ["自贡–成都", "自贡–重庆"]
+
+
+def test_every_cited_fact_has_source_and_paragraph(report):
+    assert report["provenance"]
+    for p in report["provenance"]:
+        assert p["source"] == "zigong-2022" and p["paragraphs"], p
+    # The Huashang–Yanshikou agreement is cited with ¶14 (relationships.csv).
+    facts = {p["fact"]: p["paragraphs"] for p in report["provenance"]}
+    assert facts["自贡华商商圈党委 —签约方→ “先锋同行”党建共建合作协议"] == [14]
+    # Every reference number in a table row points at a provenance entry.
+    n = len(report["provenance"])
+    for section in ("hubs", "corridors", "suggestions"):
+        for row in report[section]:
+            assert all(1 <= r <= n for r in row["refs"])
+
+
+def test_html_is_self_contained_and_has_every_section(report):
+    html = render_html(report)
+    page = _parse(html)
+    text = "".join(page.text)
+    assert page.urls == [u for u in page.urls if u.startswith("#")]  # only in-page anchors
+    assert "script" not in page.tags and "link" not in page.tags
+    for heading in ("概况", "地区间联系", "枢纽组织", "跨地区中介", "地区间通道", "社群（Louvain）", "跨地区伙伴建议", "来源"):
+        assert heading in text
+    assert "¶14" in text and "模块度 0.6224" in text
+    assert "成都盐市口商圈综合党委" in text
+
+
+def test_english_headings(bundled):
+    text = "".join(_parse(render_html(build_report(bundled, lang="en"))).text)
+    assert "Corridors between regions" in text and "Provenance" in text and "地区间通道" not in text
+
+
+def _hostile_dataset(tmp_path: Path) -> Path:
+    # Same network, but the Chengdu committee's name holds markup, a pipe and a line break.
+    target = tmp_path / "hostile"
+    shutil.copytree(BUNDLED, target)
+    path = target / "nodes.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+        fields = list(rows[0].keys())
+    for r in rows:
+        if r["id"] == "yanshikou-committee":
+            r["name"] = '<script>alert("x")</script>成都|盐市口\n党委'
+            r["aliases"] = ""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields)
+        w.writeheader()
+        w.writerows(rows)
+    return target
+
+
+def test_data_strings_are_escaped(tmp_path):
+    from alliances.dataset import read_dataset
+
+    rep = build_report(read_dataset(str(_hostile_dataset(tmp_path))))
+    html = render_html(rep)
+    page = _parse(html)
+    assert "script" not in page.tags
+    assert "&lt;script&gt;" in html and '<script>alert("x")</script>' in "".join(page.text)
+    md = render_markdown(rep)
+    cells = [line for line in md.splitlines() if "alert" in line and line.startswith("|")]
+    assert cells
+    for line in cells:
+        assert "成都\\|盐市口" in line
+    assert "盐市口\n党委" not in md
+
+
+def test_md_cell():
+    assert md_cell("a|b\nc") == "a\\|b c"
+    assert md_cell("plain") == "plain"
+
+
+def test_cli_report_markdown_and_bad_suffix(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "r.md"
+    res = runner.invoke(cli, ["report", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# 跨地区党建联盟网络分析报告")
+    assert "移除其中任何一个即切断该通道：自贡华商商圈党委" in text
+    bad = runner.invoke(cli, ["report", "--out", str(tmp_path / "r.pdf")])
+    assert bad.exit_code == 2 and "must end in .html or .md" in bad.output
+
+
+def test_report_subprocess_utf8_under_c_locale(tmp_path):
+    out = tmp_path / "report.html"
+    proc = run_cli("report", "--out", str(out), "--as-of", "2021-01-01", "--lang", "en",
+                   env={"LANG": "C", "LC_ALL": "C"})
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    html = out.read_bytes().decode("utf-8")
+    assert '<meta charset="utf-8">' in html
+    # As of 2021-01-01 nothing dated is later; 43 of 46 relationships are undated (hand count).
+    assert "As of 2021-01-01: 43 undated relationships" in html
+    assert "自贡华商商圈党委" in html
