@@ -20,7 +20,14 @@ from alliances.errors import AlliancesError
 # name -> ("module:attribute", one-line help shown by `alliances --help`)
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "map": ("alliances.commands.map:map_command", "Write an interactive, self-contained HTML map."),
+    "generate": ("alliances.commands.generate:generate_command", "Write a synthetic dataset of N organisations (benchmarks)."),
     "load": ("alliances.commands.load:load_command", "Load a dataset into Neo4j (validated, batched, idempotent)."),
+    "brokers": ("alliances.commands.analyses:brokers_command", "Cross-region brokers: Gould–Fernandez roles, constraint, cut points."),
+    "corridors": ("alliances.commands.analyses:corridors_command", "How region pairs connect and which organisation or tie would cut them."),
+    "communities": ("alliances.commands.analyses:communities_command", "Louvain communities, modularity and their regions."),
+    "suggest": ("alliances.commands.analyses:suggest_command", "Partner suggestions in other regions, with reasons."),
+    "whatif": ("alliances.commands.analyses:whatif_command", "What changes without an organisation or a tie (A~B)."),
+    "report": ("alliances.commands.analyses:report_command", "Write one self-contained HTML or Markdown report."),
 }
 
 
@@ -142,20 +149,36 @@ def _check_types(via):
               help="full: the whole partnership graph (organisations, alliances, agreements, activities, "
                    "...; no regions or zones); organizations: organisations tied once per shared alliance, "
                    "agreement, activity or direct tie.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="The network as it stood on this date (undated facts kept and counted on stderr).")
+@click.option("--without", multiple=True, metavar="NAME",
+              help="Leave out an organisation (name or id); repeatable.")
+@click.option("--explain", is_flag=True,
+              help="Add each hub's alliances, activities, agreements and partners in other regions.")
 @format_option("table")
 @source_options
-def centrality(by, top, projection, fmt, source):
+def centrality(by, top, projection, as_of, without, explain, fmt, source):
     """Who are the hubs? Degree, betweenness, closeness, eigenvector and PageRank per organisation."""
-    from alliances.analysis.centrality import centrality_table
+    from alliances.analysis.centrality import centrality_report
+    from alliances.commands.analyses import _check_date, meta_note
     from alliances.output import render_rows
+    from alliances.resolve import resolve
 
-    rows = centrality_table(source.graph(), projection_name=projection, by=by, top=top)
+    as_of = _check_date(None, None, as_of)
+    G = source.graph()
+    result = centrality_report(G, projection_name=projection, by=by, top=top, as_of=as_of,
+                               without=[resolve(G, w) for w in without], explain=explain)
+    rows = result["rows"]
     cols = ["rank", "id", "name", "region", "kind", "degree", "weighted_degree", "betweenness",
             "closeness", "harmonic", "eigenvector", "pagerank", "region_rank"]
     if fmt == "table":
         cols = ["rank", "name", "region", "kind", "degree", "betweenness", "closeness", "eigenvector",
                 "pagerank", "region_rank"]
+    if explain:
+        cols.append("explanation_text")
     _echo(render_rows(rows, fmt, cols if fmt != "json" else None, title=f"Centrality ({projection}), by {by}"))
+    if meta_note(result["meta"]):
+        click.echo(meta_note(result["meta"]), err=True)
 
 
 # ---------------------------------------------------------------------------
