@@ -1,0 +1,174 @@
+"""The Excel workbook planners fill in, and its header scheme.
+
+Scheme (read back by :mod:`alliances.io.importer`):
+
+- one sheet per node label, named ``"<中文> <Label>"`` (``组织 Organization``),
+  whose rows are nodes of that label (no label column needed); a ``节点 Nodes``
+  sheet takes nodes of any label with a ``类型 label`` column; then
+  ``关系 Relationships``, ``数据 Figures``, ``来源 Sources``;
+- row 1 is the header, each cell ``"<中文> <english>"`` (``名称 name``); a
+  header cell may also be the Chinese or the English name alone;
+- row 2 is an example row: its first column starts with ``example-`` and the
+  importer skips every such row;
+- ``说明 Instructions`` explains this in Chinese and English; ``_lists`` (hidden)
+  holds the drop-down lists.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alliances import model
+
+NODES_SHEET = "节点 Nodes"
+SHEETS_OTHER = {
+    "relationships": "关系 Relationships",
+    "figures": "数据 Figures",
+    "sources": "来源 Sources",
+}
+INSTRUCTIONS_SHEET = "说明 Instructions"
+LISTS_SHEET = "_lists"
+EXAMPLE_PREFIX = "example-"
+MAX_ROWS = 5000  # rows covered by the drop-downs
+
+
+def label_sheet(label: str) -> str:
+    return f"{model.LABELS[label].zh} {label}"
+
+
+def props_for(kind: str, label_column: bool = True) -> list[model.Prop]:
+    if kind == "nodes":
+        return [p for p in model.NODE_PROPS if label_column or p.name != "label"]
+    return list({"relationships": model.REL_PROPS, "figures": model.FIGURE_PROPS,
+                 "sources": model.SOURCE_PROPS}[kind])
+
+
+def header_text(prop: model.Prop) -> str:
+    return f"{prop.zh} {prop.name}"
+
+
+def _example(kind: str, label: str | None) -> dict:
+    if kind == "sources":
+        return {"id": "example-source", "title": "示例：来源文章标题 (example: article title)",
+                "publisher": "示例 example", "published": "2022-03"}
+    if kind == "relationships":
+        return {"start": "example-org", "type": "MEMBER_OF", "end": "example-alliance",
+                "source": "example-source", "paragraphs": "1"}
+    if kind == "figures":
+        return {"node": "example-org", "key": "party_members", "value": "120", "qualifier": "more_than",
+                "unit": "members", "label_zh": "党员人数", "label_en": "Party members",
+                "source": "example-source", "paragraphs": "1"}
+    label = label or "Organization"
+    row = {"id": f"example-{label.lower()}", "label": label,
+           "name": f"示例{model.LABELS[label].zh}（example {model.LABELS[label].en.lower()}）",
+           "region": "example-region" if label != "Region" else "",
+           "source": "example-source", "paragraphs": "1;2"}
+    if label == "Organization":
+        row["kind"] = "party_committee"
+        row["aliases"] = "简称一;简称二"
+    return row
+
+
+INSTRUCTIONS = [
+    ("如何填写", "How to fill in"),
+    ("每种节点一张表（地区、园区、组织……），每行一个节点；关系、数据、来源各一张表。",
+     "One sheet per node label (Region, Zone, Organization, …), one node per row; "
+     "one sheet each for relationships, figures and sources."),
+    ("第 1 行是表头（“中文 english”），不要修改；第 2 行是示例，编号以 example- 开头，导入时跳过。",
+     "Row 1 is the header (\"中文 english\"), keep it; row 2 is an example whose id starts "
+     "with example- and is skipped on import."),
+    ("编号可以留空：会根据类型和名称生成稳定编号；关系的起点/终点可以写编号、名称或别名。",
+     "Ids may be left empty: a stable id is made from label and name; a relationship's "
+     "start/end may be an id, a name or an alias."),
+    ("别名、段落用分号 ; 分隔。日期写 YYYY、YYYY-MM 或 YYYY-MM-DD（Excel 日期单元格也可以）。",
+     "Separate aliases and paragraphs with ;. Dates are YYYY, YYYY-MM or YYYY-MM-DD "
+     "(Excel date cells work too)."),
+    ("组织类别、地区、关系类型、类型列有下拉列表；地区填地区表中的编号。",
+     "kind, region, relationship type and label have drop-down lists; region takes an id "
+     "from the Region sheet."),
+    ("同一组织带不带城市前缀（如“华商商圈党委”与“自贡华商商圈党委”）只写一行，短名写进别名。",
+     "Write one row per organisation: a name with and without a city prefix is one "
+     "organisation; put the short name in aliases."),
+    ("导入：alliances import 本文件.xlsx --out 数据文件夹", "Import: alliances import this.xlsx --out FOLDER"),
+]
+
+
+def write_workbook(path: str | os.PathLike, ds=None) -> Path:
+    """Write the template (empty, or filled with ``ds``) to ``path`` atomically."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from alliances.dataset import _fmt
+    from alliances.files import atomic_write_bytes
+
+    wb = Workbook()
+    ins = wb.active
+    ins.title = INSTRUCTIONS_SHEET
+    ins.append(["中文", "English"])
+    for zh, en in INSTRUCTIONS:
+        ins.append([zh, en])
+    ins.column_dimensions["A"].width = 70
+    ins.column_dimensions["B"].width = 90
+    ins["A1"].font = ins["B1"].font = Font(bold=True)
+
+    lists = wb.create_sheet(LISTS_SHEET)
+    columns = {"kind": list(model.KINDS), "type": list(model.REL_TYPES), "label": list(model.LABELS),
+               "qualifier": list(model.QUALIFIERS)}
+    ranges = {}
+    for j, (name, values) in enumerate(columns.items(), start=1):
+        letter = chr(ord("A") + j - 1)
+        lists.cell(1, j, name)
+        for i, v in enumerate(values, start=2):
+            lists.cell(i, j, v)
+        ranges[name] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
+    lists.sheet_state = "hidden"
+    region_range = f"'{label_sheet('Region')}'!$A$3:$A${MAX_ROWS}"
+
+    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    ex_font = Font(italic=True, color="808080")
+
+    def sheet(title, kind, props, rows, example):
+        ws = wb.create_sheet(title)
+        ws.append([header_text(p) for p in props])
+        for c in ws[1]:
+            c.font, c.fill = head_font, head_fill
+        ws.append([example.get(p.name, "") for p in props])
+        for c in ws[2]:
+            c.font = ex_font
+        for row in rows:
+            ws.append([_fmt(row.get(p.name, "")) for p in props])
+        for j, p in enumerate(props, start=1):
+            letter = ws.cell(1, j).column_letter
+            ws.column_dimensions[letter].width = max(12, min(40, len(header_text(p)) + 6))
+            formula = None
+            if p.name in ("kind", "label", "qualifier") or (kind == "relationships" and p.name == "type"):
+                formula = "=" + ranges[p.name]
+            elif kind == "nodes" and p.name == "region":
+                formula = "=" + region_range
+            if formula:
+                dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=False)
+                dv.add(f"{letter}3:{letter}{MAX_ROWS}")
+                ws.add_data_validation(dv)
+        ws.freeze_panes = "A3"
+
+    nodes_by_label: dict[str, list] = {lab: [] for lab in model.LABELS}
+    if ds is not None:
+        for node in ds.nodes.values():
+            nodes_by_label[node["label"]].append(node)
+    for label in model.LABELS:
+        sheet(label_sheet(label), "nodes", props_for("nodes", False), nodes_by_label[label],
+              _example("nodes", label))
+    sheet(SHEETS_OTHER["relationships"], "relationships", props_for("relationships"),
+          ds.relationships if ds else [], _example("relationships", None))
+    sheet(SHEETS_OTHER["figures"], "figures", props_for("figures"), ds.figures if ds else [],
+          _example("figures", None))
+    sheet(SHEETS_OTHER["sources"], "sources", props_for("sources"),
+          list(ds.sources.values()) if ds else [], _example("sources", None))
+    sheet(NODES_SHEET, "nodes", props_for("nodes", True), [], _example("nodes", "Organization"))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return atomic_write_bytes(path, buf.getvalue())
