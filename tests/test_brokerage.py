@@ -232,3 +232,56 @@ def test_bundled_no_cross_region_brokers_in_a_closed_triangle(projection):
     # Articulation points: xindipeier-branch (holds the company and the
     # vanguard team) and zhongxing (holds its branch and the working committee).
     assert [a["id"] for a in cut_points(projection)["articulation_points"]] == ["xindipeier-branch", "zhongxing"]
+
+
+# ---------------------------------------------------------------------------
+# CLI
+
+
+def test_cli_corridors_json_names_huashang():
+    import json
+
+    from click.testing import CliRunner
+
+    from alliances.cli import cli
+
+    res = CliRunner().invoke(cli, ["corridors", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    zc = data["corridors"][0]
+    assert (zc["region_a"], zc["region_b"]) == ("zigong", "chengdu")
+    assert zc["cut_nodes"][0]["name"] == "自贡华商商圈党委"
+    assert data["meta"]["undated_relationships"] == 0  # no --as-of: nothing filtered
+
+
+def test_cli_brokers_formats_and_as_of():
+    import csv
+    import io
+    import json
+
+    from click.testing import CliRunner
+
+    from alliances.cli import cli
+
+    runner = CliRunner()
+    res = runner.invoke(cli, ["brokers", "--format", "json", "--as-of", "2020-06-01"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    # Without the 2020 agreement huashang–yanshikou weight is 3, not 4.
+    m = {(r["region_a"], r["region_b"]): r["weight"] for r in data["tie_matrix"]}
+    assert m[("chengdu", "zigong")] == 3
+    assert data["meta"]["as_of"] == "2020-06-01" and data["meta"]["undated_relationships"] == 43
+    out = runner.invoke(cli, ["brokers", "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(out.output)))
+    assert len(rows) == 15 and {"coordinator", "gatekeeper", "constraint"} <= set(rows[0])
+    bad = runner.invoke(cli, ["brokers", "--as-of", "June 2020"])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+
+
+def test_cli_corridors_subprocess_c_locale():
+    from tests.conftest import run_cli
+
+    proc = run_cli("corridors", "--format", "markdown", "--lang", "en", env={"LANG": "C", "LC_ALL": "C"})
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    out = proc.stdout.decode("utf-8")
+    assert "| zigong–chengdu | 1 | 自贡华商商圈党委; 成都盐市口商圈综合党委 |" in out

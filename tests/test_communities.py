@@ -75,3 +75,18 @@ def test_bundled_modularity_by_hand(bundled_graph):
 
 def test_empty_graph():
     assert louvain(nx.Graph())["communities"] == []
+
+
+def test_cli_communities_json_and_seed():
+    import json
+
+    from click.testing import CliRunner
+
+    from alliances.cli import cli
+
+    res = CliRunner().invoke(cli, ["communities", "--format", "json", "--seed", "7"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["seed"] == 7 and data["modularity"] == pytest.approx(61 / 98)
+    full = CliRunner().invoke(cli, ["communities", "--projection", "full", "--format", "json"])
+    assert full.exit_code == 0 and json.loads(full.output)["meta"]["projection"] == "full"
