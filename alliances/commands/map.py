@@ -1,0 +1,57 @@
+"""``alliances map``: write an interactive, self-contained HTML map."""
+
+from __future__ import annotations
+
+import click
+
+from alliances.commands.common import source_options
+
+
+@click.command("map")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), metavar="FILE.html",
+              help="The HTML file to write (one self-contained file; opens offline).")
+@click.option("--around", metavar="NAME", help="Only the network within --hops partnership steps of NAME.")
+@click.option("--hops", type=click.IntRange(0), default=1, show_default=True, help="Steps for --around.")
+@click.option("--path", "path", nargs=2, metavar="FROM TO",
+              help="Emphasise the shortest partnership path from FROM to TO; dim the rest.")
+@click.option("--view", type=click.Choice(["network", "regions"]), default="network", show_default=True,
+              help="network: every node; regions: regions and zones, tied by the partnerships between "
+                   "what is in them.")
+@click.option("--color", "color", type=click.Choice(["region", "community"]), default="region",
+              show_default=True, help="Colour nodes by region group or by partnership community (Louvain).")
+@click.option("--size-by", type=click.Choice(["degree", "betweenness", "pagerank", "eigenvector", "closeness"]),
+              default="degree", show_default=True, help="Node size by this centrality (partnership graph).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Labels in Chinese (zh) or English names (en).")
+@click.option("--title", help="Title shown on the page (default: describes the map).")
+@click.option("--max-nodes", type=click.IntRange(1), default=2000, show_default=True,
+              help="Soft cap: above it positions are precomputed and physics is off.")
+@click.option("--hard-cap", type=click.IntRange(1), default=5000, show_default=True,
+              help="Above this many nodes the map is aggregated by community.")
+@click.option("--png", type=click.Path(dir_okay=False), metavar="FILE.png",
+              help="Also save a snapshot, drawn by a local Chromium.")
+@click.option("--physics/--no-physics", default=True, show_default=True,
+              help="Let the browser lay the map out (then stop); --no-physics uses precomputed positions.")
+@source_options
+def map_command(out, around, hops, path, view, color, size_by, lang, title, max_nodes, hard_cap, png,
+                physics, source):
+    """Write an interactive, self-contained HTML map of the network.
+
+    The file has no external requests: open it anywhere, offline. Search,
+    region/kind filters, a legend and tooltips with provenance are built in.
+    """
+    from alliances.render.map import build_map, snapshot_png, write_map
+    from alliances.resolve import resolve
+
+    G = source.graph()
+    around_id = resolve(G, around) if around else None
+    path_ids = (resolve(G, path[0]), resolve(G, path[1])) if path else None
+    m = build_map(G, around=around_id, hops=hops, path=path_ids, view=view, color=color, size_by=size_by,
+                  lang=lang, title=title, source=source.describe(), max_nodes=max_nodes, hard_cap=hard_cap,
+                  physics=physics)
+    written = write_map(out, m)
+    click.echo(f"Wrote {written} ({len(m['nodes']):,} nodes, {len(m['edges']):,} edges).")
+    for note in m["meta"]["notices"]:
+        click.echo(f"Note: {note}")
+    if png:
+        click.echo(f"Wrote {snapshot_png(written, png)}.")

@@ -1,0 +1,673 @@
+"""Self-contained, offline HTML network maps.
+
+:func:`build_map` turns the graph into a plain *map model* (nodes, edges,
+legend, filters, notices — dicts and lists only); :func:`render_html` pours it
+into our own template with vis-network inlined; :func:`write_map` writes the
+file as UTF-8 whatever the locale. pyvis is used only for its vis-network
+options: its templates are not autoescaped, link a CDN and write in the
+locale's encoding, and its ``add_node`` is quadratic.
+
+Safety: the data travel as JSON inside ``<script type="application/json">``
+with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped, and the page inserts
+every data-derived string with ``textContent`` (tooltips are DOM elements),
+so a name such as ``<img src=x onerror=alert(1)>`` is shown, never run.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+
+from alliances import model
+from alliances.errors import RenderError, UsageError
+
+FONT_STACK = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", sans-serif'
+SOFT_CAP = 2000
+HARD_CAP = 5000
+SIZE_METRICS = ("degree", "betweenness", "pagerank", "eigenvector", "closeness")
+COMMUNITY_COLORS = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22",
+    "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2",
+)
+DIM_COLOR = "rgba(190,190,190,0.35)"
+GEO_EDGE_COLOR = "#c8c8c8"
+PARTNER_EDGE_COLOR = "#6b6b6b"
+RECOGNITION_EDGE_COLOR = "#b8860b"
+PATH_COLOR = "#ff7f0e"
+VIS_DIR = ("lib", "vis-9.1.2")
+
+TEXT = {
+    "zh": {
+        "kind": "类型", "org_kind": "组织类别", "region": "地区", "source": "来源", "para": "段落",
+        "date": "日期", "role": "角色", "status": "状态", "type": "关系", "members": "包含节点",
+        "ties": "伙伴关系", "inside": "内部伙伴关系", "search": "搜索名称…", "regions": "地区",
+        "labels": "节点类型", "kinds": "组织类别", "generated": "生成于", "data": "数据来源",
+        "nodes": "节点", "edges": "关系", "partnership": "伙伴关系（实线）", "geography": "地理关系（虚线、浅色）",
+        "recognition": "荣誉", "path": "最短伙伴路径", "community": "社区", "isolated": "孤立节点",
+        "places": "地区与园区", "rest": "其余小群组",
+    },
+    "en": {
+        "kind": "Type", "org_kind": "Organisation kind", "region": "Region", "source": "Source",
+        "para": "¶", "date": "Date", "role": "Role", "status": "Status", "type": "Relationship",
+        "members": "Nodes inside", "ties": "Partnership ties", "inside": "Ties inside",
+        "search": "Search a name…", "regions": "Region", "labels": "Node type",
+        "kinds": "Organisation kind", "generated": "generated", "data": "Data",
+        "nodes": "nodes", "edges": "relationships", "partnership": "partnership (solid)",
+        "geography": "geography (dashed, light)", "recognition": "recognition",
+        "path": "shortest partnership path", "community": "Community", "isolated": "isolated nodes",
+        "places": "regions and zones", "rest": "other small groups",
+    },
+}
+
+
+# ---------------------------------------------------------------------------
+# The map model
+
+
+def build_map(
+    G: nx.MultiDiGraph,
+    *,
+    around: str | None = None,
+    hops: int = 1,
+    path: tuple[str, str] | None = None,
+    view: str = "network",
+    color: str = "region",
+    size_by: str = "degree",
+    lang: str = "zh",
+    title: str | None = None,
+    source: str = "",
+    max_nodes: int = SOFT_CAP,
+    hard_cap: int = HARD_CAP,
+    physics: bool = True,
+    generated: str | None = None,
+    seed: int = 0,
+) -> dict:
+    """The map of ``G`` as plain data, ready for :func:`render_html`.
+
+    ``around``/``path`` take node ids (resolve names first). Up to
+    ``max_nodes`` nodes the browser lays the map out with physics; above it
+    positions are computed here and physics is off; above ``hard_cap`` nodes
+    are aggregated (by community of the partnership graph) and a notice says
+    how to drill down.
+    """
+    if size_by not in SIZE_METRICS:
+        raise UsageError(f"unknown --size-by {size_by!r}; use one of {', '.join(SIZE_METRICS)}")
+    if max_nodes > hard_cap:
+        hard_cap = max_nodes
+    t = TEXT[lang]
+    notices: list[str] = []
+    highlight: tuple[set, set] | None = None
+    if view == "regions":
+        nodes, edges, legend_colors = _region_view(G, lang)
+        heading = title or ("地区联系图" if lang == "zh" else "Regions and their partnership ties")
+    else:
+        H = G
+        if around is not None:
+            H = _ego(G, around, hops)
+        if path is not None:
+            highlight = _path_highlight(G, *path)
+        n = H.number_of_nodes()
+        if n > hard_cap:
+            nodes, edges, legend_colors, note = _aggregate(H, lang, hard_cap, seed)
+            notices.append(note)
+        else:
+            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed)
+            if size_by == "betweenness" and _partnership_size(H) > 1000:
+                notices.append(
+                    "介数为抽样估计（500 个源点，seed=0）。" if lang == "zh"
+                    else "Betweenness is estimated from 500 sampled sources (seed 0)."
+                )
+        heading = title or _default_heading(G, around, path, lang)
+    precomputed = len(nodes) > max_nodes or not physics
+    if len(nodes) > max_nodes:
+        pos = _positions(nodes, edges, seed)
+        for node in nodes:
+            node["x"], node["y"] = pos[node["id"]]
+        notices.append(
+            f"共 {len(nodes):,} 个节点，超过 {max_nodes:,}：位置已预先计算，物理模拟关闭。"
+            "用 --around 名称 --hops N 查看局部，或用左侧筛选隐藏部分节点。"
+            if lang == "zh" else
+            f"{len(nodes):,} nodes, more than {max_nodes:,}: positions were precomputed and physics "
+            "is off. Use --around NAME --hops N for a local map, or the filters to hide nodes."
+        )
+    elif not physics:
+        pos = _positions(nodes, edges, seed)
+        for node in nodes:
+            node["x"], node["y"] = pos[node["id"]]
+    caption = (
+        f"{t['data']}: {safe_source(source) or '-'} · {t['generated']} "
+        f"{generated or datetime.date.today().isoformat()} · {len(nodes):,} {t['nodes']}, "
+        f"{len(edges):,} {t['edges']}"
+    )
+    return {
+        "meta": {
+            "title": heading,
+            "caption": caption,
+            "lang": lang,
+            "notices": notices,
+            "physics": not precomputed,
+            "large": len(nodes) > max_nodes,
+            "font": FONT_STACK,
+            "text": {k: t[k] for k in ("search", "regions", "labels", "kinds", "type")} | {"edges": t["type"]},
+        },
+        "nodes": nodes,
+        "edges": edges,
+        "legend": _legend(nodes, edges, legend_colors, lang, highlight is not None),
+        "filters": _filters(nodes, lang),
+        "options": vis_options(physics=not precomputed, large=len(nodes) > max_nodes, n=len(nodes)),
+    }
+
+
+def safe_source(text: str) -> str:
+    """The data source without credentials (``neo4j://user:pw@host`` → ``neo4j://host``)."""
+    return re.sub(r"(\b[a-z][a-z0-9+.\-]*://)[^/@\s]*@", r"\1", text or "", flags=re.I)
+
+
+def _default_heading(G, around, path, lang) -> str:
+    def name(nid):
+        return _name(G.nodes[nid], nid, lang)
+
+    if path:
+        return (f"{name(path[0])} → {name(path[1])}：伙伴路径" if lang == "zh"
+                else f"{name(path[0])} → {name(path[1])}: partnership path")
+    if around:
+        return f"{name(around)} 周边网络" if lang == "zh" else f"Network around {name(around)}"
+    return "党建联盟网络图" if lang == "zh" else "Party-building alliance network"
+
+
+def _name(d: dict, nid: str, lang: str) -> str:
+    if lang == "en" and d.get("name_en"):
+        return d["name_en"]
+    return d.get("name") or nid
+
+
+def _ego(G: nx.MultiDiGraph, centre: str, hops: int) -> nx.MultiDiGraph:
+    from alliances.graph import partnership_graph
+
+    P = partnership_graph(G)
+    base = P if centre in P else nx.Graph(G.to_undirected(as_view=True))
+    keep = set(nx.single_source_shortest_path_length(base, centre, cutoff=hops))
+    return G.subgraph(keep)
+
+
+def _path_highlight(G, a, b) -> tuple[set, set]:
+    from alliances.paths import find_paths
+
+    paths = find_paths(G, a, b)
+    if not paths:
+        raise RenderError(
+            f"no partnership path between {a} and {b}. Fix: check the names with 'alliances path', "
+            "or draw the map without --path."
+        )
+    p = paths[0]
+    steps = {(r["start"], r["end"], r["type"]) for r in p["relationships"]}
+    return set(p["nodes"]), steps
+
+
+def _partnership_size(H) -> int:
+    return sum(1 for _, d in H.nodes(data=True) if d.get("label") not in model.GEOGRAPHIC_LABELS)
+
+
+def _sizes(H: nx.MultiDiGraph, size_by: str, seed: int) -> dict:
+    """Node score by the chosen centrality on the partnership graph, scaled 0..1."""
+    from alliances.analysis.centrality import centrality_scores
+    from alliances.graph import partnership_graph
+
+    P = partnership_graph(H)
+    for _, _, d in P.edges(data=True):
+        d["weight"] = len(d["rels"])
+    if P.number_of_nodes() <= 1000:
+        scores = {v: s[size_by] for v, s in centrality_scores(P, seed=seed).items()}
+    elif size_by == "degree":
+        scores = nx.degree_centrality(P)
+    elif size_by == "betweenness":
+        scores = nx.betweenness_centrality(P, k=min(500, len(P)), seed=seed)
+    elif size_by == "pagerank":
+        scores = nx.pagerank(P, weight="weight")
+    elif size_by == "closeness":
+        scores = nx.closeness_centrality(P, wf_improved=True)
+    else:
+        scores = nx.eigenvector_centrality_numpy(P) if P.number_of_edges() else {v: 0.0 for v in P}
+    top = max(scores.values(), default=0.0) or 1.0
+    return {v: abs(s) / top for v, s in scores.items()}
+
+
+def _communities(H: nx.MultiDiGraph, seed: int) -> dict:
+    from alliances.graph import partnership_graph
+
+    P = partnership_graph(H)
+    comms = nx.community.louvain_communities(P, seed=seed) if P.number_of_nodes() else []
+    comms = sorted(comms, key=lambda c: (-len(c), min(c)))
+    return {v: i for i, c in enumerate(comms) for v in c}
+
+
+def _tip_provenance(d: dict, t: dict) -> list:
+    src = d.get("source", "")
+    paras = d.get("paragraphs") or []
+    if not src:
+        return []
+    return [[t["source"], f"{src} ¶{';'.join(str(p) for p in paras)}" if paras else src]]
+
+
+def _node_tip(nid: str, d: dict, G, lang: str) -> list:
+    t = TEXT[lang]
+    label = model.LABELS.get(d.get("label", ""))
+    rows = [["", _name(d, nid, lang)]]
+    other = d.get("name_en") if lang == "zh" else d.get("name")
+    if other and other != rows[0][1]:
+        rows.append(["", other])
+    if label:
+        rows.append([t["kind"], label.zh if lang == "zh" else label.en])
+    kind = model.KINDS.get(d.get("kind", ""))
+    if kind:
+        rows.append([t["org_kind"], kind.zh if lang == "zh" else kind.en])
+    group = model.REGION_GROUPS.get(d.get("region_group", "other"), model.REGION_GROUPS["other"])
+    region = d.get("region", "")
+    region_name = _name(G.nodes[region], region, lang) if region in G else ""
+    rows.append([t["region"], " · ".join(x for x in (group[lang], region_name) if x)])
+    if d.get("date"):
+        rows.append([t["date"], d.get("date_note") or d["date"]])
+    if d.get("description"):
+        rows.append(["", d["description"]])
+    for key, fig in (d.get("_figures") or {}).items():
+        rows.append([key, fig])
+    rows += _tip_provenance(d, t)
+    return rows
+
+
+def _edge_tip(rel: dict, lang: str) -> list:
+    t = TEXT[lang]
+    rt = model.REL_TYPES[rel["type"]]
+    rows = [[t["type"], f"{rt.zh} / {rt.en}"]]
+    for key in ("role", "status"):
+        if rel.get(key):
+            rows.append([t[key], rel[key]])
+    if rel.get("date") or rel.get("date_note"):
+        rows.append([t["date"], " ".join(x for x in (rel.get("date"), rel.get("date_note")) if x)])
+    return rows + _tip_provenance(rel, t)
+
+
+def _figures(G) -> dict:
+    """Figures are folded into node attributes by build_graph: the keys not in the model."""
+    known = {p.name for p in model.NODE_PROPS} | {"region_group", "synthetic"}
+    out = {}
+    for nid, d in G.nodes(data=True):
+        figs = {k: v for k, v in d.items() if k not in known and isinstance(v, (int, float))}
+        if figs:
+            out[nid] = figs
+    return out
+
+
+def _network(H, lang, color, size_by, highlight, seed):
+    sizes = _sizes(H, size_by, seed)
+    comm = _communities(H, seed) if color == "community" else {}
+    figs = _figures(H)
+    path_nodes, path_steps = highlight or (set(), set())
+    nodes = []
+    for nid, d in H.nodes(data=True):
+        label = model.LABELS.get(d.get("label", ""), model.LABELS["Organization"])
+        group = d.get("region_group", "other")
+        if color == "community":
+            c = comm.get(nid)
+            col = COMMUNITY_COLORS[c % len(COMMUNITY_COLORS)] if c is not None else "#7f7f7f"
+        else:
+            col = model.REGION_GROUPS.get(group, model.REGION_GROUPS["other"])["color"]
+        dim = bool(highlight) and nid not in path_nodes
+        tip = _node_tip(nid, {**d, "_figures": figs.get(nid)}, H, lang)
+        node = {
+            "id": nid,
+            "label": _name(d, nid, lang),
+            "shape": label.shape,
+            "color": DIM_COLOR if dim else col,
+            "size": round(10 + 30 * sizes.get(nid, 0.0), 2),
+            "group": group,
+            "type": label.name,
+            "kind": d.get("kind", ""),
+            "tip": tip,
+            "names": [x for x in (d.get("name"), d.get("name_en"), *d.get("aliases", [])) if x],
+        }
+        if highlight and nid in path_nodes:
+            node["border"] = PATH_COLOR
+        if dim:
+            node["dim"] = True
+        nodes.append(node)
+    edges = []
+    for i, (u, v, k, d) in enumerate(H.edges(keys=True, data=True)):
+        edges.append(_edge(i, u, v, {**d, "type": k}, lang, highlight, path_steps))
+    legend = (
+        [{"name": f"{TEXT[lang]['community']} {c + 1}", "color": COMMUNITY_COLORS[c % len(COMMUNITY_COLORS)]}
+         for c in sorted(set(comm.values()))[:12]]
+        if color == "community" else _region_legend(lang)
+    )
+    return nodes, edges, legend
+
+
+def _edge(i, u, v, rel, lang, highlight=None, path_steps=()):
+    rt = model.REL_TYPES.get(rel["type"])
+    cat = rt.category if rt else model.PARTNERSHIP
+    col = {model.GEOGRAPHY: GEO_EDGE_COLOR, model.RECOGNITION: RECOGNITION_EDGE_COLOR}.get(cat, PARTNER_EDGE_COLOR)
+    edge = {
+        "id": f"e{i}",
+        "from": u,
+        "to": v,
+        "dashes": bool(rt and rt.dashes),
+        "color": col,
+        "width": 1 if cat == model.GEOGRAPHY else 2,
+        "cat": cat,
+        "tip": _edge_tip(rel, lang) if rt else [],
+    }
+    if highlight:
+        on = (u, v, rel["type"]) in path_steps or (v, u, rel["type"]) in path_steps
+        edge["color"] = PATH_COLOR if on else DIM_COLOR
+        edge["width"] = 5 if on else 1
+    return edge
+
+
+def _region_legend(lang):
+    return [{"name": g[lang], "color": g["color"]} for g in model.REGION_GROUPS.values()]
+
+
+def _place_of(G) -> dict:
+    """Each non-place node's place: the zone it is located in, else its region."""
+    places = {n for n, d in G.nodes(data=True) if d.get("label") in model.GEOGRAPHIC_LABELS}
+    out = {}
+    for n, d in G.nodes(data=True):
+        if n in places:
+            continue
+        zone = next((b for _, b, k in G.out_edges(n, keys=True)
+                     if k == "LOCATED_IN" and G.nodes[b].get("label") == "Zone"), None)
+        region = d.get("region") if d.get("region") in places else None
+        region = region or next((b for _, b, k in G.out_edges(n, keys=True)
+                                 if k in ("LOCATED_IN", "HELD_IN") and b in places), None)
+        out[n] = zone or region or d.get("region_group", "other")
+    return out
+
+
+def _region_view(G, lang):
+    """Regions and zones as nodes; edge weight = partnership ties between what is in them."""
+    from alliances.graph import partnership_graph
+
+    t = TEXT[lang]
+    place = _place_of(G)
+    members: dict[str, int] = {}
+    for n, p in place.items():
+        members[p] = members.get(p, 0) + 1
+    ties: dict[tuple, int] = {}
+    inside: dict[str, int] = {}
+    for u, v, d in partnership_graph(G).edges(data=True):
+        pu, pv = place.get(u), place.get(v)
+        if pu is None or pv is None:
+            continue
+        if pu == pv:
+            inside[pu] = inside.get(pu, 0) + len(d["rels"])
+        else:
+            key = tuple(sorted((pu, pv)))
+            ties[key] = ties.get(key, 0) + len(d["rels"])
+    ids = [n for n, d in G.nodes(data=True) if d.get("label") in model.GEOGRAPHIC_LABELS]
+    ids += sorted({p for p in place.values() if p not in G})
+    top = max(members.values(), default=1)
+    nodes = []
+    for nid in ids:
+        d = G.nodes[nid] if nid in G else {"label": "Region", "region_group": nid,
+                                           "name": model.REGION_GROUPS.get(nid, {}).get("zh", nid),
+                                           "name_en": model.REGION_GROUPS.get(nid, {}).get("en", nid)}
+        group = d.get("region_group", "other")
+        tip = _node_tip(nid, d, G, lang) if nid in G else [["", _name(d, nid, lang)]]
+        tip += [[t["members"], str(members.get(nid, 0))], [t["inside"], str(inside.get(nid, 0))]]
+        nodes.append({
+            "id": nid, "label": f"{_name(d, nid, lang)} ({members.get(nid, 0)})",
+            "shape": model.LABELS[d.get("label", "Region")].shape,
+            "color": model.REGION_GROUPS.get(group, model.REGION_GROUPS["other"])["color"],
+            "size": round(12 + 30 * members.get(nid, 0) / top, 2), "group": group,
+            "type": d.get("label", "Region"), "kind": "", "tip": tip,
+            "names": [x for x in (d.get("name"), d.get("name_en")) if x],
+        })
+    edges = []
+    for i, ((a, b), w) in enumerate(sorted(ties.items())):
+        edges.append({"id": f"t{i}", "from": a, "to": b, "dashes": False, "color": PARTNER_EDGE_COLOR,
+                      "width": round(1 + 2 * w ** 0.5, 2), "cat": model.PARTNERSHIP, "label": str(w),
+                      "tip": [[t["ties"], str(w)]]})
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if k == "PART_OF":
+            edges.append(_edge(f"g{len(edges)}", u, v, {**d, "type": k}, lang))
+    return nodes, edges, _region_legend(lang)
+
+
+def _aggregate(H, lang, hard_cap, seed):
+    """Communities of the partnership graph as nodes, ties between them as weighted edges."""
+    t = TEXT[lang]
+    comm = _communities(H, seed)
+    sizes: dict[int, int] = {}
+    for c in comm.values():
+        sizes[c] = sizes.get(c, 0) + 1
+    group_of: dict[str, str] = {}
+    for n, d in H.nodes(data=True):
+        c = comm.get(n)
+        if c is None:
+            group_of[n] = "places"
+        elif sizes[c] == 1:
+            group_of[n] = f"isolated-{d.get('region_group', 'other')}"
+        elif c < hard_cap - 10:
+            group_of[n] = f"c{c}"
+        else:
+            group_of[n] = "rest"
+    members: dict[str, list] = {}
+    for n, g in group_of.items():
+        members.setdefault(g, []).append(n)
+    sizes_p = _sizes(H, "degree", seed)
+    nodes = []
+    top = max(len(m) for m in members.values())
+    for g, ms in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        groups: dict[str, int] = {}
+        for m in ms:
+            rg = H.nodes[m].get("region_group", "other")
+            groups[rg] = groups.get(rg, 0) + 1
+        major = max(groups, key=lambda k: (groups[k], k))
+        hubs = sorted(ms, key=lambda m: (-sizes_p.get(m, 0), m))[:3]
+        hub_names = "、".join(_name(H.nodes[m], m, lang) for m in hubs)
+        if g.startswith("c"):
+            name = f"{t['community']} {int(g[1:]) + 1}: {_name(H.nodes[hubs[0]], hubs[0], lang)} …"
+        elif g.startswith("isolated"):
+            name = f"{t['isolated']} · {model.REGION_GROUPS.get(major, model.REGION_GROUPS['other'])[lang]}"
+        else:
+            name = t["places"] if g == "places" else t["rest"]
+        nodes.append({
+            "id": g, "label": f"{name} ({len(ms):,})", "shape": "dot",
+            "color": model.REGION_GROUPS.get(major, model.REGION_GROUPS["other"])["color"],
+            "size": round(10 + 40 * (len(ms) / top) ** 0.5, 2), "group": major, "type": "Group",
+            "kind": "", "names": [name],
+            "tip": [["", name], [t["members"], f"{len(ms):,}"], ["", hub_names],
+                    [t["region"], ", ".join(f"{model.REGION_GROUPS.get(k, {}).get(lang, k)} {v}"
+                                            for k, v in sorted(groups.items()))]],
+        })
+    ties: dict[tuple, int] = {}
+    for u, v in H.edges():
+        a, b = group_of[u], group_of[v]
+        if a != b:
+            key = tuple(sorted((a, b)))
+            ties[key] = ties.get(key, 0) + 1
+    edges = [{"id": f"a{i}", "from": a, "to": b, "dashes": False, "color": PARTNER_EDGE_COLOR,
+              "width": round(min(12, 1 + w ** 0.5), 2), "cat": model.PARTNERSHIP,
+              "tip": [[t["ties"], f"{w:,}"]]}
+             for i, ((a, b), w) in enumerate(sorted(ties.items()))]
+    n = H.number_of_nodes()
+    note = (
+        f"本图有 {n:,} 个节点，超过上限 {hard_cap:,}，已按伙伴关系社区（Louvain，seed=0）聚合为 "
+        f"{len(nodes):,} 个群组；每个圆点是一个社区，大小表示节点数，连线粗细表示社区之间的关系数。"
+        "查看细节：用 --around 名称 --hops N 画某个组织周边，用 --data 选取较小的数据，"
+        "或提高 --max-nodes / --hard-cap（大图可能很慢）。"
+        if lang == "zh" else
+        f"This map has {n:,} nodes, more than the limit of {hard_cap:,}, so it was aggregated into "
+        f"{len(nodes):,} groups by partnership community (Louvain, seed 0): each dot is a community "
+        "sized by its number of nodes; edge width counts the ties between communities. To drill "
+        "down use --around NAME --hops N, a smaller --data folder, or raise --max-nodes / --hard-cap "
+        "(large maps can be slow)."
+    )
+    return nodes, edges, _region_legend(lang), note
+
+
+def _positions(nodes, edges, seed):
+    from alliances.render.layout import sampled_force_layout
+
+    L = nx.Graph()
+    L.add_nodes_from(n["id"] for n in nodes)
+    L.add_edges_from((e["from"], e["to"]) for e in edges)
+    return sampled_force_layout(L, seed=seed)
+
+
+def _legend(nodes, edges, colors, lang, path):
+    t = TEXT[lang]
+    types = sorted({n["type"] for n in nodes}, key=lambda x: list(model.LABELS).index(x)
+                   if x in model.LABELS else 99)
+    shapes = [{"name": (model.LABELS[x].zh if lang == "zh" else model.LABELS[x].en), "shape": model.LABELS[x].shape}
+              for x in types if x in model.LABELS]
+    cats = {e.get("cat") for e in edges}
+    lines = []
+    if model.PARTNERSHIP in cats:
+        lines.append({"name": t["partnership"], "color": PARTNER_EDGE_COLOR, "dashes": False})
+    if model.GEOGRAPHY in cats:
+        lines.append({"name": t["geography"], "color": GEO_EDGE_COLOR, "dashes": True})
+    if model.RECOGNITION in cats:
+        lines.append({"name": t["recognition"], "color": RECOGNITION_EDGE_COLOR, "dashes": False})
+    if path:
+        lines.append({"name": t["path"], "color": PATH_COLOR, "dashes": False})
+    return {"colors": colors, "shapes": shapes, "lines": lines}
+
+
+def _filters(nodes, lang):
+    groups = sorted({n["group"] for n in nodes}, key=lambda g: list(model.REGION_GROUPS).index(g)
+                    if g in model.REGION_GROUPS else 99)
+    types = sorted({n["type"] for n in nodes})
+    kinds = sorted({n["kind"] for n in nodes if n["kind"]})
+
+    def word(table, key):
+        item = table.get(key)
+        return (item.zh if lang == "zh" else item.en) if item else key
+
+    return {
+        "group": [{"key": g, "name": model.REGION_GROUPS.get(g, {}).get(lang, g)} for g in groups],
+        "type": [{"key": x, "name": word(model.LABELS, x)} for x in types],
+        "kind": [{"key": k, "name": word(model.KINDS, k)} for k in kinds],
+    }
+
+
+def vis_options(*, physics: bool, large: bool, n: int) -> dict:
+    """vis-network options, taken from pyvis's defaults and adjusted for the map size."""
+    from pyvis.network import Network
+
+    net = Network(directed=True)
+    net.toggle_physics(physics)
+    options = json.loads(net.options.to_json())
+    options["physics"].update({
+        "enabled": physics,
+        "solver": "barnesHut" if n > 200 else "forceAtlas2Based",
+        "stabilization": {"enabled": physics, "iterations": 1000 if n <= 300 else 400,
+                          "updateInterval": 25, "fit": True},
+    })
+    options["edges"]["smooth"] = {"enabled": False} if large or n > 500 else {"enabled": True, "type": "dynamic"}
+    options["edges"]["color"] = {"inherit": False}
+    options["edges"]["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.5}}
+    options["interaction"].update({"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
+                                   "hideEdgesOnZoom": large})
+    options["nodes"] = {"font": {"face": FONT_STACK, "size": 14}, "borderWidth": 1,
+                        "scaling": {"label": {"drawThreshold": 6}}}
+    options["layout"] = {"improvedLayout": n <= 150, "randomSeed": 0}
+    return options
+
+
+# ---------------------------------------------------------------------------
+# HTML
+
+
+def script_json(obj) -> str:
+    """JSON safe inside a ``<script>`` element: no ``<``, ``>``, ``&`` or line separators."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for raw, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                     ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, esc)
+    return text
+
+
+def _vis_assets() -> tuple[str, str]:
+    import pyvis
+
+    base = Path(pyvis.__file__).parent
+    for root in (base / "templates", base):
+        folder = root.joinpath(*VIS_DIR)
+        js, css = folder / "vis-network.min.js", folder / "vis-network.css"
+        if js.is_file() and css.is_file():
+            break
+    else:
+        raise RenderError(f"vis-network is missing from the installed pyvis ({base}). "
+                          "Fix: reinstall it with 'pip install --force-reinstall pyvis==0.3.2'.")
+    js_text = js.read_bytes().decode("utf-8")
+    css_text = css.read_bytes().decode("utf-8")
+    # the source map is not shipped; a devtools fetch of it would be a request to another file
+    js_text = re.sub(r"//# sourceMappingURL=\S+\s*$", "", js_text)
+    css_text = re.sub(r"/\*# sourceMappingURL=\S+\s*\*/", "", css_text)
+    if re.search(r"</script|<!--", js_text, re.I) or re.search(r"</style", css_text, re.I):
+        raise RenderError(f"{js}: cannot be inlined safely (contains a closing tag).")
+    return js_text, css_text
+
+
+def render_html(m: dict) -> str:
+    """The map model as one self-contained HTML page (UTF-8, no external requests)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("alliances.render", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    js, css = _vis_assets()
+    from markupsafe import Markup
+
+    return env.get_template("map.html").render(
+        title=m["meta"]["title"],
+        lang="zh-CN" if m["meta"]["lang"] == "zh" else "en",
+        font=Markup(FONT_STACK),
+        vis_js=Markup(js),
+        vis_css=Markup(css),
+        data=Markup(script_json(m)),
+    )
+
+
+def write_map(path, m: dict) -> Path:
+    """Write the page atomically as UTF-8 bytes, whatever the locale."""
+    from alliances.files import atomic_write_text
+
+    return atomic_write_text(path, render_html(m))
+
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+
+
+def find_chromium() -> str | None:
+    import shutil
+
+    for c in CHROMIUM_CANDIDATES:
+        if Path(c).is_file():
+            return c
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def snapshot_png(html_path, png_path, *, width: int = 1400, height: int = 900, timeout_s: float = 120) -> Path:
+    """A PNG of the drawn map, through local headless Chromium (no network)."""
+    from alliances.render.browser import open_page
+
+    chromium = find_chromium()
+    if chromium is None:
+        raise RenderError("--png needs a local Chromium and none was found. "
+                          "Fix: apt-get install chromium (or drop --png).")
+    try:
+        with open_page(html_path, executable=chromium, width=width, height=height) as page:
+            page.wait_for_function("window.alliancesReady === true", timeout=timeout_s * 1000)
+            page.screenshot(path=str(png_path))
+    except ImportError as err:
+        raise RenderError("--png needs the playwright package. Fix: pip install 'alliances[browser]'.") from err
+    return Path(png_path)
