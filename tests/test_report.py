@@ -151,3 +151,35 @@ def test_report_subprocess_utf8_under_c_locale(tmp_path):
     # As of 2021-01-01 nothing dated is later; 43 of 46 relationships are undated (hand count).
     assert "As of 2021-01-01: 43 undated relationships" in html
     assert "自贡华商商圈党委" in html
+
+
+@pytest.mark.browser
+def test_report_in_chromium_embeds_the_map_and_requests_nothing(tmp_path, bundled):
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "report.html"
+    out.write_text(render_html(build_report(bundled)), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page()
+            requests = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(out.as_uri())
+            frames = [f for f in page.frames if f != page.main_frame]
+            assert len(frames) == 1
+            frames[0].wait_for_selector("canvas", timeout=30_000)
+            headings = page.locator("h2").all_inner_texts()
+            assert headings[:1] == ["概况"] and "地区间通道" in headings
+        finally:
+            browser.close()
+    assert [u for u in requests if not u.startswith(("file:", "about:", "data:"))] == []
+
+
+def test_map_is_embedded_escaped_in_srcdoc(report):
+    assert report["map_html"] and "<script" in report["map_html"]
+    html = render_html(report)
+    page = _parse(html)
+    assert "iframe" in page.tags and page.tags.count("script") == 0  # the map's scripts stay inside srcdoc

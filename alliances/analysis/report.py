@@ -251,14 +251,36 @@ def build_report(ds, *, as_of: str | None = None, seed: int = 0, top: int = 10, 
             refs += cite.between(s["id"], z["id"]) + cite.between(s["partner"], z["id"])
         s["refs"] = sorted(set(refs))
 
+    map_html = _map_html(G, lang, ds)
+
     sources = [{"id": k, "title": v.get("title", ""), "publisher": v.get("publisher", ""),
                 "published": v.get("published", "")} for k, v in sorted(ds.sources.items())]
     return {
         "lang": lang, "meta": meta, "seed": seed, "sources": sources, "summary": summary,
         "tie_matrix": matrix, "hubs": hubs, "brokers": brokers, "cut_points": cuts, "corridors": corr,
         "multi_cutters": multi,
-        "communities": comm, "suggestions": sugg, "provenance": cite.entries,
+        "communities": comm, "suggestions": sugg, "provenance": cite.entries, "map_html": map_html,
     }
+
+
+def _map_html(G, lang: str, ds) -> str | None:
+    """The interactive map's own self-contained page, or ``None`` when the renderer is absent.
+
+    Without :mod:`alliances.render.map` (or if it cannot draw this graph) the
+    report shows only the region-pair tie table in the map section.
+    """
+    try:
+        from alliances.render.map import build_map
+        from alliances.render.map import render_html as render_map
+    except ImportError:
+        return None
+    from alliances.errors import AlliancesError
+
+    try:
+        return render_map(build_map(G, lang=lang, source="; ".join(
+            v.get("title", k) for k, v in sorted(ds.sources.items()))))
+    except AlliancesError:
+        return None
 
 
 # ---------------------------------------------------------------------------
@@ -371,6 +393,11 @@ def render_html(rep: dict) -> str:
         parts.append(Markup("<section id=\"{}\">\n<h2>{}</h2>\n").format(sid, head))
         for p in paras:
             parts.append(Markup("<p class=\"note\">{}</p>\n").format(p))
+        if sid == "map" and rep.get("map_html"):
+            # The map is its own page; srcdoc keeps it inside this one file.
+            parts.append(Markup('<iframe title="{}" srcdoc="{}" style="width:100%;height:38rem;'
+                                'border:1px solid #ccc" sandbox="allow-scripts"></iframe>\n').format(
+                head, rep["map_html"]))
         for caption, header, rows in tables:
             if caption:
                 parts.append(Markup("<h3>{}</h3>\n").format(caption))
