@@ -20,6 +20,9 @@ from alliances.errors import AlliancesError
 # name -> ("module:attribute", one-line help shown by `alliances --help`)
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "map": ("alliances.commands.map:map_command", "Write an interactive, self-contained HTML map."),
+    "template": ("alliances.commands.io:template_command", "Write an Excel workbook (template) to fill in."),
+    "import": ("alliances.commands.io:import_command", "Import an .xlsx workbook or CSVs into a dataset folder or Neo4j."),
+    "export": ("alliances.commands.io:export_command", "Export as GraphML, GEXF, JSON, CSV, .xlsx or a Cypher script."),
     "generate": ("alliances.commands.generate:generate_command", "Write a synthetic dataset of N organisations (benchmarks)."),
     "load": ("alliances.commands.load:load_command", "Load a dataset into Neo4j (validated, batched, idempotent)."),
     "brokers": ("alliances.commands.analyses:brokers_command", "Cross-region brokers: Gould–Fernandez roles, constraint, cut points."),

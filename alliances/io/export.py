@@ -1,0 +1,301 @@
+"""Writing the graph for other tools: Gephi, Neo4j, spreadsheets, scripts.
+
+============  ==============================================================
+``graphml``   GraphML (networkx writer) on a copy whose attributes are
+              string-safe: lists joined with ``;``, one type per attribute
+``gexf``      GEXF 1.2 written by hand: node ``label`` = Chinese name (what
+              Gephi shows), the model label is the attribute ``node_label``;
+              edge ``label`` = relationship type; every attribute declared
+              with its type; node colour by region group
+``json``      ``networkx.node_link_data`` of the MultiDiGraph: ``{"directed",
+              "multigraph", "graph", "nodes": [{"id", ...}], "links":
+              [{"source", "target", "key", ...}]}``; lists stay lists
+``csv``       the native dataset folder (:func:`alliances.dataset.write_dataset`)
+``xlsx``      the template workbook, filled
+``cypher``    a script for any Neo4j 5: constraints, then ``UNWIND``-batched
+              ``MERGE`` statements with literal maps; each statement ends
+              with ``;`` at the end of a line (:func:`split_cypher`)
+============  ==============================================================
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from alliances import model
+from alliances.errors import UsageError
+from alliances.files import atomic_write_bytes, atomic_write_text
+
+FORMATS = ("graphml", "gexf", "json", "csv", "xlsx", "cypher")
+GEXF_NS = "http://www.gexf.net/1.2draft"
+GEXF_VIZ = "http://www.gexf.net/1.2draft/viz"
+BATCH = 500
+
+
+# ---------------------------------------------------------------------------
+# String-safe attributes
+
+
+def _flat(value):
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    if value is None:
+        return ""
+    return value
+
+
+def _kind_of(values) -> str:
+    if all(isinstance(v, bool) for v in values):
+        return "boolean"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "long"
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return "double"
+    return "string"
+
+
+def _cast(value, kind):
+    if kind == "double":
+        return float(value)
+    if kind == "string":
+        return str(value)
+    return value
+
+
+def flat_graph(G):
+    """A copy of ``G`` whose attributes are strings, numbers or booleans, one type per key.
+
+    Returns the copy and ``(node_types, edge_types)``: attribute name → type
+    (``string``, ``long``, ``double``, ``boolean``).
+    """
+    H = G.copy()
+    node_types, edge_types = {}, {}
+    for items, types in ((lambda: H.nodes(data=True), node_types),
+                         (lambda: ((u, d) for u, v, k, d in H.edges(keys=True, data=True)), edge_types)):
+        values: dict[str, list] = {}
+        for _, d in items():
+            for k in list(d):
+                d[k] = _flat(d[k])
+                values.setdefault(k, []).append(d[k])
+        for k, vals in values.items():
+            types[k] = _kind_of(vals)
+        for _, d in items():
+            for k in d:
+                d[k] = _cast(d[k], types[k])
+    return H, node_types, edge_types
+
+
+# ---------------------------------------------------------------------------
+# GraphML, GEXF, JSON
+
+
+def graphml_bytes(G) -> bytes:
+    import networkx as nx
+
+    H, _, _ = flat_graph(G)
+    buf = io.BytesIO()
+    nx.write_graphml(H, buf, encoding="utf-8", prettyprint=True)
+    return buf.getvalue()
+
+
+def _hex_rgb(color: str) -> tuple[int, int, int]:
+    color = color.lstrip("#")
+    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
+
+
+def gexf_bytes(G) -> bytes:
+    """GEXF 1.2 for Gephi; see the module table for the attribute names."""
+    H, node_types, edge_types = flat_graph(G)
+    for _, d in H.nodes(data=True):
+        if "label" in d:
+            d["node_label"] = d.pop("label")
+    if "label" in node_types:
+        node_types["node_label"] = node_types.pop("label")
+    gexf_type = {"string": "string", "long": "long", "double": "double", "boolean": "boolean"}
+    node_ids = {k: str(i) for i, k in enumerate(node_types)}
+    edge_ids = {k: str(i) for i, k in enumerate(edge_types)}
+
+    def val(v) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        return repr(v) if isinstance(v, float) else str(v)
+
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<gexf xmlns="{GEXF_NS}" xmlns:viz="{GEXF_VIZ}" version="1.2">',
+           "  <meta><creator>alliances</creator>"
+           "<description>Cross-regional Party-building alliances</description></meta>",
+           '  <graph defaultedgetype="directed" mode="static">']
+    for cls, types, ids in (("node", node_types, node_ids), ("edge", edge_types, edge_ids)):
+        out.append(f'    <attributes class="{cls}" mode="static">')
+        for k, t in types.items():
+            out.append(f'      <attribute id="{ids[k]}" title={quoteattr(k)} type="{gexf_type[t]}"/>')
+        out.append("    </attributes>")
+    out.append("    <nodes>")
+    for n, d in H.nodes(data=True):
+        out.append(f"      <node id={quoteattr(str(n))} label={quoteattr(str(d.get('name', n)))}>")
+        out.append("        <attvalues>")
+        for k, v in d.items():
+            out.append(f'          <attvalue for="{node_ids[k]}" value={quoteattr(val(v))}/>')
+        out.append("        </attvalues>")
+        r, g, b = _hex_rgb(model.REGION_GROUPS.get(d.get("region_group", "other"),
+                                                  model.REGION_GROUPS["other"])["color"])
+        out.append(f'        <viz:color r="{r}" g="{g}" b="{b}"/>')
+        out.append("      </node>")
+    out.append("    </nodes>")
+    out.append("    <edges>")
+    for i, (u, v, k, d) in enumerate(H.edges(keys=True, data=True)):
+        out.append(f'      <edge id="{i}" source={quoteattr(str(u))} target={quoteattr(str(v))} '
+                   f"label={quoteattr(str(k))}>")
+        out.append("        <attvalues>")
+        for key, value in d.items():
+            out.append(f'          <attvalue for="{edge_ids[key]}" value={quoteattr(val(value))}/>')
+        out.append("        </attvalues>")
+        out.append("      </edge>")
+    out += ["    </edges>", "  </graph>", "</gexf>", ""]
+    return "\n".join(out).encode("utf-8")
+
+
+def node_link(G) -> dict:
+    import networkx as nx
+
+    return nx.node_link_data(G, edges="links")
+
+
+# ---------------------------------------------------------------------------
+# Cypher
+
+
+def cypher_literal(value) -> str:
+    """``value`` as a Cypher literal: strings single-quoted with escapes, lists, maps."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise ValueError("NaN and infinity have no Cypher literal")
+        return repr(value)
+    if isinstance(value, str):
+        out = []
+        for ch in value:
+            o = ord(ch)
+            if ch == "\\":
+                out.append("\\\\")
+            elif ch == "'":
+                out.append("\\'")
+            elif ch == "\n":
+                out.append("\\n")
+            elif ch == "\r":
+                out.append("\\r")
+            elif ch == "\t":
+                out.append("\\t")
+            elif o < 0x20 or o == 0x7F or 0x2028 <= o <= 0x2029 or 0xD800 <= o <= 0xDFFF:
+                out.append(f"\\u{o:04x}")
+            else:
+                out.append(ch)
+        return "'" + "".join(out) + "'"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(k)}: {cypher_literal(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"no Cypher literal for {type(value).__name__}")
+
+
+def _key(name: str) -> str:
+    return "`" + str(name).replace("`", "``") + "`"
+
+
+def _unwind(statement: str, rows: list[dict]) -> list[str]:
+    out = []
+    for i in range(0, len(rows), BATCH):
+        chunk = rows[i:i + BATCH]
+        literal = "[\n" + ",\n".join("  " + cypher_literal(r) for r in chunk) + "\n]"
+        out.append(statement.replace("$rows", literal, 1) + ";")
+    return out
+
+
+def cypher_script(ds) -> str:
+    """A Cypher script recreating ``ds`` as :meth:`Neo4jStore.load` stores it.
+
+    Constraints first (``IF NOT EXISTS``), then sources, nodes by label and
+    relationships by type in ``UNWIND`` batches of literal maps. Labels and
+    types come only from the model allowlist. Every statement ends with ``;``
+    at the end of a line; string literals never hold a raw line break.
+    """
+    from alliances.store.cypher import render
+    from alliances.store.neo4j import node_row, rel_row
+
+    parts = ["// alliances: the graph as a Cypher script for Neo4j 5 (cypher-shell -f FILE, or Browser).",
+             "// Statements end with ';' at the end of a line. Idempotent: run it twice, same graph.", ""]
+    for lab in (*model.META_LABELS, *model.LABELS):
+        parts.append(render("constraint_id", label=model.cypher_label(lab)) + ";")
+    for lab in model.LABELS:
+        parts.append(render("index_name", label=model.cypher_label(lab)) + ";")
+    sources = [{k: v for k, v in s.items() if v not in ("", None)} for s in ds.sources.values()]
+    parts += _unwind(render("upsert_sources"), sources)
+    figures: dict[str, list] = {}
+    for f in ds.figures:
+        figures.setdefault(f["node"], []).append(f)
+    by_label: dict[str, list] = {}
+    for nid, node in ds.nodes.items():
+        by_label.setdefault(node["label"], []).append(node_row(ds, nid, figures))
+    for lab, rows in by_label.items():
+        parts += _unwind(render("upsert_nodes", label=model.cypher_label(lab)), rows)
+    by_type: dict[str, list] = {}
+    for rel in ds.relationships:
+        by_type.setdefault(rel["type"], []).append(rel_row(rel))
+    for rtype, rows in by_type.items():
+        parts += _unwind(render("upsert_relationships", rel_type=model.cypher_type(rtype)), rows)
+    return "\n\n".join(parts) + "\n"
+
+
+def split_cypher(text: str) -> list[str]:
+    """Statements of a script from :func:`cypher_script`: each ends with ``;`` at a line end."""
+    out, cur = [], []
+    for line in text.splitlines():
+        if not cur and (not line.strip() or line.lstrip().startswith("//")):
+            continue
+        cur.append(line)
+        if line.rstrip().endswith(";"):
+            out.append("\n".join(cur).rstrip()[:-1])
+            cur = []
+    if any(x.strip() for x in cur):
+        out.append("\n".join(cur))
+    return out
+
+
+# ---------------------------------------------------------------------------
+
+
+def export(ds, fmt: str, out: str | os.PathLike, *, overwrite: bool = False) -> Path:
+    """Write ``ds`` to ``out`` in ``fmt`` (one of :data:`FORMATS`)."""
+    out = Path(out)
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}. Fix: use one of {', '.join(FORMATS)}.")
+    if fmt == "csv":
+        from alliances.dataset import write_dataset
+
+        return write_dataset(ds, out, overwrite=overwrite)
+    if out.exists() and not overwrite:
+        raise UsageError(f"{out}: exists. Fix: choose another name, or pass --force.")
+    if fmt == "xlsx":
+        from alliances.io.template import write_workbook
+
+        return write_workbook(out, ds)
+    if fmt == "cypher":
+        return atomic_write_text(out, cypher_script(ds))
+    from alliances.graph import build_graph
+
+    G = build_graph(ds)
+    if fmt == "graphml":
+        return atomic_write_bytes(out, graphml_bytes(G))
+    if fmt == "gexf":
+        return atomic_write_bytes(out, gexf_bytes(G))
+    return atomic_write_text(out, json.dumps(node_link(G), ensure_ascii=False, indent=2) + "\n")
