@@ -43,6 +43,8 @@ def map_command(out, around, hops, path, view, color, size_by, lang, title, max_
     from alliances.render.map import build_map, snapshot_png, write_map
     from alliances.resolve import resolve
 
+    around, title = _text(around), _text(title)
+    path = tuple(_text(p) for p in path) if path else None
     G = source.graph()
     around_id = resolve(G, around) if around else None
     path_ids = (resolve(G, path[0]), resolve(G, path[1])) if path else None
@@ -55,3 +57,21 @@ def map_command(out, around, hops, path, view, color, size_by, lang, title, max_
         click.echo(f"Note: {note}")
     if png:
         click.echo(f"Wrote {snapshot_png(written, png)}.")
+
+
+def _text(value):
+    """Undo the surrogate escapes Python uses for argv bytes it could not decode (C/ASCII locale):
+    such bytes are almost always UTF-8 typed into a terminal whose locale is not set."""
+    if value is None:
+        return None
+    import sys
+
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        raw = value.encode(sys.getfilesystemencoding(), "surrogateescape")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace")

@@ -1,0 +1,346 @@
+"""alliances map: the HTML file itself (structure, offline-ness, escaping, options).
+
+Pages are checked by parsing, not by comparing whole files; tests/test_map_browser.py
+opens them in Chromium.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+from click.testing import CliRunner
+
+from alliances.cli import cli
+from alliances.dataset import Dataset, bundled_path, write_dataset
+from alliances.render.map import safe_source, script_json
+from tests.conftest import run_cli
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><svg onload=alert(1)>',
+    "javascript:alert(1)",
+    "</script><script>alert(1)</script>",
+    "{{7*7}}",
+    "'-alert(1)-'",
+    "a\u2028b\u2029c",
+    "<!--<script>",
+    "&lt;b&gt;entity&amp;",
+    "${alert(1)}",
+    "<a href=javascript:alert(1)>x</a>",
+]
+
+
+class _Page(HTMLParser):
+    """Collects tags, attributes and the text of the data script."""
+
+    def __init__(self):
+        super().__init__()
+        self.attrs: list[tuple[str, str, str | None]] = []
+        self.metas: list[dict] = []
+        self.scripts: list[tuple[dict, str]] = []
+        self._script = None
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        d = dict(attrs)
+        for k, v in attrs:
+            self.attrs.append((tag, k, v))
+        if tag == "meta":
+            self.metas.append(d)
+        if tag == "script":
+            self._script = (d, [])
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script:
+            self.scripts.append((self._script[0], "".join(self._script[1])))
+            self._script = None
+        self._in_title = False
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script[1].append(data)
+        elif self._in_title:
+            self.title += data
+
+
+def parse(html: str) -> _Page:
+    p = _Page()
+    p.feed(html)
+    p.close()
+    return p
+
+
+def map_data(html: str) -> dict:
+    page = parse(html)
+    blobs = [text for attrs, text in page.scripts if attrs.get("id") == "map-data"]
+    assert len(blobs) == 1
+    assert page.scripts[0][0].get("type") == "application/json"
+    return json.loads(blobs[0])
+
+
+def run_map(*args):
+    result = CliRunner().invoke(cli, ["map", *args], catch_exceptions=False)
+    return result
+
+
+def _node(nid, label="Organization", name=None, **kw):
+    node = {"id": nid, "label": label, "name": name or f"组织{nid}", "name_en": kw.pop("name_en", f"Org {nid}"),
+            "kind": "enterprise" if label == "Organization" else "", "region": "", "date": "",
+            "date_note": "", "status": "", "aliases": [], "description": "", "source": "s1",
+            "paragraphs": [1]}
+    node.update(kw)
+    return node
+
+
+def _rel(a, t, b, **kw):
+    return {"start": a, "type": t, "end": b, "role": "", "date": "", "date_note": "", "status": "",
+            "source": "s1", "paragraphs": [2], **kw}
+
+
+def make_dataset(path, nodes, rels, title="测试来源"):
+    ds = Dataset(sources={"s1": {"id": "s1", "title": title, "publisher": "", "published": "", "file": "",
+                                 "paragraphs": ""}},
+                 nodes={n["id"]: n for n in nodes}, relationships=rels)
+    write_dataset(ds, path)
+    return str(path)
+
+
+@pytest.fixture()
+def chain(tmp_path):
+    """a -MANAGES- b -MANAGES- c -MANAGES- d, a and b in region r1, c and d in r2, and a star around b."""
+    nodes = [_node("r1", "Region", "甲市", name_en="R1", kind=""), _node("r2", "Region", "乙市", name_en="R2", kind=""),
+             _node("a", region="r1"), _node("b", region="r1"), _node("c", region="r2"), _node("d", region="r2"),
+             _node("e", region="r1")]
+    rels = [_rel("a", "MANAGES", "b"), _rel("b", "MANAGES", "c"), _rel("c", "MANAGES", "d"),
+            _rel("b", "GUIDES", "e"), _rel("a", "LOCATED_IN", "r1")]
+    return make_dataset(tmp_path / "chain", nodes, rels)
+
+
+# ---------------------------------------------------------------------------
+# The bundled map
+
+
+def _bundled_rows(name):
+    with open(bundled_path() / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_bundled_map_is_offline_utf8_and_holds_every_node(tmp_path):
+    out = tmp_path / "m.html"
+    result = run_map("--out", str(out))
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    html = raw.decode("utf-8")  # raises if not UTF-8
+    page = parse(html)
+    assert {"charset": "utf-8"} in page.metas
+    # nothing that the browser would fetch: no src/href at all, CSS urls only data:
+    fetchers = [(t, k, v) for t, k, v in page.attrs if k in ("src", "href", "srcset", "data", "action")]
+    assert fetchers == []
+    assert all(u.startswith(("data:", '"data:', "'data:")) for u in re.findall(r"url\(\s*([^)]*)", html))
+    assert "sourceMappingURL" not in html
+    assert "bootstrap" not in html.lower()
+    data = map_data(html)
+    ids = {row["id"] for row in _bundled_rows("nodes.csv")}
+    assert {n["id"] for n in data["nodes"]} == ids
+    assert len(data["edges"]) == len(_bundled_rows("relationships.csv"))
+    # labels in Chinese by default: the node 'zigong' is named 自贡市 in nodes.csv
+    assert {n["id"]: n["label"] for n in data["nodes"]}["zigong"] == "自贡市"
+    assert "Microsoft YaHei" in html and "Noto Sans CJK SC" in html
+    assert "bundled dataset" in data["meta"]["caption"]
+
+
+TITLE = "自贡—成都"
+
+
+def _gbk_env(tmp_path):
+    """A GBK locale built into tmp_path with localedef (no root needed with LOCPATH)."""
+    loc = tmp_path / "locale"
+    loc.mkdir(exist_ok=True)
+    made = subprocess.run(["localedef", "-i", "zh_CN", "-f", "GBK", str(loc / "zh_CN.GBK")],
+                          capture_output=True)
+    if made.returncode in (0, 1) and (loc / "zh_CN.GBK").exists():
+        return {"LOCPATH": str(loc), "LANG": "zh_CN.GBK", "LC_ALL": "zh_CN.GBK", "PYTHONUTF8": "0"}
+    return {"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "gbk", "PYTHONUTF8": "0"}
+
+
+def test_subprocess_under_c_and_gbk_locales_writes_the_same_utf8_bytes(tmp_path):
+    outs = []
+    gbk = _gbk_env(tmp_path)
+    # a terminal passes the title as bytes in its own encoding: UTF-8 typed under an unset (C)
+    # locale, GBK under the GBK locale; both must reach the page as the same text.
+    runs = [({"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0"}, TITLE.encode("utf-8")),
+            (gbk, TITLE.encode("gbk") if "LOCPATH" in gbk else TITLE.encode("utf-8"))]
+    for i, (env, title) in enumerate(runs):
+        out = tmp_path / f"m{i}.html"
+        proc = run_cli("map", "--out", str(out), "--title", title, env=env)
+        assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    html = outs[0].decode("utf-8")
+    assert parse(html).title == TITLE
+    assert "©" in html  # vis-network's licence header, which pyvis cannot write under GBK
+
+
+# ---------------------------------------------------------------------------
+# Escaping
+
+
+@pytest.fixture()
+def hostile(tmp_path):
+    nodes = [_node("r1", "Region", PAYLOADS[0], kind="", name_en=PAYLOADS[1])]
+    for i, p in enumerate(PAYLOADS):
+        nodes.append(_node(f"n{i}", name=p, name_en=p, description=p, region="r1"))
+    rels = [_rel(f"n{i}", "MANAGES", f"n{i + 1}", role=PAYLOADS[i]) for i in range(len(PAYLOADS) - 1)]
+    return make_dataset(tmp_path / "hostile", nodes, rels, title=PAYLOADS[4])
+
+
+def test_hostile_names_never_appear_raw_in_the_html(tmp_path, hostile):
+    out = tmp_path / "h.html"
+    result = run_map("--out", str(out), "--data", hostile, "--title", PAYLOADS[4])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    for raw in ("<script>alert(1)", "<img src=x", "<svg onload", "</script><script>", "<!--<script>",
+                "\u2028", "\u2029", "<a href=javascript"):
+        assert raw not in html, raw
+    page = parse(html)
+    # only two executable scripts (vis-network and ours) plus the data block
+    assert len(page.scripts) == 3
+    assert [k for _, k, _ in page.attrs if k.startswith("on")] == []
+    assert page.title == PAYLOADS[4]  # escaped in the source, read back literally by the parser
+    data = map_data(html)
+    labels = {n["id"]: n["label"] for n in data["nodes"]}
+    for i, p in enumerate(PAYLOADS):
+        assert labels[f"n{i}"] == p  # the JSON round-trips exactly
+    assert data["meta"]["title"] == PAYLOADS[4]
+    assert data["edges"][0]["tip"][1] == ["角色", PAYLOADS[0]]
+
+
+def test_script_json_escapes_every_breakout_character():
+    text = script_json({"k": "</script>&\u2028\u2029>"})
+    assert not set("<>&\u2028\u2029") & set(text)
+    assert json.loads(text) == {"k": "</script>&\u2028\u2029>"}
+
+
+def test_safe_source_drops_credentials():
+    assert safe_source("Neo4j neo4j+s://alice:secret@db.example:7687 database neo4j") == \
+        "Neo4j neo4j+s://db.example:7687 database neo4j"
+    assert safe_source("/data/set") == "/data/set"
+
+
+# ---------------------------------------------------------------------------
+# Options, on a graph checked by hand
+
+
+def _ids(data):
+    return {n["id"] for n in data["nodes"]}
+
+
+def test_around_keeps_nodes_within_hops(tmp_path, chain):
+    out = tmp_path / "a.html"
+    # partnership ties: a-b, b-c, c-d, b-e; one hop from b: a, c, e (regions are not partners)
+    assert run_map("--out", str(out), "--data", chain, "--around", "组织b", "--hops", "1").exit_code == 0
+    assert _ids(map_data(out.read_text("utf-8"))) == {"a", "b", "c", "e"}
+    assert run_map("--out", str(out), "--data", chain, "--around", "b", "--hops", "2").exit_code == 0
+    assert _ids(map_data(out.read_text("utf-8"))) == {"a", "b", "c", "d", "e"}
+
+
+def test_path_emphasises_the_shortest_path_and_dims_the_rest(tmp_path, chain):
+    out = tmp_path / "p.html"
+    assert run_map("--out", str(out), "--data", chain, "--path", "a", "d").exit_code == 0
+    data = map_data(out.read_text("utf-8"))
+    on_path = {n["id"] for n in data["nodes"] if n.get("border")}
+    dimmed = {n["id"] for n in data["nodes"] if n.get("dim")}
+    assert on_path == {"a", "b", "c", "d"}  # the only route a-b-c-d
+    assert dimmed == {"e", "r1", "r2"}
+    wide = {(e["from"], e["to"]) for e in data["edges"] if e["width"] == 5}
+    assert wide == {("a", "b"), ("b", "c"), ("c", "d")}
+
+
+def test_regions_view_counts_partnership_ties_between_places(tmp_path, chain):
+    out = tmp_path / "r.html"
+    assert run_map("--out", str(out), "--data", chain, "--view", "regions").exit_code == 0
+    data = map_data(out.read_text("utf-8"))
+    assert _ids(data) == {"r1", "r2"}
+    # r1 holds a, b, e; r2 holds c, d. Crossing ties: b-c only -> weight 1.
+    # Inside r1: a-b, b-e (2); inside r2: c-d (1).
+    ties = [e for e in data["edges"] if e.get("label")]
+    assert [(e["from"], e["to"], e["label"]) for e in ties] == [("r1", "r2", "1")]
+    tips = {n["id"]: dict((k, v) for k, v in n["tip"] if k) for n in data["nodes"]}
+    assert tips["r1"]["包含节点"] == "3" and tips["r1"]["内部伙伴关系"] == "2"
+    assert tips["r2"]["包含节点"] == "2" and tips["r2"]["内部伙伴关系"] == "1"
+
+
+def test_size_by_degree_makes_the_best_connected_node_largest(tmp_path, chain):
+    out = tmp_path / "s.html"
+    assert run_map("--out", str(out), "--data", chain).exit_code == 0
+    sizes = {n["id"]: n["size"] for n in map_data(out.read_text("utf-8"))["nodes"]}
+    # partnership degrees: b 3, c 2, a 1, d 1, e 1
+    assert max(sizes, key=sizes.get) == "b"
+    assert sizes["c"] > sizes["a"] == sizes["d"] == sizes["e"]
+
+
+def test_lang_en_and_colour_by_region(tmp_path, chain):
+    out = tmp_path / "e.html"
+    assert run_map("--out", str(out), "--data", chain, "--lang", "en").exit_code == 0
+    data = map_data(out.read_text("utf-8"))
+    assert {n["id"]: n["label"] for n in data["nodes"]}["a"] == "Org a"
+    # r1, r2 are none of the three regions: grey "other"
+    assert {n["color"] for n in data["nodes"]} == {"#7f7f7f"}
+    assert [c["name"] for c in data["legend"]["colors"]] == ["Zigong", "Chengdu", "Chongqing", "Other"]
+
+
+def test_above_the_soft_cap_positions_are_precomputed(tmp_path, chain):
+    out = tmp_path / "big.html"
+    result = run_map("--out", str(out), "--data", chain, "--max-nodes", "3", "--hard-cap", "100")
+    assert result.exit_code == 0
+    data = map_data(out.read_text("utf-8"))
+    assert all("x" in n and "y" in n for n in data["nodes"])
+    assert data["options"]["physics"]["enabled"] is False
+    assert any("--around" in n for n in data["meta"]["notices"])
+
+
+def test_above_the_hard_cap_the_map_is_aggregated_with_a_notice(tmp_path, chain):
+    out = tmp_path / "agg.html"
+    result = run_map("--out", str(out), "--data", chain, "--max-nodes", "2", "--hard-cap", "2")
+    assert result.exit_code == 0
+    data = map_data(out.read_text("utf-8"))
+    # 7 nodes > 2: communities of the partnership graph, plus one group of places (r1, r2)
+    assert _ids(data) & {"a", "b", "c", "d", "e"} == set()
+    assert "places" in _ids(data)
+    notice = " ".join(data["meta"]["notices"])
+    assert "7" in notice and "--around" in notice and "--max-nodes" in notice
+
+
+def test_unknown_name_is_a_clean_usage_error(tmp_path, chain):
+    result = CliRunner().invoke(cli, ["map", "--out", str(tmp_path / "x.html"), "--data", chain,
+                                      "--around", "不存在的名字"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error:") and "Traceback" not in result.output
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_no_path_is_a_clean_error(tmp_path):
+    data = make_dataset(tmp_path / "two", [_node("a"), _node("b")], [])
+    result = CliRunner().invoke(cli, ["map", "--out", str(tmp_path / "x.html"), "--data", data,
+                                      "--path", "a", "b"])
+    assert result.exit_code == 1
+    assert "no partnership path" in result.output
+
+
+def test_missing_out_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["map"])
+    assert result.exit_code == 2 and "--out" in result.output
+
+
+def test_out_in_missing_folder_is_a_clean_error(tmp_path):
+    result = CliRunner().invoke(cli, ["map", "--out", str(tmp_path / "nope" / "m.html")])
+    assert result.exit_code == 1 and "does not exist" in result.output
