@@ -48,6 +48,9 @@ ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 MAX_FIELD = 10_000
+# Names are indexed in Neo4j, whose index keys hold at most 8,167 bytes: 1,000
+# characters is at most 4,000 bytes of UTF-8, and far longer than any real name.
+MAX_NAME = 1_000
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 
@@ -434,6 +437,9 @@ def _check_nodes(chk: _Checker, rows, ds: Dataset) -> None:
                     f"use one of: {', '.join(model.LABELS)}")
         if not d.get("name"):
             chk.add(f, r, "name", "no name", "give the Chinese name as the source writes it")
+        elif MAX_NAME < len(d["name"]) <= MAX_FIELD:
+            chk.add(f, r, "name", f"name is {len(d['name']):,} characters long (limit {MAX_NAME:,} for names)",
+                    "shorten it; put the rest in description")
         kind = d.get("kind", "")
         if label == "Organization" and not kind:
             chk.add(f, r, "kind", "an Organization needs a kind", f"use one of: {', '.join(model.KINDS)}")

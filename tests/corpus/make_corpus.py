@@ -407,6 +407,8 @@ simple("relationship_date_bad", "relationships", 4, "date", "2021-02-29",
 
 simple("node_name_10001_chars", "nodes", 4, "name", "党" * 10_001,
        "nodes.csv, row 4, column name: value is 10,001 characters long (limit 10,000)")
+simple("node_name_1001_chars", "nodes", 5, "name", "乙" * 1_001,
+       "nodes.csv, row 5, column name: name is 1,001 characters long (limit 1,000 for names)")
 simple("node_description_200000_chars", "nodes", 5, "description", "x" * 200_000,
        "nodes.csv, row 5, column description: value is 200,000 characters long (limit 10,000)")
 simple("relationship_role_multiline_huge", "relationships", 4, "role", ("line\n" * 2_500),
