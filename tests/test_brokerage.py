@@ -285,3 +285,28 @@ def test_cli_corridors_subprocess_c_locale():
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     out = proc.stdout.decode("utf-8")
     assert "| zigong–chengdu | 1 | 自贡华商商圈党委; 成都盐市口商圈综合党委 |" in out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_independent_routes_igraph_equals_networkx(seed):
+    import random
+
+    from alliances.analysis.brokerage import independent_routes
+
+    H = nx.powerlaw_cluster_graph(120, 2, 0.3, seed=seed)
+    rng = random.Random(seed)
+    groups = {n: rng.choice("zcq") for n in H}
+    A = [n for n in H if groups[n] == "z"]
+    B = [n for n in H if groups[n] == "c"]
+    assert independent_routes(H, A, B, engine="igraph") == independent_routes(H, A, B, engine="networkx")
+
+
+def test_independent_routes_by_hand_both_engines():
+    from alliances.analysis.brokerage import independent_routes
+
+    # A = {1, 2}, B = {5}; ties 1–3, 2–3, 3–5, 1–4, 4–5: node-disjoint routes
+    # 1–4–5 and 2–3–5 share 5 (a B node), so only 1 node-disjoint (5 is on
+    # every route); tie-disjoint: 3–5 and 4–5 → 2.
+    H = nx.Graph([(1, 3), (2, 3), (3, 5), (1, 4), (4, 5)])
+    for engine in ("igraph", "networkx"):
+        assert independent_routes(H, [1, 2], [5], engine=engine) == (1, 2)
