@@ -100,6 +100,8 @@ def what_if(
     meta["removed_nodes"] = meta_after["removed_nodes"]
     meta["removed_relationships"] = meta_after["removed_relationships"]
     cb = {(r["region_a"], r["region_b"]): r for r in corridors(before)}
+    # the same pairs after, even if a region has lost every organisation
+    regions = list(dict.fromkeys(k for pair in cb for k in pair))
     ca = {(r["region_a"], r["region_b"]): r for r in corridors(after, regions=regions)}
     rows = []
     for key, b in cb.items():
