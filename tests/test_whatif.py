@@ -80,3 +80,13 @@ def test_whatif_as_subprocess_under_c_locale():
     out = proc.stdout.decode("utf-8")
     assert "| zigong | chengdu | 1 |  | broken |" in out
     assert "without huashang-committee" in out
+
+
+def test_without_a_regions_only_organisation(bundled_graph):
+    # yanshikou-committee is Chengdu's only organisation: without it both
+    # Chengdu corridors break (the region is empty); Zigong–Chongqing keeps
+    # its direct huashang–jiefangbei tie (distance 1, unchanged).
+    res = what_if(bundled_graph, without=["yanshikou-committee"])
+    rows = {(r["region_a"], r["region_b"]): r["change"] for r in res["corridors"]}
+    assert rows == {("zigong", "chengdu"): "broken", ("zigong", "chongqing"): "unchanged",
+                    ("chengdu", "chongqing"): "broken"}

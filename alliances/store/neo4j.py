@@ -99,8 +99,13 @@ class Neo4jStore:
                 f"{s.uri}: not a Neo4j URI ({err}). Fix: use neo4j://host:7687, bolt://host:7687 "
                 "or neo4j+s://… for Aura."
             ) from err
+        import neo4j.exceptions as ne
+
         try:
-            self.driver.verify_connectivity()
+            try:
+                self.driver.verify_connectivity()
+            except (ne.Neo4jError, ne.DriverError, OSError) as err:
+                raise self._wrap(err) from err
             # Touch the database so an unknown name fails here, once, clearly.
             self._query("RETURN 1 AS ok", read=True)
         except BaseException:
