@@ -9,7 +9,11 @@
               with its type; node colour by region group
 ``json``      ``networkx.node_link_data`` of the MultiDiGraph: ``{"directed",
               "multigraph", "graph", "nodes": [{"id", ...}], "links":
-              [{"source", "target", "key", ...}]}``; lists stay lists
+              [{"start", "end", "key", "type", "source", ...}]}``: a link's
+              endpoints are ``start``/``end`` (as in relationships.csv),
+              because ``source`` is the provenance document; lists stay
+              lists. Read back with ``node_link_graph(data, edges="links",
+              source="start", target="end")``
 ``csv``       the native dataset folder (:func:`alliances.dataset.write_dataset`)
 ``xlsx``      the template workbook, filled
 ``cypher``    a script for any Neo4j 5: constraints, then ``UNWIND``-batched
@@ -163,7 +167,8 @@ def gexf_bytes(G) -> bytes:
 def node_link(G) -> dict:
     import networkx as nx
 
-    return nx.node_link_data(G, edges="links")
+    # "source" is our provenance field, so endpoints go under start/end (no clash).
+    return nx.node_link_data(G, edges="links", source="start", target="end")
 
 
 # ---------------------------------------------------------------------------
