@@ -503,3 +503,20 @@ def test_import_as_a_subprocess_under_lang_c(tmp_path):
 def test_import_needs_a_destination(tmp_path):
     result = CliRunner().invoke(cli, ["import", str(csv_folder(tmp_path / "src"))])
     assert result.exit_code == 2 and "--out" in result.output
+
+
+@pytest.mark.neo4j
+def test_import_straight_into_neo4j(tmp_path, neo4j_env, neo4j_driver, neo4j_database, clean_neo4j):
+    folder = csv_folder(tmp_path / "src", "gb18030")
+    result = CliRunner().invoke(cli, ["import", str(folder), "--neo4j"], env=neo4j_env)
+    assert result.exit_code == 0, result.output
+    assert "Loaded into Neo4j" in result.output
+    rows, _, _ = neo4j_driver.execute_query(
+        "MATCH (n:Alliances) RETURN n.id AS id, n.region AS region", database_=neo4j_database)
+    got = {r["id"]: r["region"] for r in rows}
+    assert set(got) == {"zigong", "chengdu", "hs", YSK, "al"}
+    assert got[YSK] == "chengdu"
+    rows, _, _ = neo4j_driver.execute_query(
+        "MATCH (a:Alliances)-[r]->(b:Alliances) RETURN a.id AS s, type(r) AS t, b.id AS e", database_=neo4j_database)
+    assert sorted((r["s"], r["t"], r["e"]) for r in rows) == sorted(
+        [("hs", "MEMBER_OF", "al"), (YSK, "MEMBER_OF", "al"), ("hs", "LOCATED_IN", "zigong")])
