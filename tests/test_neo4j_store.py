@@ -139,9 +139,9 @@ def test_generated_10k_dataset_gives_the_same_answers(clean_neo4j, neo4j_setting
     from alliances.analysis.centrality import centrality_table
     import random
 
-    folder = generate_dataset(organizations=10_000 // 3, seed=7, out=tmp_path / "gen")
-    ds = read_dataset(folder)
-    assert len(ds.nodes) >= 5_000
+    info = generate_dataset(tmp_path / "gen", 7_600, seed=7)
+    ds = read_dataset(info["path"])
+    assert len(ds.nodes) >= 10_000  # ~10k nodes in all
     with Neo4jStore(neo4j_settings) as store:
         store.load(ds)
         remote_ds = store.read_dataset()
@@ -179,13 +179,13 @@ def test_server_down_wrong_password_unknown_database(neo4j_settings):
     down = Neo4jSettings(uri="bolt://127.0.0.1:1", user="neo4j", password="s3cret-x", database="neo4j")
     msg = _fails_fast(down, ConnectionFailed)
     assert "bolt://127.0.0.1:1" in msg and "scripts/neo4j start" in msg
-    wrong = Neo4jSettings(uri=neo4j_settings.uri, user="neo4j", password="not-the-password-42", database="neo4j")
-    msg = _fails_fast(wrong, AuthenticationFailed)
-    assert "not-the-password-42" not in msg and "NEO4J_PASSWORD" in msg
     unknown = Neo4jSettings(uri=neo4j_settings.uri, user=neo4j_settings.user,
                             password=neo4j_settings.password, database="nosuchdb")
     msg = _fails_fast(unknown, DatabaseNotFound)
     assert "nosuchdb" in msg
+    wrong = Neo4jSettings(uri=neo4j_settings.uri, user="neo4j", password="not-the-password-42", database="neo4j")
+    msg = _fails_fast(wrong, AuthenticationFailed)
+    assert "not-the-password-42" not in msg and "NEO4J_PASSWORD" in msg
 
 
 def test_cli_errors_are_one_line_without_traceback(neo4j_env):

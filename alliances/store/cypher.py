@@ -14,7 +14,7 @@ from pathlib import Path
 
 from alliances import model
 
-_PLACEHOLDER = re.compile(r"\{(label|type|types|node_filter|max_hops)\}")
+_PLACEHOLDER = re.compile(r"\{(label|type|types|node_filter|max_hops|limit)\}")
 
 
 def cypher_dir() -> Path:
@@ -37,7 +37,8 @@ def statement(name: str) -> str:
 
 
 def render(name: str, *, label: str | None = None, rel_type: str | None = None,
-           types: list[str] | None = None, places: bool = False, max_hops: int | None = None) -> str:
+           types: list[str] | None = None, places: bool = False, max_hops: int | None = None,
+           limit: int | None = None) -> str:
     """Fill a statement's placeholders from the allowlist only."""
     fills = {}
     if label is not None:
@@ -51,6 +52,8 @@ def render(name: str, *, label: str | None = None, rel_type: str | None = None,
     fills["node_filter"] = "" if places else "WHERE NOT y:Region AND NOT y:Zone"
     if max_hops is not None:
         fills["max_hops"] = str(int(max_hops))
+    if limit is not None:
+        fills["limit"] = str(int(limit))
     text = statement(name)
 
     def sub(m: re.Match) -> str:

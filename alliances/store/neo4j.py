@@ -124,12 +124,18 @@ class Neo4jStore:
 
         s = self.settings
         where = f"Neo4j at {s.uri} (database {s.database!r}, user {s.user!r})"
+        code = getattr(err, "code", "") or ""
+        if "AuthenticationRateLimit" in code:
+            return AuthenticationFailed(
+                f"{where} refused the login: too many wrong passwords in a row, so the user is locked "
+                "for a few seconds. Fix: correct the password (NEO4J_PASSWORD, NEO4J_PASSWORD_FILE or "
+                "--password-file), then try again."
+            )
         if isinstance(err, ne.AuthError):
             return AuthenticationFailed(
                 f"{where} refused the credentials. Fix: check NEO4J_USERNAME and the password "
                 "(NEO4J_PASSWORD, NEO4J_PASSWORD_FILE or --password-file)."
             )
-        code = getattr(err, "code", "") or ""
         if "DatabaseNotFound" in code or "database does not exist" in str(err).lower():
             return DatabaseNotFound(
                 f"{where}: the database does not exist. Fix: create it (CREATE DATABASE, Enterprise/Aura) "
@@ -189,10 +195,10 @@ class Neo4jStore:
         self.ensure_schema()
         report = LoadReport()
 
-        def run(text, rows):
+        def run(text, rows, count_nodes=True):
             summary = self._query(text, {"rows": rows}).summary
             c = summary.counters
-            report.nodes_created += c.nodes_created
+            report.nodes_created += c.nodes_created if count_nodes else 0
             report.relationships_created += c.relationships_created
             report.properties_set += c.properties_set
             report.rows += len(rows)
@@ -202,7 +208,7 @@ class Neo4jStore:
         sources = [{k: (v if not isinstance(v, list) else list(v)) for k, v in s.items() if v not in ("", None)}
                    for s in ds.sources.values()]
         if sources:
-            run(render("upsert_sources"), sources)
+            run(render("upsert_sources"), sources, count_nodes=False)
         figures: dict[str, list[dict]] = {}
         for f in ds.figures:
             figures.setdefault(f["node"], []).append(f)
@@ -278,8 +284,8 @@ class Neo4jStore:
         if start == end:
             return [{"hops": 0, "nodes": [start], "relationships": []}]
         types = list(via) if via else list(model.PARTNERSHIP_TYPES)
-        text = render("shortest_paths", types=types, places=bool(via), max_hops=max_hops or 50)
-        records = self._query(text, {"start": start, "end": end, "limit": 4 * k + 8}, read=True).records
+        text = render("shortest_paths", types=types, places=bool(via), max_hops=max_hops or 50, limit=4 * k + 8)
+        records = self._query(text, {"start": start, "end": end}, read=True).records
         seen: dict[tuple, list[list[dict]]] = {}
         for rec in records:
             nodes = tuple(rec["nodes"])

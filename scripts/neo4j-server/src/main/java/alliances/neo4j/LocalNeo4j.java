@@ -63,6 +63,10 @@ public final class LocalNeo4j {
                 .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
+                // Loopback-only test server: a short lock after failed logins, so the
+                // wrong-password tests do not lock out the tests that follow them.
+                .setConfig(GraphDatabaseSettings.auth_max_failed_attempts, 10)
+                .setConfig(GraphDatabaseSettings.auth_lock_time, Duration.ofMillis(500))
                 .build();
 
         CountDownLatch stopped = new CountDownLatch(1);
