@@ -28,6 +28,7 @@ from alliances.errors import RenderError, UsageError
 FONT_STACK = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", sans-serif'
 SOFT_CAP = 2000
 HARD_CAP = 5000
+PRESEED = 300  # above this many nodes, physics starts from precomputed positions
 SIZE_METRICS = ("degree", "betweenness", "pagerank", "eigenvector", "closeness")
 COMMUNITY_COLORS = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22",
@@ -116,7 +117,7 @@ def build_map(
             notices.append(note)
         else:
             nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed)
-            if size_by == "betweenness" and _partnership_size(H) > 1000:
+            if size_by == "betweenness" and _partnership_size(H) > 500:
                 notices.append(
                     "介数为抽样估计（500 个源点，seed=0）。" if lang == "zh"
                     else "Betweenness is estimated from 500 sampled sources (seed 0)."
@@ -134,7 +135,8 @@ def build_map(
             f"{len(nodes):,} nodes, more than {max_nodes:,}: positions were precomputed and physics "
             "is off. Use --around NAME --hops N for a local map, or the filters to hide nodes."
         )
-    elif not physics:
+    elif not physics or len(nodes) > PRESEED:
+        # a precomputed start lets the browser's physics only refine (few iterations)
         pos = _positions(nodes, edges, seed)
         for node in nodes:
             node["x"], node["y"] = pos[node["id"]]
@@ -158,7 +160,7 @@ def build_map(
         "edges": edges,
         "legend": _legend(nodes, edges, legend_colors, lang, highlight is not None),
         "filters": _filters(nodes, lang),
-        "options": vis_options(physics=not precomputed, large=len(nodes) > max_nodes, n=len(nodes)),
+        "options": vis_options(physics=not precomputed, large=len(nodes) > max_nodes, n=len(nodes), edges=len(edges)),
     }
 
 
@@ -220,7 +222,8 @@ def _sizes(H: nx.MultiDiGraph, size_by: str, seed: int) -> dict:
     P = partnership_graph(H)
     for _, _, d in P.edges(data=True):
         d["weight"] = len(d["rels"])
-    if P.number_of_nodes() <= 1000:
+    if P.number_of_nodes() <= 300:
+        # the project's reference implementation (it computes every metric: fine when small)
         scores = {v: s[size_by] for v, s in centrality_scores(P, seed=seed).items()}
     elif size_by == "degree":
         scores = nx.degree_centrality(P)
@@ -555,7 +558,7 @@ def _filters(nodes, lang):
     }
 
 
-def vis_options(*, physics: bool, large: bool, n: int) -> dict:
+def vis_options(*, physics: bool, large: bool, n: int, edges: int = 0) -> dict:
     """vis-network options, taken from pyvis's defaults and adjusted for the map size."""
     from pyvis.network import Network
 
@@ -565,10 +568,16 @@ def vis_options(*, physics: bool, large: bool, n: int) -> dict:
     options["physics"].update({
         "enabled": physics,
         "solver": "barnesHut" if n > 200 else "forceAtlas2Based",
-        "stabilization": {"enabled": physics, "iterations": 1000 if n <= 300 else 400,
+        "stabilization": {"enabled": physics, "iterations": 400 if n <= PRESEED else 100,
                           "updateInterval": 25, "fit": True},
     })
-    options["edges"]["smooth"] = {"enabled": False} if large or n > 500 else {"enabled": True, "type": "dynamic"}
+    # dynamic smoothing adds a physics body per edge: only for small maps
+    if large or n > 500 or edges > 1500:
+        options["edges"]["smooth"] = {"enabled": False}
+    elif edges > 150:
+        options["edges"]["smooth"] = {"enabled": True, "type": "continuous"}
+    else:
+        options["edges"]["smooth"] = {"enabled": True, "type": "dynamic"}
     options["edges"]["color"] = {"inherit": False}
     options["edges"]["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.5}}
     options["interaction"].update({"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
