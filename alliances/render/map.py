@@ -37,7 +37,7 @@ COMMUNITY_COLORS = (
 DIM_COLOR = "rgba(190,190,190,0.35)"
 GEO_EDGE_COLOR = "#c8c8c8"
 PARTNER_EDGE_COLOR = "#6b6b6b"
-RECOGNITION_EDGE_COLOR = "#b8860b"
+RECOGNITION_EDGE_COLOR = "#9467bd"
 PATH_COLOR = "#ff7f0e"
 VIS_DIR = ("lib", "vis-9.1.2")
 
@@ -415,9 +415,10 @@ def _region_view(G, lang):
     top = max(members.values(), default=1)
     nodes = []
     for nid in ids:
+        group_names = model.REGION_GROUPS.get(nid, {"zh": nid, "en": nid})
         d = G.nodes[nid] if nid in G else {"label": "Region", "region_group": nid,
-                                           "name": model.REGION_GROUPS.get(nid, {}).get("zh", nid),
-                                           "name_en": model.REGION_GROUPS.get(nid, {}).get("en", nid)}
+                                           "name": f"{group_names['zh']}（未标地区）",
+                                           "name_en": f"{group_names['en']} (no place given)"}
         group = d.get("region_group", "other")
         tip = _node_tip(nid, d, G, lang) if nid in G else [["", _name(d, nid, lang)]]
         tip += [[t["members"], str(members.get(nid, 0))], [t["inside"], str(inside.get(nid, 0))]]
@@ -432,7 +433,7 @@ def _region_view(G, lang):
     edges = []
     for i, ((a, b), w) in enumerate(sorted(ties.items())):
         edges.append({"id": f"t{i}", "from": a, "to": b, "dashes": False, "color": PARTNER_EDGE_COLOR,
-                      "width": round(1 + 2 * w ** 0.5, 2), "cat": model.PARTNERSHIP, "label": str(w),
+                      "width": round(1 + 2 * w ** 0.5, 2), "cat": model.PARTNERSHIP, "label": str(w), "undirected": True,
                       "tip": [[t["ties"], str(w)]]})
     for u, v, k, d in G.edges(keys=True, data=True):
         if k == "PART_OF":
@@ -494,7 +495,7 @@ def _aggregate(H, lang, hard_cap, seed):
             key = tuple(sorted((a, b)))
             ties[key] = ties.get(key, 0) + 1
     edges = [{"id": f"a{i}", "from": a, "to": b, "dashes": False, "color": PARTNER_EDGE_COLOR,
-              "width": round(min(12, 1 + w ** 0.5), 2), "cat": model.PARTNERSHIP,
+              "width": round(min(12, 1 + w ** 0.5), 2), "cat": model.PARTNERSHIP, "undirected": True,
               "tip": [[t["ties"], f"{w:,}"]]}
              for i, ((a, b), w) in enumerate(sorted(ties.items()))]
     n = H.number_of_nodes()
@@ -571,6 +572,8 @@ def vis_options(*, physics: bool, large: bool, n: int, edges: int = 0) -> dict:
         "stabilization": {"enabled": physics, "iterations": 400 if n <= PRESEED else 100,
                           "updateInterval": 25, "fit": True},
     })
+    options["physics"]["forceAtlas2Based"] = {"avoidOverlap": 0.6, "springLength": 120}
+    options["physics"]["barnesHut"] = {"avoidOverlap": 0.2}
     # dynamic smoothing adds a physics body per edge: only for small maps
     if large or n > 500 or edges > 1500:
         options["edges"]["smooth"] = {"enabled": False}
