@@ -344,3 +344,10 @@ def test_missing_out_is_a_usage_error():
 def test_out_in_missing_folder_is_a_clean_error(tmp_path):
     result = CliRunner().invoke(cli, ["map", "--out", str(tmp_path / "nope" / "m.html")])
     assert result.exit_code == 1 and "does not exist" in result.output
+
+
+def test_png_into_a_missing_folder_fails_before_writing_anything(tmp_path):
+    out = tmp_path / "m.html"
+    result = CliRunner().invoke(cli, ["map", "--out", str(out), "--png", str(tmp_path / "no" / "m.png")])
+    assert result.exit_code == 1 and "does not exist" in result.output
+    assert not out.exists() and not (tmp_path / "no").exists()

@@ -40,8 +40,11 @@ def map_command(out, around, hops, path, view, color, size_by, lang, title, max_
     The file has no external requests: open it anywhere, offline. Search,
     region/kind filters, a legend and tooltips with provenance are built in.
     """
-    from alliances.render.map import build_map, snapshot_png, write_map
+    from alliances.render.map import build_map, check_png_target, snapshot_png, write_map
     from alliances.resolve import resolve
+
+    if png:
+        check_png_target(png)
 
     around, title = _text(around), _text(title)
     path = tuple(_text(p) for p in path) if path else None

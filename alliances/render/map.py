@@ -668,10 +668,18 @@ def find_chromium() -> str | None:
     return None
 
 
+def check_png_target(png_path) -> None:
+    """Fail early, before any work, when the snapshot's folder does not exist."""
+    if not Path(png_path).parent.is_dir():
+        raise RenderError(f"{png_path}: folder {Path(png_path).parent} does not exist. "
+                          "Fix: create it or choose another path.")
+
+
 def snapshot_png(html_path, png_path, *, width: int = 1400, height: int = 900, timeout_s: float = 120) -> Path:
     """A PNG of the drawn map, through local headless Chromium (no network)."""
     from alliances.render.browser import open_page
 
+    check_png_target(png_path)
     chromium = find_chromium()
     if chromium is None:
         raise RenderError("--png needs a local Chromium and none was found. "
