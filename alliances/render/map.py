@@ -154,7 +154,9 @@ def build_map(
             "physics": not precomputed,
             "large": len(nodes) > max_nodes,
             "font": FONT_STACK,
-            "text": {k: t[k] for k in ("search", "regions", "labels", "kinds", "type")} | {"edges": t["type"]},
+            "text": {k: t[k] for k in ("search", "regions", "labels", "kinds", "type")}
+            | {"edges": t["type"], "colors": t["community"] if color == "community" and view != "regions"
+               else t["regions"]},
         },
         "nodes": nodes,
         "edges": edges,
