@@ -351,3 +351,36 @@ def test_png_into_a_missing_folder_fails_before_writing_anything(tmp_path):
     result = CliRunner().invoke(cli, ["map", "--out", str(out), "--png", str(tmp_path / "no" / "m.png")])
     assert result.exit_code == 1 and "does not exist" in result.output
     assert not out.exists() and not (tmp_path / "no").exists()
+
+
+def test_tooltips_show_figures_with_label_qualifier_and_provenance(tmp_path):
+    out = tmp_path / "m.html"
+    assert run_map("--out", str(out)).exit_code == 0
+    tips = {n["id"]: n["tip"] for n in map_data(out.read_text("utf-8"))["nodes"]}
+    # figures.csv: zigong, coverage_nonpublic_enterprises_pct, 97.5, exact, percent,
+    # 非公企业党组织覆盖率, ..., zigong-2022, paragraph 4
+    assert ["非公企业党组织覆盖率", "97.5% (zigong-2022 ¶4)"] in tips["zigong"]
+
+
+def test_colour_by_community_follows_louvain_on_two_triangles(tmp_path):
+    # triangles a-b-c and d-e-f joined by c-d: Louvain puts each triangle in its own community
+    nodes = [_node(x) for x in "abcdef"]
+    rels = [_rel(u, "MANAGES", v) for u, v in ("ab", "bc", "ac", "cd", "de", "ef", "df")]
+    data = make_dataset(tmp_path / "tri", nodes, rels)
+    out = tmp_path / "c.html"
+    assert run_map("--out", str(out), "--data", data, "--color", "community").exit_code == 0
+    colour = {n["id"]: n["color"] for n in map_data(out.read_text("utf-8"))["nodes"]}
+    assert colour["a"] == colour["b"] == colour["c"]
+    assert colour["d"] == colour["e"] == colour["f"]
+    assert colour["a"] != colour["d"]
+
+
+def test_size_by_betweenness_on_the_chain(tmp_path, chain):
+    out = tmp_path / "b.html"
+    assert run_map("--out", str(out), "--data", chain, "--size-by", "betweenness").exit_code == 0
+    sizes = {n["id"]: n["size"] for n in map_data(out.read_text("utf-8"))["nodes"]}
+    # partnership graph a-b, b-c, c-d, b-e: shortest paths through b: a-c, a-d, a-e, c-e, d-e (5);
+    # through c: a-d, b-d, d-e (3); a, d, e are leaves (0). Sizes are 10 + 30 * score / max.
+    assert sizes["b"] == 40.0
+    assert sizes["c"] == 28.0
+    assert sizes["a"] == sizes["d"] == sizes["e"] == 10.0

@@ -53,7 +53,7 @@ def map_command(out, around, hops, path, view, color, size_by, lang, title, max_
     path_ids = (resolve(G, path[0]), resolve(G, path[1])) if path else None
     m = build_map(G, around=around_id, hops=hops, path=path_ids, view=view, color=color, size_by=size_by,
                   lang=lang, title=title, source=source.describe(), max_nodes=max_nodes, hard_cap=hard_cap,
-                  physics=physics)
+                  physics=physics, figures=source.dataset().figures)
     written = write_map(out, m)
     click.echo(f"Wrote {written} ({len(m['nodes']):,} nodes, {len(m['edges']):,} edges).")
     for note in m["meta"]["notices"]:

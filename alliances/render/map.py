@@ -85,6 +85,7 @@ def build_map(
     hard_cap: int = HARD_CAP,
     physics: bool = True,
     generated: str | None = None,
+    figures: list[dict] | None = None,
     seed: int = 0,
 ) -> dict:
     """The map of ``G`` as plain data, ready for :func:`render_html`.
@@ -93,7 +94,8 @@ def build_map(
     ``max_nodes`` nodes the browser lays the map out with physics; above it
     positions are computed here and physics is off; above ``hard_cap`` nodes
     are aggregated (by community of the partnership graph) and a notice says
-    how to drill down.
+    how to drill down. ``figures`` (the dataset's figure rows) gives tooltips
+    their labels, qualifiers, units and provenance.
     """
     if size_by not in SIZE_METRICS:
         raise UsageError(f"unknown --size-by {size_by!r}; use one of {', '.join(SIZE_METRICS)}")
@@ -116,7 +118,7 @@ def build_map(
             nodes, edges, legend_colors, note = _aggregate(H, lang, hard_cap, seed)
             notices.append(note)
         else:
-            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed)
+            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures)
             if size_by == "betweenness" and _partnership_size(H) > 500:
                 notices.append(
                     "介数为抽样估计（500 个源点，seed=0）。" if lang == "zh"
@@ -279,7 +281,7 @@ def _node_tip(nid: str, d: dict, G, lang: str) -> list:
     if d.get("description"):
         rows.append(["", d["description"]])
     for key, fig in (d.get("_figures") or {}).items():
-        rows.append([key, fig])
+        rows.append([key, fig] if not isinstance(fig, dict) else _figure_row(fig, lang))
     rows += _tip_provenance(d, t)
     return rows
 
@@ -296,8 +298,28 @@ def _edge_tip(rel: dict, lang: str) -> list:
     return rows + _tip_provenance(rel, t)
 
 
-def _figures(G) -> dict:
-    """Figures are folded into node attributes by build_graph: the keys not in the model."""
+QUALIFIER_WORDS = {"zh": {"more_than": "{}余", "about": "约{}", "nearly": "近{}"},
+                   "en": {"more_than": "more than {}", "about": "about {}", "nearly": "nearly {}"}}
+
+
+def _figure_row(fig: dict, lang: str) -> list:
+    label = (fig.get("label_zh") if lang == "zh" else fig.get("label_en")) or fig["key"]
+    value = QUALIFIER_WORDS[lang].get(fig.get("qualifier", ""), "{}").format(f"{fig['value']:,}")
+    unit = fig.get("unit", "")
+    unit = {"percent": "%"}.get(unit, f" {unit}" if unit and lang == "en" else "")
+    para = ";".join(str(p) for p in fig.get("paragraphs") or [])
+    src = f" ({fig.get('source', '')} ¶{para})" if fig.get("source") else ""
+    return [label, f"{value}{unit}{src}"]
+
+
+def _figures(G, figures=None) -> dict:
+    """Per node: the dataset's figure rows when given, else the numeric attributes that
+    build_graph folded in (keys not in the model)."""
+    if figures is not None:
+        out: dict = {}
+        for fig in figures:
+            out.setdefault(fig["node"], {})[fig["key"]] = fig
+        return out
     known = {p.name for p in model.NODE_PROPS} | {"region_group", "synthetic"}
     out = {}
     for nid, d in G.nodes(data=True):
@@ -307,10 +329,10 @@ def _figures(G) -> dict:
     return out
 
 
-def _network(H, lang, color, size_by, highlight, seed):
+def _network(H, lang, color, size_by, highlight, seed, figures=None):
     sizes = _sizes(H, size_by, seed)
     comm = _communities(H, seed) if color == "community" else {}
-    figs = _figures(H)
+    figs = _figures(H, figures)
     path_nodes, path_steps = highlight or (set(), set())
     nodes = []
     for nid, d in H.nodes(data=True):
