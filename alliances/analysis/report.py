@@ -416,9 +416,18 @@ def render_html(rep: dict) -> str:
 # Markdown
 
 
+def md_text(value) -> str:
+    """Markdown text with HTML made inert: ``&``, ``<`` and ``>`` as entities.
+
+    Markdown renderers pass raw HTML through, so a name like
+    ``<img src=x onerror=...>`` would run when the report is previewed.
+    """
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def md_cell(value) -> str:
-    """A Markdown table cell: ``|`` escaped, line breaks folded to spaces."""
-    text = str(value).replace("\\", "\\\\").replace("|", "\\|")
+    """A Markdown table cell: ``|`` escaped, HTML made inert, line breaks folded to spaces."""
+    text = md_text(str(value).replace("\\", "\\\\").replace("|", "\\|"))
     return " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text
 
 
@@ -427,15 +436,15 @@ def render_markdown(rep: dict) -> str:
     T = TEXT[rep["lang"]]
     lines = [f"# {T['title']}", ""]
     lines.append(f"{T['sources']}: " + "; ".join(
-        f"{s['title']} ({s['publisher']}, {s['published']})" for s in rep["sources"]))
+        md_text(f"{s['title']} ({s['publisher']}, {s['published']})") for s in rep["sources"]))
     lines.append("")
     for _sid, head, tables, paras in _tables(rep):
         lines += [f"## {head}", ""]
         for p in paras:
-            lines += [" ".join(p.splitlines()), ""]
+            lines += [md_text(" ".join(p.splitlines())), ""]
         for caption, header, rows in tables:
             if caption:
-                lines += [f"### {caption}", ""]
+                lines += [f"### {md_text(caption)}", ""]
             lines.append("| " + " | ".join(md_cell(h) for h in header) + " |")
             lines.append("|" + "---|" * len(header))
             lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
