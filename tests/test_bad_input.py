@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
 BAD = CORPUS / "bad"
 CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
+WORKBOOK_CASES = [c for c in CASES if (BAD / c / "workbook.xlsx").exists()]  # for `alliances import`
+DATASET_CASES = [c for c in CASES if c not in WORKBOOK_CASES]  # for `validate` and `load`
 
 
 def _make_corpus_module():
@@ -90,7 +92,7 @@ def test_the_base_dataset_is_valid(tmp_path):
     assert [f["value"] for f in ds.figures] == [120, 3500]
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", DATASET_CASES)
 def test_validate_reports_the_problem_and_writes_nothing(case):
     folder = BAD / case
     before = tree_hash(folder)
@@ -173,8 +175,33 @@ def loaded_bundled(neo4j_env, neo4j_driver, neo4j_database):
     return env
 
 
+@pytest.mark.parametrize("case", WORKBOOK_CASES)
+def test_import_refuses_a_damaged_workbook_and_writes_nothing(case, tmp_path):
+    folder = BAD / case
+    before = tree_hash(folder)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["import", str(folder / "workbook.xlsx"), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    for text in expected(case):
+        assert text in result.output, f"{case}: {text!r} not in\n{result.output}"
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    assert tree_hash(folder) == before
+
+
 @pytest.mark.neo4j
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", WORKBOOK_CASES)
+def test_import_to_neo4j_refuses_a_damaged_workbook(case, loaded_bundled, neo4j_driver, neo4j_database):
+    before_db = db_state(neo4j_driver, neo4j_database)
+    done = _run("import", str(BAD / case / "workbook.xlsx"), "--neo4j", env=loaded_bundled)
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 1 and "Traceback" not in err and err.startswith("Error: ")
+    assert all(text in err for text in expected(case)), err
+    assert db_state(neo4j_driver, neo4j_database) == before_db
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("case", DATASET_CASES)
 def test_load_refuses_the_case_and_writes_nothing(case, loaded_bundled, neo4j_driver, neo4j_database):
     folder = BAD / case
     before_files = tree_hash(folder)

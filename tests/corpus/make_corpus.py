@@ -505,6 +505,79 @@ CASES["many_problems_in_every_file"] = (_many, (
 
 
 # ---------------------------------------------------------------------------
+# Workbooks for `alliances import` (file ``workbook.xlsx`` instead of ``dataset``)
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="Organization" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+    "xl/worksheets/sheet1.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{a}</t></is></c>'
+                  f'<c r="B{r}" t="inlineStr"><is><t>{b}</t></is></c></row>'
+                  for r, (a, b) in enumerate([("编号 id", "名称 name")] + [(f"org-{i}", f"组织{i}") for i in range(400)],
+                                             start=1))
+        + "</sheetData></worksheet>"),
+}
+
+
+def xlsx_bytes(drop: str | None = None, broken: str | None = None) -> bytes:
+    """A small deterministic workbook; ``drop`` leaves a part out, ``broken`` cuts a part's XML short."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in _XLSX_PARTS.items():
+            if name == drop:
+                continue
+            if name == broken:
+                text = text[: len(text) // 2]
+            z.writestr(zipfile.ZipInfo(name, date_time=(2022, 3, 1, 0, 0, 0)), text)
+    return buf.getvalue()
+
+
+def _flipped(data: bytes) -> bytes:
+    b = bytearray(data)
+    for i in range(len(b) // 3, len(b) // 3 + 64):
+        b[i] ^= 0xFF
+    return bytes(b)
+
+
+XLSX_CASES = {
+    "xlsx_truncated_half": (lambda: xlsx_bytes()[: len(xlsx_bytes()) // 2],
+                            ("workbook.xlsx: cannot be opened as an .xlsx workbook", "truncated or damaged")),
+    "xlsx_truncated_to_header": (lambda: xlsx_bytes()[:30], ("workbook.xlsx: cannot be opened as an .xlsx workbook",)),
+    "xlsx_empty_file": (lambda: b"", ("workbook.xlsx: the file is empty",)),
+    "xlsx_is_a_csv": (lambda: csv_bytes(BASE["nodes"]), ("workbook.xlsx: is not an Excel .xlsx workbook",)),
+    "xlsx_without_content_types": (lambda: xlsx_bytes(drop="[Content_Types].xml"),
+                                   ("workbook.xlsx: cannot be opened as an .xlsx workbook",)),
+    "xlsx_bytes_damaged": (lambda: _flipped(xlsx_bytes()), ("workbook.xlsx: cannot be opened as an .xlsx workbook",)),
+    "xlsx_sheet_xml_cut_short": (lambda: xlsx_bytes(broken="xl/worksheets/sheet1.xml"),
+                                 ("workbook.xlsx: cannot be opened as an .xlsx workbook",)),
+}
+
+
+# ---------------------------------------------------------------------------
 
 
 def build(out: Path = OUT) -> list[str]:
@@ -527,6 +600,12 @@ def build(out: Path = OUT) -> list[str]:
             tables = copy.deepcopy(BASE)
             raw = builder(tables)
             write_tables(target, tables, raw)
+        (folder / "expected.txt").write_text("\n".join(expected) + "\n", encoding="utf-8")
+        names.append(name)
+    for name, (make, expected) in XLSX_CASES.items():
+        folder = out / name
+        folder.mkdir()
+        (folder / "workbook.xlsx").write_bytes(make())
         (folder / "expected.txt").write_text("\n".join(expected) + "\n", encoding="utf-8")
         names.append(name)
     return names
