@@ -39,6 +39,10 @@ def centrality_scores(H: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, floa
     n = H.number_of_nodes()
     if n == 0:
         return {}
+    from alliances.analysis import engine
+
+    if n > engine.FAST_THRESHOLD:  # large graphs: compiled engine, same conventions
+        return engine.centrality_scores_fast(H, seed=seed)
     out: dict[str, dict[str, float]] = {v: {} for v in H}
     deg = nx.degree_centrality(H) if n > 1 else {v: 0.0 for v in H}
     wdeg = dict(H.degree(weight="weight"))
