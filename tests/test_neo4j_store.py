@@ -233,3 +233,15 @@ def test_neo4j_routing_uri_works_unchanged(loaded, neo4j_env):
                                       "--format", "json"], env=env)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["paths"][0]["hops"] == 2
+
+
+def test_map_from_neo4j_has_the_same_node_set(loaded, neo4j_env, tmp_path):
+    from tests.test_map import map_data
+
+    runner = CliRunner()
+    local, remote = tmp_path / "local.html", tmp_path / "remote.html"
+    assert runner.invoke(cli, ["map", "--out", str(local)]).exit_code == 0
+    result = runner.invoke(cli, ["map", "--out", str(remote), "--neo4j"], env=_env(neo4j_env))
+    assert result.exit_code == 0, result.output
+    ids = lambda p: {n["id"] for n in map_data(p.read_text(encoding="utf-8"))["nodes"]}  # noqa: E731
+    assert ids(remote) == ids(local) and len(ids(local)) == 36
