@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 
 import networkx as nx
@@ -119,14 +120,29 @@ def filter_graph(
     return H, report
 
 
+_VIEWS: "weakref.WeakKeyDictionary[nx.MultiDiGraph, dict]" = weakref.WeakKeyDictionary()
+
+
 def partnership_graph(G: nx.MultiDiGraph, via: Iterable[str] | None = None) -> nx.Graph:
     """Undirected simple graph of the ties that mean working together.
+
+    Built once per graph and ``via`` and reused (many path queries on one
+    graph); treat the result as read-only.
 
     Each edge carries ``rels``: the relationships between the two nodes, in the
     model's order. With ``via`` only those types count, and regions and zones
     may take part (the caller asked for geography); without it, the model's
     partnership types count and regions and zones are left out.
     """
+    key = (tuple(sorted(set(via))) if via else None, G.number_of_nodes(), G.number_of_edges())
+    cache = _VIEWS.setdefault(G, {})
+    if key not in cache:
+        cache.clear()  # the graph changed or another view was asked for: keep one
+        cache[key] = _partnership_graph(G, via)
+    return cache[key]
+
+
+def _partnership_graph(G: nx.MultiDiGraph, via: Iterable[str] | None) -> nx.Graph:
     types = set(via) if via else set(model.PARTNERSHIP_TYPES)
     skip_places = not via
     H = nx.Graph()

@@ -44,7 +44,10 @@ def find_paths(
     if source not in P or target not in P:
         return []
     try:
-        gen = nx.shortest_simple_paths(P, source, target)
+        if k == 1:  # one path: a plain bidirectional BFS, no Yen machinery
+            gen = iter([nx.bidirectional_shortest_path(P, source, target)])
+        else:
+            gen = nx.shortest_simple_paths(P, source, target)
         out = []
         for nodes in islice(gen, k):
             if max_hops is not None and len(nodes) - 1 > max_hops:

@@ -53,7 +53,7 @@ from pathlib import Path
 
 from alliances import model
 
-FAST_THRESHOLD = int(os.environ.get("ALLIANCES_FAST_THRESHOLD", "20000"))
+FAST_THRESHOLD = int(os.environ.get("ALLIANCES_FAST_THRESHOLD", "2000"))
 EXACT_THRESHOLD = 5_000
 METRICS = ("degree", "weighted_degree", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank")
 LABEL_CODES = {name: i for i, name in enumerate(model.LABELS)}
