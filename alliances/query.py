@@ -30,8 +30,15 @@ def path_query(source, from_name: str, to_name: str, *, k: int = 1, max_hops=Non
     if source.use_neo4j:
         from alliances.store.neo4j import Neo4jStore
 
+        from alliances.graph import partnership_graph
+
         with Neo4jStore(source.settings) as store:
             raw = store.paths(a, b, k=k, max_hops=max_hops, via=via)
+        # Explain each hop with the same relationship the embedded default picks.
+        P = partnership_graph(G, via)
+        for p in raw:
+            p["relationships"] = [P[u][v]["rels"][0] if P.has_edge(u, v) else r
+                                  for (u, v), r in zip(zip(p["nodes"], p["nodes"][1:]), p["relationships"])]
     else:
         from alliances.paths import find_paths
 

@@ -131,3 +131,24 @@ def test_centrality_scores_dispatches_above_the_threshold(monkeypatch):
     # pagerank: networkx stops once an iteration changes x by less than n * 1e-6 in L1;
     # the distance left to the fixed point is then at most that change * alpha / (1 - alpha)
     assert sum(abs(reference[v]["pagerank"] - fast[v]["pagerank"]) for v in G) < 77e-6 * 0.85 / 0.15
+
+
+def test_sampled_scores_do_not_depend_on_read_order():
+    """Same seed, same graph read in another node and edge order: identical samples."""
+    import random
+
+    G = nx.barabasi_albert_graph(600, 3, seed=1)
+    nodes, edges = [f"n{i}" for i in G.nodes], [(f"n{u}", f"n{v}") for u, v in G.edges]
+    H = nx.Graph()
+    shuffled = nodes[:]
+    random.Random(5).shuffle(shuffled)
+    H.add_nodes_from(shuffled)
+    flipped = [(v, u) for u, v in edges]
+    random.Random(6).shuffle(flipped)
+    H.add_edges_from(flipped)
+    a = engine.centrality_scores_fast(nx.relabel_nodes(G, dict(zip(G.nodes, nodes))), exact_threshold=10)
+    b = engine.centrality_scores_fast(H, exact_threshold=10)
+    assert a == b
+    # and sampling really happened: exact betweenness differs somewhere
+    exact = engine.centrality_scores_fast(H, exact_threshold=10_000)
+    assert any(abs(exact[n]["betweenness"] - b[n]["betweenness"]) > 1e-9 for n in nodes)

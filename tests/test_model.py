@@ -49,8 +49,9 @@ def test_every_cypher_file_is_one_statement_with_parameters_only():
 
 
 def test_render_fills_only_allowlisted_text():
-    text = render("shortest_paths", types=["MEMBER_OF", "PARTY_TO"], places=False, max_hops=7)
+    text = render("shortest_paths", types=["MEMBER_OF", "PARTY_TO"], places=False, max_hops=7, limit=3)
     assert "[:MEMBER_OF|PARTY_TO]" in text and "{1,7}" in text and "NOT y:Region" in text
+    assert "SHORTEST 3 " in text
     assert "$start" in text and "$end" in text
 
 

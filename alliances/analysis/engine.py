@@ -212,6 +212,26 @@ def projection_from_networkx(H, weight: str = "weight") -> Projection:
     return Projection(ids, u[keep], v[keep], w[keep])
 
 
+def canonical(P: Projection) -> tuple[Projection, object]:
+    """``P`` with nodes in id order and edges sorted, and the permutation used.
+
+    Sampled measures depend on node numbering and adjacency order; putting
+    both in a canonical order makes one seed give the same numbers whichever
+    way the graph was read (a folder, Neo4j, networkx). Returns the new
+    projection and ``order`` such that new node ``i`` is old node ``order[i]``.
+    """
+    import numpy as np
+
+    order = np.array(sorted(range(P.n), key=lambda i: str(P.ids[i])), dtype=np.int64)
+    rank = np.empty(P.n, dtype=np.int64)
+    rank[order] = np.arange(P.n)
+    a, b = rank[P.u], rank[P.v]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    edge_order = np.lexsort((hi, lo))
+    return (Projection([P.ids[i] for i in order], lo[edge_order].astype(np.int32),
+                       hi[edge_order].astype(np.int32), np.asarray(P.weight)[edge_order]), order)
+
+
 # ---------------------------------------------------------------------------
 # Engines
 
@@ -290,8 +310,15 @@ def betweenness_arrays(P: Projection, *, exact: bool, epsilon: float = 0.01, del
         algo.run()
         # networkit sums over ordered pairs: half of it is networkx's raw score
         return np.asarray(algo.scores()) / 2 / ((n - 1) * (n - 2) / 2)
-    algo = nk.centrality.ApproxBetweenness(g, epsilon=epsilon, delta=delta)
-    algo.run()
+    # Samples drawn in parallel threads depend on scheduling; one thread makes the
+    # same seed give the same numbers every run (and from Neo4j as from a folder).
+    threads = nk.getMaxNumberOfThreads()
+    nk.setNumberOfThreads(1)
+    try:
+        algo = nk.centrality.ApproxBetweenness(g, epsilon=epsilon, delta=delta)
+        algo.run()
+    finally:
+        nk.setNumberOfThreads(threads)
     # normalised by n(n-1) there, by (n-1)(n-2) here
     return np.asarray(algo.scores()) * n / (n - 2)
 
@@ -388,31 +415,49 @@ def scores_arrays(
     approx_closeness_delta: float = 0.01,
     seed: int = 0,
 ) -> dict:
-    """The chosen metrics as arrays aligned with ``P.ids``; see the module docstring."""
+    """The chosen metrics as arrays aligned with ``P.ids``; see the module docstring.
+
+    Sampled runs work on :func:`canonical` order, so one seed gives the same
+    numbers whichever way the graph was read.
+    """
     import numpy as np
 
     unknown = [m for m in metrics if m not in METRICS]
     if unknown:
         raise ValueError(f"unknown metric(s) {unknown}; use {METRICS}")
+    settings = dict(bc_epsilon=approx_betweenness_epsilon, bc_delta=approx_betweenness_delta,
+                    cc_epsilon=approx_closeness_epsilon, cc_delta=approx_closeness_delta, seed=seed)
+    if P.n <= exact_threshold:
+        out = _metric_arrays(P, metrics, exact=True, **settings)
+    else:
+        Pc, order = canonical(P)
+        res = _metric_arrays(Pc, metrics, exact=False, **settings)
+        out = {}
+        for m in metrics:
+            out[m] = np.empty(P.n)
+            out[m][order] = res[m]
+    out["exact"] = P.n <= exact_threshold
+    return out
+
+
+def _metric_arrays(P: Projection, metrics, *, exact: bool, bc_epsilon, bc_delta, cc_epsilon,
+                   cc_delta, seed) -> dict:
+    import numpy as np
+
     out: dict = {}
-    n = P.n
-    exact = n <= exact_threshold
     if {"degree", "weighted_degree"} & set(metrics):
-        deg, wdeg = degree_arrays(P)
-        out["degree"], out["weighted_degree"] = deg, wdeg
+        out["degree"], out["weighted_degree"] = degree_arrays(P)
     if "pagerank" in metrics:
         out["pagerank"] = pagerank_arrays(P)
     if "betweenness" in metrics:
-        out["betweenness"] = betweenness_arrays(P, exact=exact, epsilon=approx_betweenness_epsilon,
-                                                delta=approx_betweenness_delta, seed=seed)
+        out["betweenness"] = betweenness_arrays(P, exact=exact, epsilon=bc_epsilon, delta=bc_delta,
+                                                seed=seed)
     if {"closeness", "harmonic"} & set(metrics):
-        out["closeness"], out["harmonic"] = closeness_arrays(
-            P, exact=exact, epsilon=approx_closeness_epsilon, delta=approx_closeness_delta, seed=seed)
+        out["closeness"], out["harmonic"] = closeness_arrays(P, exact=exact, epsilon=cc_epsilon,
+                                                             delta=cc_delta, seed=seed)
     if "eigenvector" in metrics:
         out["eigenvector"] = eigenvector_arrays(P)
-    out = {m: np.asarray(out[m], dtype=np.float64) for m in metrics}
-    out["exact"] = exact
-    return out
+    return {m: np.asarray(out[m], dtype=np.float64) for m in metrics}
 
 
 def centrality_scores_fast(

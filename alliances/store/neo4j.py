@@ -284,7 +284,9 @@ class Neo4jStore:
         if start == end:
             return [{"hops": 0, "nodes": [start], "relationships": []}]
         types = list(via) if via else list(model.PARTNERSHIP_TYPES)
-        text = render("shortest_paths", types=types, places=bool(via), max_hops=max_hops or 50, limit=4 * k + 8)
+        # One shortest path is always simple; for k > 1 ask for more and keep the simple ones.
+        limit = 1 if k == 1 else 4 * k + 8
+        text = render("shortest_paths", types=types, places=bool(via), max_hops=max_hops or 50, limit=limit)
         records = self._query(text, {"start": start, "end": end}, read=True).records
         seen: dict[tuple, list[list[dict]]] = {}
         for rec in records:
