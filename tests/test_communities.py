@@ -90,3 +90,30 @@ def test_cli_communities_json_and_seed():
     assert data["seed"] == 7 and data["modularity"] == pytest.approx(61 / 98)
     full = CliRunner().invoke(cli, ["communities", "--projection", "full", "--format", "json"])
     assert full.exit_code == 0 and json.loads(full.output)["meta"]["projection"] == "full"
+
+
+def test_large_graphs_use_the_compiled_louvain_with_networkx_quality(monkeypatch):
+    """Above the engine threshold: every node in exactly one community, modularity as
+    networkx computes it for that partition, close to networkx's own Louvain, and the
+    same partition whichever order the graph was read in."""
+    import random
+
+    from alliances.analysis import engine
+
+    G = nx.relabel_nodes(nx.planted_partition_graph(8, 40, 0.3, 0.01, seed=3), lambda i: f"n{i:03d}")
+    monkeypatch.setattr(engine, "FAST_THRESHOLD", 50)
+    res = louvain(G, seed=0)
+    members = [m["id"] for c in res["communities"] for m in c["members"]]
+    assert sorted(members) == sorted(G.nodes)
+    reference = nx.community.modularity(G, nx.community.louvain_communities(G, seed=0))
+    assert abs(res["modularity"] - reference) < 0.02
+    assert res["modularity"] == pytest.approx(
+        nx.community.modularity(G, [{m["id"] for m in c["members"]} for c in res["communities"]]))
+    H = nx.Graph()
+    nodes = list(G.nodes)
+    random.Random(1).shuffle(nodes)
+    H.add_nodes_from(nodes)
+    edges = [(v, u) for u, v in G.edges]
+    random.Random(2).shuffle(edges)
+    H.add_edges_from(edges)
+    assert louvain(H, seed=0)["membership"] == res["membership"]

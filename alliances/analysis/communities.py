@@ -7,6 +7,27 @@ import networkx as nx
 from alliances.model import REGION_GROUPS
 
 
+def partition(H: nx.Graph, *, seed: int = 0, weight: str = "weight", resolution: float = 1.0) -> list[set]:
+    """Louvain communities of ``H`` as a list of node sets.
+
+    networkx's Louvain up to :data:`alliances.analysis.engine.FAST_THRESHOLD`
+    nodes; above it networkit's PLM (the same method, compiled) on the
+    graph in canonical order, so a seed gives the same partition however the
+    graph was read. Louvain is a heuristic: the two give partitions of
+    comparable modularity, not the same partition.
+    """
+    from alliances.analysis import engine
+
+    if H.number_of_nodes() <= engine.FAST_THRESHOLD:
+        return nx.community.louvain_communities(H, weight=weight, resolution=resolution, seed=seed)
+    P, _ = engine.canonical(engine.projection_from_networkx(H, weight))
+    membership = engine.communities_arrays(P, seed=seed, resolution=resolution)["membership"]
+    groups: dict[int, set] = {}
+    for nid, c in zip(P.ids, membership.tolist()):
+        groups.setdefault(c, set()).add(nid)
+    return list(groups.values())
+
+
 def louvain(H: nx.Graph, *, seed: int = 0, weight: str = "weight", resolution: float = 1.0) -> dict:
     """Louvain communities of ``H`` with their modularity and region make-up.
 
@@ -31,7 +52,7 @@ def louvain(H: nx.Graph, *, seed: int = 0, weight: str = "weight", resolution: f
     """
     if H.number_of_nodes() == 0:
         return {"seed": seed, "resolution": resolution, "modularity": 0.0, "communities": [], "membership": {}}
-    parts = nx.community.louvain_communities(H, weight=weight, resolution=resolution, seed=seed)
+    parts = partition(H, weight=weight, resolution=resolution, seed=seed)
     parts = sorted((sorted(p, key=str) for p in parts), key=lambda p: (-len(p), str(p[0])))
     q = nx.community.modularity(H, parts, weight=weight, resolution=resolution) if H.number_of_edges() else 0.0
     communities, membership = [], {}

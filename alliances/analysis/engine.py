@@ -310,15 +310,12 @@ def betweenness_arrays(P: Projection, *, exact: bool, epsilon: float = 0.01, del
         algo.run()
         # networkit sums over ordered pairs: half of it is networkx's raw score
         return np.asarray(algo.scores()) / 2 / ((n - 1) * (n - 2) / 2)
-    # Samples drawn in parallel threads depend on scheduling; one thread makes the
-    # same seed give the same numbers every run (and from Neo4j as from a folder).
-    threads = nk.getMaxNumberOfThreads()
-    nk.setNumberOfThreads(1)
-    try:
-        algo = nk.centrality.ApproxBetweenness(g, epsilon=epsilon, delta=delta)
-        algo.run()
-    finally:
-        nk.setNumberOfThreads(threads)
+    # Each thread draws from its own stream (seed + thread id), so samples are not
+    # repeated across threads; with canonical() order the same seed gives the same
+    # numbers on the same machine (the thread count is part of the stream).
+    nk.setSeed(seed, True)
+    algo = nk.centrality.ApproxBetweenness(g, epsilon=epsilon, delta=delta)
+    algo.run()
     # normalised by n(n-1) there, by (n-1)(n-2) here
     return np.asarray(algo.scores()) * n / (n - 2)
 
@@ -389,14 +386,14 @@ def eigenvector_arrays(P: Projection):
     return x / np.linalg.norm(x)
 
 
-def communities_arrays(P: Projection, *, seed: int = 0) -> dict:
+def communities_arrays(P: Projection, *, seed: int = 0, resolution: float = 1.0) -> dict:
     """Louvain communities (networkit PLM): ``{"membership": array, "modularity", "count"}``."""
     import networkit as nk
     import numpy as np
 
     nk.setSeed(seed, False)
     g = networkit_graph(P, weighted=True)
-    plm = nk.community.PLM(g, refine=False, gamma=1.0)
+    plm = nk.community.PLM(g, refine=False, gamma=resolution)
     plm.run()
     part = plm.getPartition()
     q = nk.community.Modularity().getQuality(part, g) if len(P.u) else 0.0

@@ -244,10 +244,11 @@ def _sizes(H: nx.MultiDiGraph, size_by: str, seed: int) -> dict:
 
 
 def _communities(H: nx.MultiDiGraph, seed: int) -> dict:
+    from alliances.analysis.communities import partition
     from alliances.graph import partnership_graph
 
     P = partnership_graph(H)
-    comms = nx.community.louvain_communities(P, seed=seed) if P.number_of_nodes() else []
+    comms = partition(P, seed=seed) if P.number_of_nodes() else []
     comms = sorted(comms, key=lambda c: (-len(c), min(c)))
     return {v: i for i, c in enumerate(comms) for v in c}
 
