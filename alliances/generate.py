@@ -331,26 +331,18 @@ def _write(folder: Path, n: int, seed: int) -> dict:
             for c, r in enumerate(org_region[bc_committees].tolist())
         )
         by_label["BusinessCircle"] = len(bc_committees)
-        fh.writelines(
-            f"{alliance_ids[a]},Alliance,合成党建联盟{a},Synthetic alliance {a},,{region_ids[r]},{d}"
-            f",,,,,{src},1,true\n"
-            for a, (r, d) in enumerate(zip(all_home.tolist(), all_date.tolist()))
-        )
-        by_label["Alliance"] = n_all
-        fh.writelines(
-            f"{agreement_ids[a]},Agreement,合成共建协议{a},Synthetic agreement {a},,{region_ids[r]},{d}"
-            f",,,,,{src},1,true\n"
-            for a, (r, d) in enumerate(zip(agr_home.tolist(), agr_date.tolist()))
-        )
-        by_label["Agreement"] = n_agr
-        for lo in range(0, n_act, _CHUNK):
-            hi = min(n_act, lo + _CHUNK)
-            fh.writelines(
-                f"{activity_ids[a]},Activity,合成联建活动{a},Synthetic activity {a},,{region_ids[r]},{d}"
-                f",,,,,{src},1,true\n"
-                for a, r, d in zip(range(lo, hi), act_home[lo:hi].tolist(), act_date[lo:hi].tolist())
-            )
-        by_label["Activity"] = n_act
+        def dated_hubs(label, ids, zh, en, home, date):
+            for lo in range(0, len(ids), _CHUNK):
+                hi = min(len(ids), lo + _CHUNK)
+                fh.writelines(
+                    f"{ids[a]},{label},{zh}{a},{en} {a},,{region_ids[r]},{d},,,,,{src},1,true\n"
+                    for a, r, d in zip(range(lo, hi), home[lo:hi].tolist(), date[lo:hi].tolist())
+                )
+            by_label[label] = len(ids)
+
+        dated_hubs("Alliance", alliance_ids, "合成党建联盟", "Synthetic alliance", all_home, all_date)
+        dated_hubs("Agreement", agreement_ids, "合成共建协议", "Synthetic agreement", agr_home, agr_date)
+        dated_hubs("Activity", activity_ids, "合成联建活动", "Synthetic activity", act_home, act_date)
 
     with open(folder / FILES["relationships"], "w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(COLUMNS["relationships"]) + "\n")
