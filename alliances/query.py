@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import networkx as nx
+
 from alliances import model
 from alliances.resolve import resolve, search
 
@@ -24,24 +26,30 @@ def rel_summary(rel: dict) -> dict:
 
 
 def path_query(source, from_name: str, to_name: str, *, k: int = 1, max_hops=None, via=None) -> dict:
-    """Shortest partnership paths between two named nodes, from the chosen store."""
-    G = source.graph()
-    a, b = resolve(G, from_name), resolve(G, to_name)
+    """Shortest partnership paths between two named nodes, from the chosen store.
+
+    With Neo4j only what the answer needs is read: the names (to resolve what
+    was typed, by the embedded default's rules), the paths, and the nodes on
+    them with the regions that place them.
+    """
     if source.use_neo4j:
+        from alliances.graph import build_graph
         from alliances.store.neo4j import Neo4jStore
 
-        from alliances.graph import partnership_graph
-
         with Neo4jStore(source.settings) as store:
+            table = store.name_table()
+            names = nx.Graph()
+            names.add_nodes_from((row["id"], row) for row in table)
+            a, b = resolve(names, from_name), resolve(names, to_name)
             raw = store.paths(a, b, k=k, max_hops=max_hops, via=via)
-        # Explain each hop with the same relationship the embedded default picks.
-        P = partnership_graph(G, via)
-        for p in raw:
-            p["relationships"] = [P[u][v]["rels"][0] if P.has_edge(u, v) else r
-                                  for (u, v), r in zip(zip(p["nodes"], p["nodes"][1:]), p["relationships"])]
+            wanted = {a, b, *(n for p in raw for n in p["nodes"])}
+            wanted.update(row["id"] for row in table if row["label"] == "Region")
+            G = build_graph(store.read_nodes(wanted))
     else:
         from alliances.paths import find_paths
 
+        G = source.graph()
+        a, b = resolve(G, from_name), resolve(G, to_name)
         raw = find_paths(G, a, b, k=k, max_hops=max_hops, via=via)
     paths = [
         {

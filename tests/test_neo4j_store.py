@@ -123,6 +123,37 @@ def test_cli_path_json_is_the_same_from_neo4j_and_embedded(loaded, neo4j_env):
         sorted(json.dumps(p, sort_keys=True) for p in local["paths"])
 
 
+@pytest.mark.parametrize("a, b, extra", [
+    ("huashang-committee", "jiefangbei-committee", []),
+    ("ＨＵＡＳＨＡＮＧ　business circle", "解放碑", ["--k", "3"]),
+    ("自贡华商商圈党委", "exchange-visits", ["--geography"]),
+])
+def test_cli_path_from_neo4j_reads_only_what_the_answer_needs(loaded, neo4j_env, monkeypatch, a, b, extra):
+    """Names resolve by the embedded rules from the name table; the whole graph is never read."""
+    runner = CliRunner()
+    args = ["path", a, b, "--format", "json", *extra]
+    local = runner.invoke(cli, args)
+
+    def whole_graph(self):
+        raise AssertionError("path --neo4j read the whole graph")
+
+    monkeypatch.setattr(Neo4jStore, "read_dataset", whole_graph)
+    result = runner.invoke(cli, [*args, "--neo4j"], env=_env(neo4j_env))
+    assert (result.exit_code, result.output) == (local.exit_code, local.output)
+    if local.exit_code == 0:
+        data = json.loads(result.output)
+        assert data["paths"] and {n["region_group"] for p in data["paths"] for n in p["nodes"]} - {"other"}
+
+
+def test_cli_path_from_neo4j_ambiguous_and_unknown_names_as_embedded(loaded, neo4j_env):
+    runner = CliRunner()
+    for args in (["path", "党委", "weipeng"], ["path", "no-such-place", "weipeng"]):
+        local = runner.invoke(cli, args)
+        remote = runner.invoke(cli, [*args, "--neo4j"], env=_env(neo4j_env))
+        assert local.exit_code == remote.exit_code != 0
+        assert remote.output == local.output
+
+
 def test_centrality_is_the_same_from_neo4j(loaded, neo4j_env):
     runner = CliRunner()
     local = json.loads(runner.invoke(cli, ["centrality", "--format", "json"]).output)

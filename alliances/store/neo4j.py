@@ -253,22 +253,37 @@ class Neo4jStore:
             props = dict(rec["props"])
             ds.sources[props["id"]] = props
         for rec in self._query(render("read_nodes"), read=True).records:
-            props = dict(rec["props"])
-            nid = props["id"]
-            node = {k: props.get(k, [] if k in LIST_KEYS else "") for k in NODE_KEYS}
-            node["aliases"] = list(node["aliases"])
-            node["paragraphs"] = [int(p) for p in node["paragraphs"]]
-            node["label"] = rec["label"]
-            if props.get("synthetic"):
-                node["synthetic"] = True
-            else:
-                node.pop("synthetic", None)
-            ds.nodes[nid] = {k: node[k] for k in ["id", "label", *NODE_KEYS[1:]] if k in node}
-            if props.get("figures_json"):
-                ds.figures.extend(json.loads(props["figures_json"]))
+            _add_node(ds, rec["label"], rec["props"])
         for rec in self._query(render("read_relationships"), read=True).records:
             ds.relationships.append(_rel_from(rec["start"], rec["type"], rec["end"], rec["props"]))
         ds.relationships.sort(key=lambda r: (r["start"], r["type"], r["end"]))
+        return ds
+
+    def name_table(self) -> list[dict]:
+        """``id``, ``label``, ``name``, ``name_en``, ``region`` and ``aliases`` of every project node.
+
+        Enough to resolve what a planner types (:func:`alliances.resolve.resolve`)
+        with the embedded default's rules, without reading the whole graph.
+        """
+        return [{"id": r["id"], "label": r["label"], "name": r["name"] or "", "name_en": r["name_en"] or "",
+                 "region": r["region"] or "", "aliases": list(r["aliases"] or [])}
+                for r in self._query(render("read_names"), read=True).records]
+
+    def read_nodes(self, ids) -> Dataset:
+        """Some nodes by id, plus the ``PART_OF`` ties that leave them, as a :class:`Dataset`.
+
+        Given the nodes of a few paths and every ``Region``, ``build_graph`` of
+        the result gives those nodes the same attributes (region group
+        included) as the whole graph does.
+        """
+        ds = Dataset(path=f"{self.settings.uri} database {self.settings.database}")
+        ids = sorted(set(ids))
+        for rec in self._query(render("read_nodes_by_id"), {"ids": ids}, read=True).records:
+            _add_node(ds, rec["label"], rec["props"])
+        for rec in self._query(render("read_relationships_from", rel_type="PART_OF"), {"ids": ids},
+                               read=True).records:
+            if rec["end"] in ds.nodes:
+                ds.relationships.append(_rel_from(rec["start"], rec["type"], rec["end"], rec["props"]))
         return ds
 
     def paths(self, start: str, end: str, *, k: int = 1, max_hops: int | None = None,
@@ -288,18 +303,41 @@ class Neo4jStore:
         limit = 1 if k == 1 else 4 * k + 8
         text = render("shortest_paths", types=types, places=bool(via), max_hops=max_hops or 50, limit=limit)
         records = self._query(text, {"start": start, "end": end}, read=True).records
-        seen: dict[tuple, list[list[dict]]] = {}
+        found: list[tuple] = []
         for rec in records:
             nodes = tuple(rec["nodes"])
-            if len(set(nodes)) != len(nodes):
-                continue
-            rels = [_rel_from(r["start"], r["type"], r["end"], r["props"]) for r in rec["rels"]]
-            seen.setdefault(nodes, []).append(rels)
+            if len(set(nodes)) == len(nodes) and nodes not in found:
+                found.append(nodes)
+        found.sort(key=len)
+        hop_text = render("hop_relationships", types=types)
         out = []
-        for nodes, variants in sorted(seen.items(), key=lambda kv: len(kv[0])):
-            hops = [min((v[i] for v in variants), key=edge_sort_key) for i in range(len(nodes) - 1)]
-            out.append({"hops": len(nodes) - 1, "nodes": list(nodes), "relationships": hops})
-        return out[:k]
+        for nodes in found[:k]:
+            # each hop explained by the first of its parallel relationships in the model's order
+            best: dict[int, dict] = {}
+            for r in self._query(hop_text, {"ids": list(nodes)}, read=True).records:
+                rel = _rel_from(r["start"], r["type"], r["end"], r["props"])
+                if r["i"] not in best or edge_sort_key(rel) < edge_sort_key(best[r["i"]]):
+                    best[r["i"]] = rel
+            out.append({"hops": len(nodes) - 1, "nodes": list(nodes),
+                        "relationships": [best[i] for i in range(len(nodes) - 1)]})
+        return out
+
+
+def _add_node(ds: Dataset, label: str, props) -> None:
+    """A node read from Neo4j into ``ds`` as :func:`alliances.dataset.read_dataset` has it."""
+    props = dict(props)
+    nid = props["id"]
+    node = {k: props.get(k, [] if k in LIST_KEYS else "") for k in NODE_KEYS}
+    node["aliases"] = list(node["aliases"])
+    node["paragraphs"] = [int(p) for p in node["paragraphs"]]
+    node["label"] = label
+    if props.get("synthetic"):
+        node["synthetic"] = True
+    else:
+        node.pop("synthetic", None)
+    ds.nodes[nid] = {k: node[k] for k in ["id", "label", *NODE_KEYS[1:]] if k in node}
+    if props.get("figures_json"):
+        ds.figures.extend(json.loads(props["figures_json"]))
 
 
 def _rel_from(start: str, rtype: str, end: str, props) -> dict:
