@@ -19,13 +19,18 @@ from collections.abc import Iterable
 import networkx as nx
 
 from alliances import model
-from alliances.dataset import Dataset, date_end
+from alliances.dataset import Dataset, date_end, paused_gc
 
 REL_ORDER = {name: i for i, name in enumerate(model.REL_TYPES)}
 
 
 def build_graph(ds: Dataset) -> nx.MultiDiGraph:
     """The dataset as a ``MultiDiGraph``; figures are folded into node attributes."""
+    with paused_gc():
+        return _build_graph(ds)
+
+
+def _build_graph(ds: Dataset) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
     figures: dict[str, dict] = {}
     for fig in ds.figures:
