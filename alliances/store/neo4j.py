@@ -38,6 +38,12 @@ class LoadReport:
         return dict(self.__dict__)
 
 
+def _out_of_transaction_memory(err: Exception) -> bool:
+    """The server refused a transaction for its memory limit (retrying the same size will not help)."""
+    code = getattr(err.__cause__, "code", "") or ""
+    return code.endswith(".MemoryPoolOutOfMemoryError")
+
+
 def _batches(rows: list, size: int) -> Iterable[list]:
     for i in range(0, len(rows), size):
         yield rows[i:i + size]
@@ -196,7 +202,21 @@ class Neo4jStore:
         report = LoadReport()
 
         def run(text, rows, count_nodes=True):
-            summary = self._query(text, {"rows": rows}).summary
+            try:
+                summary = self._query(text, {"rows": rows}).summary
+            except StoreError as err:
+                if not _out_of_transaction_memory(err):
+                    raise
+                if len(rows) == 1:
+                    raise StoreError(
+                        f"{err} — one row is too large for the server's transaction memory. Fix: raise "
+                        "dbms.memory.transaction.total.max (or the heap) on the server."
+                    ) from err.__cause__
+                # The server's transaction memory is smaller than this batch needs: halve it.
+                half = len(rows) // 2
+                run(text, rows[:half], count_nodes)
+                run(text, rows[half:], count_nodes)
+                return
             c = summary.counters
             report.nodes_created += c.nodes_created if count_nodes else 0
             report.relationships_created += c.relationships_created
@@ -233,8 +253,13 @@ class Neo4jStore:
         """Remove every node labelled ``Alliances`` and the sources; nothing else."""
         import neo4j.exceptions as ne
 
+        if self.driver is None:
+            self.open()
         try:
             with self.driver.session(database=self.settings.database) as session:
+                # Implicit (auto-commit) transactions: CALL ... IN TRANSACTIONS needs them.
+                # Relationships first, so deleting a hub never holds all its ties at once.
+                session.run(render("delete_project_relationships")).consume()
                 session.run(render("delete_project_data")).consume()
         except (ne.Neo4jError, ne.DriverError, OSError) as err:
             raise self._wrap(err) from err

@@ -34,6 +34,7 @@ public final class LocalNeo4j {
         Path passwordFile = null;
         int port = 7687;
         long pageCacheMb = 512;
+        long txMemoryMb = 0; // 0: no per-transaction limit (the server-wide pool still applies)
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = (i + 1 < args.length) ? args[i + 1] : null;
@@ -42,16 +43,18 @@ public final class LocalNeo4j {
                 case "--port": port = Integer.parseInt(req(a, v)); i++; break;
                 case "--password-file": passwordFile = Path.of(req(a, v)); i++; break;
                 case "--pagecache": pageCacheMb = Long.parseLong(req(a, v)); i++; break;
+                case "--tx-memory": txMemoryMb = Long.parseLong(req(a, v)); i++; break;
                 default: fail("unknown argument: " + a);
             }
         }
         if (home == null || passwordFile == null) {
-            fail("usage: LocalNeo4j --home DIR --port PORT --password-file FILE [--pagecache MB]");
+            fail("usage: LocalNeo4j --home DIR --port PORT --password-file FILE [--pagecache MB] [--tx-memory MB]");
         }
         String password = readPassword(passwordFile);
 
         log("starting Neo4j " + neo4jVersion() + " (embedded, community) home=" + home
-                + " bolt=127.0.0.1:" + port + " pagecache=" + pageCacheMb + "m");
+                + " bolt=127.0.0.1:" + port + " pagecache=" + pageCacheMb + "m"
+                + (txMemoryMb > 0 ? " tx-memory=" + txMemoryMb + "m" : ""));
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
@@ -67,6 +70,7 @@ public final class LocalNeo4j {
                 // wrong-password tests do not lock out the tests that follow them.
                 .setConfig(GraphDatabaseSettings.auth_max_failed_attempts, 10)
                 .setConfig(GraphDatabaseSettings.auth_lock_time, Duration.ofMillis(500))
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.mebiBytes(txMemoryMb))
                 .build();
 
         CountDownLatch stopped = new CountDownLatch(1);
