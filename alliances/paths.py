@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import islice
-
 import networkx as nx
 
 from alliances.graph import partnership_graph
@@ -24,7 +22,8 @@ def find_paths(
     Paths run over :func:`~alliances.graph.partnership_graph` (``via`` picks
     the relationship types). Each path is ``{"hops", "nodes", "relationships"}``
     where ``relationships[i]`` joins ``nodes[i]`` and ``nodes[i+1]`` (the first
-    in the model's order when several do). Shorter paths come first.
+    in the model's order when several do). Shorter paths come first; equally
+    short ones in :func:`path_order` (by node ids), so answers are repeatable.
 
     Examples
     --------
@@ -44,16 +43,66 @@ def find_paths(
     if source not in P or target not in P:
         return []
     try:
-        if k == 1:  # one path: a plain bidirectional BFS, no Yen machinery
-            gen = iter([nx.bidirectional_shortest_path(P, source, target)])
+        if k == 1:
+            found = [first_shortest_path(P, source, target)]
         else:
-            gen = nx.shortest_simple_paths(P, source, target)
-        out = []
-        for nodes in islice(gen, k):
-            if max_hops is not None and len(nodes) - 1 > max_hops:
-                break
-            rels = [P[a][b]["rels"][0] for a, b in zip(nodes, nodes[1:])]
-            out.append({"hops": len(nodes) - 1, "nodes": nodes, "relationships": rels})
-        return out
+            found = _k_shortest_with_ties(P, source, target, k)
     except nx.NetworkXNoPath:
         return []
+    out = []
+    for nodes in sorted(found, key=path_order)[:k]:
+        if max_hops is not None and len(nodes) - 1 > max_hops:
+            break
+        rels = [P[a][b]["rels"][0] for a, b in zip(nodes, nodes[1:])]
+        out.append({"hops": len(nodes) - 1, "nodes": nodes, "relationships": rels})
+    return out
+
+
+#: How many extra equally long paths are gathered to break ties at the k-th path.
+TIE_CAP = 1000
+
+
+def path_order(nodes) -> tuple:
+    """The order of answers: fewer hops first, then by the node ids along the path.
+
+    Both backends rank with it, so the embedded default and Neo4j give the same
+    path when several are equally short.
+    """
+    return (len(nodes), list(nodes))
+
+
+def first_shortest_path(P: nx.Graph, source: str, target: str) -> list:
+    """The shortest path that comes first in :func:`path_order` (``NetworkXNoPath`` if none).
+
+    One breadth-first search from ``target`` gives every node's distance to it;
+    walking from ``source``, each step takes the smallest id among the
+    neighbours one step closer. That is the smallest path in node-id order,
+    found in linear time however many shortest paths there are.
+    """
+    dist = {target: 0}
+    frontier = [target]
+    while frontier and source not in dist:
+        nxt = []
+        for u in frontier:
+            for v in P[u]:
+                if v not in dist:
+                    dist[v] = dist[u] + 1
+                    nxt.append(v)
+        frontier = nxt
+    if source not in dist:
+        raise nx.NetworkXNoPath(f"no path between {source} and {target}")
+    path = [source]
+    while path[-1] != target:
+        u = path[-1]
+        path.append(min(v for v in P[u] if dist.get(v, -1) == dist[u] - 1))
+    return path
+
+
+def _k_shortest_with_ties(P: nx.Graph, source: str, target: str, k: int) -> list[list]:
+    """The ``k`` shortest simple paths plus any as long as the ``k``-th (up to ``TIE_CAP`` more)."""
+    found: list[list] = []
+    for nodes in nx.shortest_simple_paths(P, source, target):
+        if len(found) >= k and (len(nodes) > len(found[k - 1]) or len(found) >= k + TIE_CAP):
+            break
+        found.append(nodes)
+    return found

@@ -175,6 +175,35 @@ def test_server_stopped_three_times_during_loads_then_rerun_gives_exact_counts(b
     assert integrity(neo4j_settings) == expected_integrity(ds)
 
 
+def test_batches_too_large_for_transaction_memory_are_split_not_retried(big_dataset, neo4j_env, neo4j_settings):
+    """A server with a 2 MiB transaction limit refuses 20,000-row batches; the load halves them.
+
+    Without the split the driver would retry the same batch (a transient error)
+    for its whole retry time and then fail; with it every row lands once.
+    """
+    folder, ds = big_dataset
+    ensure_running()
+    _wipe(neo4j_settings)
+    try:
+        assert neo4j("stop").returncode == 0
+        small = subprocess.run([str(SCRIPT), "start"], capture_output=True, text=True, timeout=600,
+                               env={**os.environ, "ALLIANCES_NEO4J_TX_MEMORY": "2"})
+        assert small.returncode == 0, small.stdout + small.stderr
+        done = alliances("load", str(folder), "--no-progress", "--batch-size", "20000", env=_env(neo4j_env))
+    finally:
+        neo4j("stop")
+        ensure_running()
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 0, err
+    note = [line for line in err.splitlines() if "too large for the server's transaction memory" in line]
+    assert len(note) == 1 and int(note[0].split()[1]) >= 1, err
+    assert "retried" not in err and "Traceback" not in err
+    assert integrity(neo4j_settings) == expected_integrity(ds)
+    # on the normal server the same batch size needs no split
+    done = alliances("load", str(folder), "--no-progress", "--batch-size", "20000", env=_env(neo4j_env))
+    assert done.returncode == 0 and "split" not in done.stderr.decode(), done.stderr.decode()
+
+
 def check_server_down_answers(env) -> None:
     """While the server is down, each command says so in one line, within 10 s."""
     for args in (["load", "--no-progress"], ["path", "zigong", "chengdu", "--neo4j"], ["centrality", "--neo4j"]):

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from alliances.cli import cli
 from alliances.commands.common import GraphSource, Neo4jSettings
+from alliances.dataset import Dataset
 from alliances.errors import AuthenticationFailed, ConnectionFailed, DatabaseNotFound
 from alliances.store.neo4j import Neo4jStore
 
@@ -109,6 +110,30 @@ def test_paths_from_neo4j_match_the_embedded_default(loaded, bundled_graph, a, b
     if local:
         shortest = {tuple(x) for x in nx.all_shortest_paths(P, a, b)}
         assert tuple(remote[0]["nodes"]) in shortest
+
+
+def test_equally_short_paths_are_the_same_from_neo4j_whatever_the_load_order(clean_neo4j, neo4j_settings, tmp_path):
+    """The hand-worked ties of tests/test_paths.py, loaded in two orders: s, b, q, t both times."""
+    from alliances.dataset import read_dataset, write_dataset
+    from tests.test_map import _node, _rel
+    from tests.test_paths import ties
+
+    G = ties()
+    nodes = [_node(n) for n in G.nodes]
+    rels = [_rel(a, "MANAGES", b) for a, b, _ in G.edges(keys=True)]
+    source = {"s1": {"id": "s1", "title": "ties", "publisher": "", "published": "", "file": "", "paragraphs": ""}}
+    for order in (1, -1):
+        from tests.conftest import wipe
+
+        with Neo4jStore(neo4j_settings) as store:
+            wipe(store.driver, neo4j_settings.database)
+            write_dataset(Dataset(sources=source, nodes={n["id"]: n for n in nodes[::order]},
+                                  relationships=rels[::order]), tmp_path / f"ties{order}")
+            store.load(read_dataset(tmp_path / f"ties{order}"))
+            assert [p["nodes"] for p in store.paths("s", "t")] == [["s", "b", "q", "t"]]
+            assert [p["nodes"] for p in store.paths("t", "s")] == [["t", "a", "c", "s"]]
+            assert [p["nodes"] for p in store.paths("s", "t", k=5)] == [
+                ["s", "b", "q", "t"], ["s", "c", "a", "t"], ["s", "c", "p", "t"]]
 
 
 def test_cli_path_json_is_the_same_from_neo4j_and_embedded(loaded, neo4j_env):

@@ -108,3 +108,31 @@ def test_ambiguous_and_unknown_names_list_candidates(bundled_graph):
     }
     with pytest.raises(NameResolutionError, match="no node matches"):
         resolve(bundled_graph, "不存在的组织")
+
+
+def ties():
+    """Two 3-hop ways from s to t, added so that the later ids come first in adjacency order:
+
+    s —MANAGES→ c —MANAGES→ p —MANAGES→ t   and   s —MANAGES→ b —MANAGES→ q —MANAGES→ t
+    plus a third 3-hop way s — c — a — t. Smallest in node-id order: s, b, q, t
+    (b < c decides at the second node although p < q and a < q).
+    """
+    G = nx.MultiDiGraph()
+    for n in ["t", "s", "q", "p", "c", "b", "a"]:
+        G.add_node(n, label="Organization", name=n, aliases=[])
+    for a, b in [("s", "c"), ("c", "p"), ("p", "t"), ("c", "a"), ("a", "t"), ("s", "b"), ("b", "q"), ("q", "t")]:
+        G.add_edge(a, b, key="MANAGES", start=a, type="MANAGES", end=b)
+    return G
+
+
+def test_equally_short_paths_are_broken_by_node_ids_whatever_the_insertion_order():
+    G = ties()
+    assert [p["nodes"] for p in find_paths(G, "s", "t")] == [["s", "b", "q", "t"]]
+    assert [p["nodes"] for p in find_paths(G, "t", "s")] == [["t", "a", "c", "s"]]
+    R = nx.MultiDiGraph()
+    R.add_nodes_from(reversed(list(G.nodes(data=True))))
+    R.add_edges_from(reversed(list(G.edges(keys=True, data=True))))
+    assert find_paths(R, "s", "t") == find_paths(G, "s", "t")
+    assert [p["nodes"] for p in find_paths(G, "s", "t", k=2)] == [["s", "b", "q", "t"], ["s", "c", "a", "t"]]
+    assert [p["nodes"] for p in find_paths(G, "s", "t", k=5)] == [
+        ["s", "b", "q", "t"], ["s", "c", "a", "t"], ["s", "c", "p", "t"]]

@@ -50,6 +50,9 @@ def load_command(path, replace, yes, batch_size, encoding, progress, uri, user, 
     click.echo(f"Loaded {ds.path} into {settings.uri} database {settings.database}: "
                f"{report.nodes_created} nodes and {report.relationships_created} relationships created, "
                f"{report.properties_set} properties set.")
+    if report.batches_split:
+        click.echo(f"Note: {report.batches_split} batches were too large for the server's transaction memory "
+                   f"and were split; a smaller --batch-size (now {batch_size}) avoids the retries.", err=True)
     click.echo("Nodes in the database: " + ", ".join(f"{k} {v}" for k, v in sorted(report.labels.items())))
     click.echo("Relationships in the database: "
                + ", ".join(f"{k} {v}" for k, v in sorted(report.types.items())))

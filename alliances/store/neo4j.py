@@ -1,7 +1,10 @@
 """Neo4j as the shared system of record.
 
-All queries go through the official driver's ``execute_query`` (managed
-transactions: transient errors and leader switches are retried) with the
+All queries go through the official driver's managed transactions
+(``execute_query``; load batches in explicit transactions with the driver's
+retry rule, so that a batch too large for the server's transaction memory is
+split instead of retried):
+transient errors and leader switches are retried, with the
 database named every time; reads are routed as reads, so ``neo4j://`` URIs of
 a cluster or Aura work unchanged. Statements come from ``cypher/``.
 Driver errors become :mod:`alliances.errors` exceptions that name the URI and
@@ -11,6 +14,9 @@ the fix — never the password.
 from __future__ import annotations
 
 import json
+import logging
+import random
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -24,6 +30,11 @@ REL_KEYS = [p.name for p in model.REL_PROPS if p.name not in ("start", "type", "
 LIST_KEYS = {"aliases", "paragraphs"}
 DEFAULT_BATCH = 10_000
 
+# The driver logs each transient-error retry as a warning; with no logging set up,
+# Python would print those raw to the planner's terminal. Applications that
+# configure logging still receive them.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
 
 @dataclass
 class LoadReport:
@@ -33,14 +44,23 @@ class LoadReport:
     labels: dict[str, int] = field(default_factory=dict)
     types: dict[str, int] = field(default_factory=dict)
     rows: int = 0
+    batches_split: int = 0  # batches halved to fit the server's transaction memory
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
 
 
+class _BatchTooLarge(Exception):
+    """The server refused a batch for its transaction memory limit; a smaller batch may pass."""
+
+    def __init__(self, cause: Exception):
+        super().__init__(str(cause))
+        self.cause = cause
+
+
 def _out_of_transaction_memory(err: Exception) -> bool:
-    """The server refused a transaction for its memory limit (retrying the same size will not help)."""
-    code = getattr(err.__cause__, "code", "") or ""
+    """The server's transaction memory limit was hit (retrying the same size will not help)."""
+    code = getattr(err, "code", "") or ""
     return code.endswith(".MemoryPoolOutOfMemoryError")
 
 
@@ -172,6 +192,42 @@ class Neo4jStore:
         except (ne.Neo4jError, ne.DriverError, OSError) as err:
             raise self._wrap(err) from err
 
+    def _write_batch(self, text: str, rows: list):
+        """One ``UNWIND`` batch in its own write transaction; returns its summary.
+
+        The driver's managed transactions retry every transient error, and the
+        transaction-memory limit is one (often raised only at commit): the same
+        batch would hit it on every retry until the retry time ran out. So this
+        runs an explicit transaction with the driver's own retry rule
+        (``is_retryable``) and backoff, except that the memory limit is raised
+        at once as ``_BatchTooLarge`` for the caller to split the batch. The
+        session shares ``execute_query``'s bookmarks, so reads that follow see
+        the write on a cluster too.
+        """
+        import neo4j.exceptions as ne
+
+        if self.driver is None:
+            self.open()
+        deadline = time.monotonic() + self.retry_time
+        delay = 1.0
+        while True:
+            try:
+                with self.driver.session(database=self.settings.database,
+                                         bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
+                    with session.begin_transaction() as tx:
+                        summary = tx.run(text, {"rows": rows}).consume()
+                        tx.commit()
+                        return summary
+            except (ne.Neo4jError, ne.DriverError) as err:
+                if _out_of_transaction_memory(err):
+                    raise _BatchTooLarge(err) from err
+                if not err.is_retryable() or time.monotonic() + delay > deadline:
+                    raise self._wrap(err) from err
+            except OSError as err:
+                raise self._wrap(err) from err
+            time.sleep(delay * random.uniform(0.8, 1.2))
+            delay *= 2
+
     # -- schema and loading -------------------------------------------------
 
     def ensure_schema(self) -> None:
@@ -203,16 +259,15 @@ class Neo4jStore:
 
         def run(text, rows, count_nodes=True):
             try:
-                summary = self._query(text, {"rows": rows}).summary
-            except StoreError as err:
-                if not _out_of_transaction_memory(err):
-                    raise
+                summary = self._write_batch(text, rows)
+            except _BatchTooLarge as err:
                 if len(rows) == 1:
                     raise StoreError(
-                        f"{err} — one row is too large for the server's transaction memory. Fix: raise "
-                        "dbms.memory.transaction.total.max (or the heap) on the server."
-                    ) from err.__cause__
+                        f"{self._wrap(err.cause)} — one row is too large for the server's transaction "
+                        "memory. Fix: raise db.memory.transaction.max (or the heap) on the server."
+                    ) from err.cause
                 # The server's transaction memory is smaller than this batch needs: halve it.
+                report.batches_split += 1
                 half = len(rows) // 2
                 run(text, rows[:half], count_nodes)
                 run(text, rows[half:], count_nodes)
@@ -318,22 +373,30 @@ class Neo4jStore:
         Neo4j's ``SHORTEST k`` counts walks that may repeat a node and counts
         parallel relationships separately; we ask for more, keep simple paths,
         and take the first relationship in the model's order for each hop.
+        Equally short paths rank in :func:`alliances.paths.path_order`; for
+        ``k = 1`` that is exact up to ``TIE_CAP`` shortest paths between the two.
         """
         from alliances.graph import edge_sort_key
 
         if start == end:
             return [{"hops": 0, "nodes": [start], "relationships": []}]
+        from alliances.paths import TIE_CAP, path_order
+
         types = list(via) if via else list(model.PARTNERSHIP_TYPES)
-        # One shortest path is always simple; for k > 1 ask for more and keep the simple ones.
-        limit = 1 if k == 1 else 4 * k + 8
-        text = render("shortest_paths", types=types, places=bool(via), max_hops=max_hops or 50, limit=limit)
+        hops = max_hops or 50
+        if k == 1:
+            # Every shortest path (they are simple) up to a cap; the first in path order wins, as embedded.
+            text = render("all_shortest_paths", types=types, places=bool(via), max_hops=hops, limit=TIE_CAP)
+        else:
+            # SHORTEST k counts walks that repeat nodes: ask for more and keep the simple ones.
+            text = render("shortest_paths", types=types, places=bool(via), max_hops=hops, limit=4 * k + 8)
         records = self._query(text, {"start": start, "end": end}, read=True).records
         found: list[tuple] = []
         for rec in records:
             nodes = tuple(rec["nodes"])
             if len(set(nodes)) == len(nodes) and nodes not in found:
                 found.append(nodes)
-        found.sort(key=len)
+        found.sort(key=path_order)
         hop_text = render("hop_relationships", types=types)
         out = []
         for nodes in found[:k]:
