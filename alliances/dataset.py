@@ -24,9 +24,11 @@ import io
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from sys import intern
 
 from alliances import model
 from alliances.errors import DataError, Problem, ValidationError
@@ -177,45 +179,74 @@ def decode_bytes(data: bytes, where: str, encoding: str | None = None) -> str:
 
 def read_csv_rows(path: Path, encoding: str | None = None) -> tuple[list[str], list[tuple[int, dict]]]:
     """Header and ``(row number, row dict)`` pairs; the header is row 1."""
+    header, rows = iter_csv_rows(path, encoding)
+    return header, list(rows)
+
+
+def iter_csv_rows(path: Path, encoding: str | None = None) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+    """Header and a lazy iterator of ``(row number, row dict)`` pairs; the header is row 1.
+
+    The whole file is decoded and its quoting checked before this returns (a
+    broken quote is one problem for the whole file), but rows are built one
+    at a time, so a million-row file is never held as a million dicts.
+    """
     where = str(path)
     try:
         data = path.read_bytes()
     except OSError as err:
         raise DataError(f"{where}: cannot be read ({err.strerror}).") from err
     text = decode_bytes(data, where, encoding)
+    del data
     if not text.strip():
         raise ValidationError([Problem(where, None, None, "the file is empty", "add the header row")])
-    try:
+    header_values = None
+    with _field_limit(len(text) + 1):  # MAX_FIELD is checked per cell, with its row
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        limit = csv.field_size_limit()
-        csv.field_size_limit(max(limit, len(text) + 1))  # MAX_FIELD is checked per cell, with its row
-        all_rows = []
+        count = 0
+        line = 1
         try:
             while True:
                 line = reader.line_num + 1  # where the next row starts
                 try:
-                    all_rows.append(next(reader))
+                    values = next(reader)
                 except StopIteration:
                     break
-        finally:
-            csv.field_size_limit(limit)
-    except csv.Error as err:
-        raise ValidationError(
-            [Problem(where, len(all_rows) + 1, None, f"broken CSV quoting ({err}) in the row that starts on line {line}",
-                     'close every quote; write a quote inside a field as ""')]
-        ) from err
-    header = [h.strip().lstrip("\ufeff") for h in all_rows[0]]
-    rows = []
-    for i, values in enumerate(all_rows[1:], start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) > len(header):
-            extra = values[len(header):]
-            if any(v.strip() for v in extra):
-                rows.append((i, {"__extra__": extra, **dict(zip(header, values))}))
+                if header_values is None:
+                    header_values = values
+                count += 1
+        except csv.Error as err:
+            raise ValidationError(
+                [Problem(where, count + 1, None, f"broken CSV quoting ({err}) in the row that starts on line {line}",
+                         'close every quote; write a quote inside a field as ""')]
+            ) from err
+    header = [h.strip().lstrip("\ufeff") for h in header_values or []]
+    return header, _rows(text, header)
+
+
+@contextlib.contextmanager
+def _field_limit(size: int):
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _rows(text: str, header: list[str]) -> Iterator[tuple[int, dict]]:
+    """The data rows of ``text`` (already checked to parse), blank rows left out."""
+    with _field_limit(len(text) + 1):
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        next(reader)
+        for i, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
                 continue
-        rows.append((i, {h: (values[j] if j < len(values) else "") for j, h in enumerate(header)}))
-    return header, rows
+            if len(values) > len(header):
+                extra = values[len(header):]
+                if any(v.strip() for v in extra):
+                    yield i, {"__extra__": extra, **dict(zip(header, values))}
+                    continue
+            yield i, {h: (values[j] if j < len(values) else "") for j, h in enumerate(header)}
 
 
 # ---------------------------------------------------------------------------
@@ -395,32 +426,27 @@ def _read_dataset(folder: Path, encoding: str | None) -> Dataset:
         raise DataError(f"{folder}: is a file, not a dataset folder. Fix: give the folder that holds "
                         f"{FILES['nodes']}; to bring in a workbook or other files use 'alliances import'.")
     chk = _Checker(folder)
-    raw: dict[str, list[tuple[int, dict]]] = {}
+    ds = Dataset(path=str(folder))
+    checks = {"sources": _check_sources, "nodes": _check_nodes, "relationships": _check_relationships,
+              "figures": _check_figures}
+    # File by file, each checked row by row as it is read: only the dataset is held, never
+    # every raw row (sources before nodes before relationships: each refers to the ones before).
     for kind, fname in FILES.items():
         f = folder / fname
+        rows: Iterable[tuple[int, dict]] = ()
         if not f.exists():
             if kind in REQUIRED_FILES:
                 chk.add(fname, None, None, "file is missing", f"create {fname} with columns "
                         + ", ".join(COLUMNS[kind]))
-            raw[kind] = []
-            continue
-        try:
-            header, rows = read_csv_rows(f, encoding)
-        except ValidationError as err:
-            chk.problems.extend(err.problems)
-            raw[kind] = []
-            continue
-        if not chk.header(fname, header, kind):
-            raw[kind] = []
-            continue
-        raw[kind] = [(r, chk.text_fields(fname, r, d)) for r, d in rows]
-
-    ds = Dataset(path=str(folder))
-    # each file's raw rows are dropped once checked: only the dataset stays
-    _check_sources(chk, raw.pop("sources"), ds)
-    _check_nodes(chk, raw.pop("nodes"), ds)
-    _check_relationships(chk, raw.pop("relationships"), ds)
-    _check_figures(chk, raw.pop("figures"), ds)
+        else:
+            try:
+                header, raw = iter_csv_rows(f, encoding)
+            except ValidationError as err:
+                chk.problems.extend(err.problems)
+            else:
+                if chk.header(fname, header, kind):
+                    rows = ((r, chk.text_fields(fname, r, d)) for r, d in raw)
+        checks[kind](chk, rows, ds)
     if chk.problems:
         raise ValidationError(chk.problems, str(folder))
     return ds
@@ -473,17 +499,17 @@ def _check_nodes(chk: _Checker, rows, ds: Dataset) -> None:
         chk.source(f, r, d.get("source", ""), ds.sources)
         node = {
             "id": nid,
-            "label": label,
+            "label": intern(label),
             "name": d.get("name", ""),
             "name_en": d.get("name_en", ""),
-            "kind": kind,
-            "region": d.get("region", ""),
-            "date": chk.date(f, r, d.get("date", "")),
+            "kind": intern(kind),
+            "region": intern(d.get("region", "")),
+            "date": intern(chk.date(f, r, d.get("date", ""))),
             "date_note": d.get("date_note", ""),
             "status": d.get("status", ""),
             "aliases": split_list(d.get("aliases", "")),
             "description": d.get("description", ""),
-            "source": d.get("source", ""),
+            "source": intern(d.get("source", "")),
             "paragraphs": chk.paragraphs(f, r, d.get("paragraphs", "")),
         }
         syn = d.get("synthetic", "").lower()
@@ -530,6 +556,8 @@ def _check_relationships(chk: _Checker, rows, ds: Dataset) -> None:
                         "allowed: " + ", ".join(f"{a}→{b}" for a, b in allowed))
             if start == end:
                 chk.add(f, r, "end", "a relationship from a node to itself", "correct start or end")
+        if ok:  # the node's own id strings: a million rows share them instead of copying
+            start, end, rtype = ds.nodes[start]["id"], ds.nodes[end]["id"], intern(rtype)
         key = (start, rtype, end)
         if ok and key in seen:
             chk.add(f, r, "type", f"the same {rtype} from {start} to {end} is on row {seen[key]}",
@@ -540,11 +568,11 @@ def _check_relationships(chk: _Checker, rows, ds: Dataset) -> None:
             "start": start,
             "type": rtype,
             "end": end,
-            "role": d.get("role", ""),
-            "date": chk.date(f, r, d.get("date", "")),
+            "role": intern(d.get("role", "")),
+            "date": intern(chk.date(f, r, d.get("date", ""))),
             "date_note": d.get("date_note", ""),
-            "status": d.get("status", ""),
-            "source": d.get("source", ""),
+            "status": intern(d.get("status", "")),
+            "source": intern(d.get("source", "")),
             "paragraphs": chk.paragraphs(f, r, d.get("paragraphs", "")),
         }
         if ok:

@@ -188,3 +188,28 @@ def test_gb18030_and_bom_csv_read_the_same(tmp_path, bundled):
         for f in dst.glob("*.csv"):
             f.write_bytes(f.read_text(encoding="utf-8").encode(enc))
         assert read_dataset(dst).nodes == bundled.nodes
+
+
+def test_rows_are_read_lazily_but_a_late_broken_quote_rejects_the_whole_file(tmp_path):
+    from alliances.dataset import iter_csv_rows, read_csv_rows
+
+    f = tmp_path / "rows.csv"
+    f.write_text('id,name\na,甲\n\n b ,"乙, 丙"\n', encoding="utf-8")
+    header, rows = iter_csv_rows(f)
+    assert header == ["id", "name"]
+    assert iter(rows) is rows  # an iterator, not a list held in memory
+    assert list(rows) == [(2, {"id": "a", "name": "甲"}), (4, {"id": " b ", "name": "乙, 丙"})]
+    assert read_csv_rows(f) == (header, [(2, {"id": "a", "name": "甲"}), (4, {"id": " b ", "name": "乙, 丙"})])
+    # the quote opened on line 3 never closes: one problem for the file, found before any row is given out
+    f.write_text('id,name\na,甲\nb,"乙\nc,丙\n', encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        iter_csv_rows(f)
+    [problem] = err.value.problems
+    assert problem.row == 3 and "broken CSV quoting" in problem.message and "line 3" in problem.message
+
+
+def test_relationships_share_the_node_id_strings(tmp_path, bundled):
+    # a million relationships must not hold a million copies of their endpoints' ids
+    ds = read_dataset()
+    for rel in ds.relationships:
+        assert rel["start"] is ds.nodes[rel["start"]]["id"] and rel["end"] is ds.nodes[rel["end"]]["id"]
