@@ -2,7 +2,7 @@
 
 Each file holds one statement. Values are always ``$parameters``; the only
 text ever filled into a statement is a label or relationship type from the
-model's allowlist, a node filter chosen here, or an integer.
+model's allowlist, a node or path filter chosen here, or an integer.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from alliances import model
 
-_PLACEHOLDER = re.compile(r"\{(label|type|types|node_filter|max_hops|limit)\}")
+_PLACEHOLDER = re.compile(r"\{(label|type|types|node_filter|path_filter|max_hops|limit)\}")
 
 
 def cypher_dir() -> Path:
@@ -50,6 +50,7 @@ def render(name: str, *, label: str | None = None, rel_type: str | None = None,
             raise ValueError("no relationship types")
         fills["types"] = "|".join(model.cypher_type(t) for t in types)
     fills["node_filter"] = "" if places else "WHERE NOT y:Region AND NOT y:Zone"
+    fills["path_filter"] = "" if places else "WHERE all(n IN nodes(p) WHERE NOT n:Region AND NOT n:Zone)"
     if max_hops is not None:
         fills["max_hops"] = str(int(max_hops))
     if limit is not None:

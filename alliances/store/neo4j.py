@@ -370,11 +370,14 @@ class Neo4jStore:
               via: list[str] | None = None) -> list[dict]:
         """Shortest partnership paths found by Neo4j, as :func:`alliances.paths.find_paths` gives them.
 
-        Neo4j's ``SHORTEST k`` counts walks that may repeat a node and counts
-        parallel relationships separately; we ask for more, keep simple paths,
-        and take the first relationship in the model's order for each hop.
-        Equally short paths rank in :func:`alliances.paths.path_order`; for
-        ``k = 1`` that is exact up to ``TIE_CAP`` shortest paths between the two.
+        Every shortest path comes from ``allShortestPaths`` (Neo4j's
+        bidirectional search); only when there are fewer than ``k`` of them
+        does ``SHORTEST k`` look for longer ones (it counts walks that may
+        repeat a node and parallel relationships separately: we ask for more
+        and keep simple paths). Each hop is the first relationship in the
+        model's order. Equally short paths rank in
+        :func:`alliances.paths.path_order`, exactly when there are at most
+        ``TIE_CAP`` shortest paths between the two.
         """
         from alliances.graph import edge_sort_key
 
@@ -384,18 +387,20 @@ class Neo4jStore:
 
         types = list(via) if via else list(model.PARTNERSHIP_TYPES)
         hops = max_hops or 50
-        if k == 1:
-            # Every shortest path (they are simple) up to a cap; the first in path order wins, as embedded.
-            text = render("all_shortest_paths", types=types, places=bool(via), max_hops=hops, limit=TIE_CAP)
-        else:
-            # SHORTEST k counts walks that repeat nodes: ask for more and keep the simple ones.
-            text = render("shortest_paths", types=types, places=bool(via), max_hops=hops, limit=4 * k + 8)
-        records = self._query(text, {"start": start, "end": end}, read=True).records
-        found: list[tuple] = []
-        for rec in records:
-            nodes = tuple(rec["nodes"])
-            if len(set(nodes)) == len(nodes) and nodes not in found:
-                found.append(nodes)
+
+        def simple_paths(text: str) -> list[tuple]:
+            records = self._query(text, {"start": start, "end": end}, read=True).records
+            paths = dict.fromkeys(tuple(rec["nodes"]) for rec in records)  # distinct, in order
+            return [nodes for nodes in paths if len(set(nodes)) == len(nodes)]
+
+        # Every shortest path (up to a cap; the first k in path order win, as embedded).
+        found = simple_paths(render("all_shortest_paths", types=types, places=bool(via), max_hops=hops,
+                                    limit=TIE_CAP))
+        if found and len(found) < k:
+            # Longer alternatives too: SHORTEST k counts walks that repeat nodes, so ask for more
+            # and keep the simple ones.
+            found = simple_paths(render("shortest_paths", types=types, places=bool(via), max_hops=hops,
+                                        limit=4 * k + 8))
         found.sort(key=path_order)
         hop_text = render("hop_relationships", types=types)
         out = []
