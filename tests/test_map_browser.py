@@ -150,3 +150,13 @@ def test_png_snapshot(tmp_path):
     result = CliRunner().invoke(cli, ["map", "--out", str(out), "--png", str(png)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_time_to_drawn_reports_what_the_benchmarks_print(tmp_path):
+    from alliances.render.browser import time_to_drawn
+    from tests.browser import CHROMIUM
+
+    drawn = time_to_drawn(_map(tmp_path), executable=CHROMIUM, timeout_s=120)
+    assert (drawn["drawn_nodes"], drawn["drawn_edges"]) == (_count("nodes.csv"), _count("relationships.csv"))
+    assert drawn["blocked_requests"] == 0 and drawn["page_errors"] == 0
+    assert 0 < drawn["draw_seconds"] < 120

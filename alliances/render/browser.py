@@ -51,3 +51,18 @@ def open_page(html_path, *, executable: str = "/usr/bin/chromium", width: int = 
             yield page
         finally:
             browser.close()
+
+
+def time_to_drawn(html_path, *, executable: str, timeout_s: float = 600) -> dict:
+    """Open a map offline and wait until it is drawn and stable.
+
+    Returns ``draw_seconds`` (from navigation, as the page records it in
+    ``window.alliancesReadyAt``), ``drawn_nodes`` and ``drawn_edges`` (what
+    vis-network holds), ``blocked_requests`` and ``page_errors``.
+    """
+    with open_page(html_path, executable=executable) as page:
+        page.wait_for_function("window.alliancesReady === true", timeout=timeout_s * 1000)
+        return {"draw_seconds": page.evaluate("window.alliancesReadyAt") / 1000,
+                "drawn_nodes": page.evaluate("window.alliancesNetwork.body.data.nodes.length"),
+                "drawn_edges": page.evaluate("window.alliancesNetwork.body.data.edges.length"),
+                "blocked_requests": len(page.blocked), "page_errors": len(page.errors)}
