@@ -52,6 +52,23 @@ def region_groups(G: nx.MultiDiGraph) -> dict[str, str]:
     A node's ``region`` names a Region node; a region outside the three is
     traced up its ``PART_OF`` chain (Rongchang → Chongqing).
     """
+    def parents(rid):
+        return [parent for _, parent, key in G.out_edges(rid, keys=True) if key == "PART_OF"]
+
+    return _region_groups(G.nodes, parents)
+
+
+def dataset_region_groups(ds: Dataset) -> dict[str, str]:
+    """:func:`region_groups` of a dataset, without building its graph."""
+    part_of: dict[str, list[str]] = {}
+    for rel in ds.relationships:
+        if rel["type"] == "PART_OF":
+            part_of.setdefault(rel["start"], []).append(rel["end"])
+    return _region_groups(ds.nodes, lambda rid: part_of.get(rid, ()))
+
+
+def _region_groups(nodes, parents) -> dict[str, str]:
+    """``nodes``: id → attributes; ``parents(id)``: the ids it is ``PART_OF``, in order."""
     cache: dict[str, str] = {}
 
     def group_of_region(rid: str, seen: frozenset = frozenset()) -> str:
@@ -60,21 +77,20 @@ def region_groups(G: nx.MultiDiGraph) -> dict[str, str]:
         if rid in cache:
             return cache[rid]
         result = "other"
-        if rid in G and rid not in seen:
-            own = G.nodes[rid].get("region", "")
-            if own and own != rid and own in G:
+        if rid in nodes and rid not in seen:
+            own = nodes[rid].get("region", "")
+            if own and own != rid and own in nodes:
                 result = group_of_region(own, seen | {rid})
             if result == "other":
-                for _, parent, key in G.out_edges(rid, keys=True):
-                    if key == "PART_OF":
-                        result = group_of_region(parent, seen | {rid})
-                        if result != "other":
-                            break
+                for parent in parents(rid):
+                    result = group_of_region(parent, seen | {rid})
+                    if result != "other":
+                        break
         cache[rid] = result
         return result
 
     out = {}
-    for nid, attrs in G.nodes(data=True):
+    for nid, attrs in nodes.items():
         region = attrs.get("region", "")
         if attrs.get("label") == "Region":
             region = nid if not region else region

@@ -147,6 +147,14 @@ def test_communities_modularity_close_to_networkx_louvain(generated):
     assert q >= ref - 0.03
 
 
+def test_communities_repeat_for_a_seed(generated):
+    # networkit's PLM on two threads gave a different partition on each of four runs here
+    _, _, H = generated
+    P = engine.projection_from_networkx(H)
+    runs = [engine.communities_arrays(P, seed=0)["membership"].tolist() for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
+
+
 def test_centrality_scores_dispatches_above_the_threshold(monkeypatch):
     G = nx.les_miserables_graph()
     reference = centrality.centrality_scores(G)  # 77 nodes: networkx

@@ -384,3 +384,80 @@ def test_size_by_betweenness_on_the_chain(tmp_path, chain):
     assert sizes["b"] == 40.0
     assert sizes["c"] == 28.0
     assert sizes["a"] == sizes["d"] == sizes["e"] == 10.0
+
+
+# ---------------------------------------------------------------------------
+# Aggregated maps, drawn from arrays
+
+
+@pytest.fixture()
+def two_cliques(tmp_path):
+    """Two 4-cliques (a*, zigong; b*, chengdu) tied by a1-b1, and four organisations tied to no one."""
+    nodes = [_node("zigong", "Region", "自贡", kind=""), _node("chengdu", "Region", "成都", kind="")]
+    nodes += [_node(f"a{i}", region="zigong") for i in range(1, 5)]
+    nodes += [_node(f"b{i}", region="chengdu") for i in range(1, 5)]
+    nodes += [_node("z1", region="chengdu"), _node("z2", region="chengdu"), _node("z3", region="zigong"),
+              _node("z4")]
+    rels = [_rel(f"{p}{i}", "MANAGES", f"{p}{j}") for p in "ab" for i in range(1, 5) for j in range(i + 1, 5)]
+    rels += [_rel("a1", "MANAGES", "b1"), _rel("a1", "LOCATED_IN", "zigong"), _rel("b2", "LOCATED_IN", "chengdu"),
+             _rel("z1", "LOCATED_IN", "chengdu")]
+    return make_dataset(tmp_path / "cliques", nodes, rels)
+
+
+def test_aggregated_map_groups_communities_isolated_nodes_and_places(tmp_path, two_cliques):
+    out = tmp_path / "agg.html"
+    result = run_map("--out", str(out), "--data", two_cliques, "--max-nodes", "2", "--hard-cap", "12")
+    assert result.exit_code == 0, result.output
+    data = map_data(out.read_text("utf-8"))
+    # 14 nodes > 12: the two cliques are communities 1 and 2 (4 each; a1 < b1), the
+    # unconnected organisations are grouped by region, the regions are "places"
+    assert [(n["id"], n["label"]) for n in data["nodes"]] == [
+        ("c0", "社区 1: 组织a1 … (4)"), ("c1", "社区 2: 组织b1 … (4)"),
+        ("isolated-chengdu", "孤立节点 · 成都 (2)"), ("places", "地区与园区 (2)"),
+        ("isolated-other", "孤立节点 · 其他 (1)"), ("isolated-zigong", "孤立节点 · 自贡 (1)")]
+    tips = {n["id"]: n["tip"] for n in data["nodes"]}
+    assert tips["c0"][2] == ["", "组织a1、组织a2、组织a3"]  # a1 has the most partnership ties
+    assert tips["places"][3] == ["地区", "成都 1, 自贡 1"]
+    # ties between groups, every relationship counted: the bridge and three LOCATED_IN
+    assert [(e["from"], e["to"], e["tip"][0][1]) for e in data["edges"]] == [
+        ("c0", "c1", "1"), ("c0", "places", "1"), ("c1", "places", "1"), ("isolated-chengdu", "places", "1")]
+    assert "14" in " ".join(data["meta"]["notices"])
+
+
+def test_aggregated_map_from_the_dataset_equals_the_one_from_the_graph(tmp_path):
+    from alliances.dataset import read_dataset
+    from alliances.generate import generate_dataset
+    from alliances.graph import build_graph
+    from alliances.render.map import build_map
+
+    generate_dataset(tmp_path / "g", 1500, seed=3)
+    ds = read_dataset(tmp_path / "g")
+    kw = {"max_nodes": 100, "hard_cap": 100, "generated": "2026-01-01"}
+    from_dataset = build_map(None, dataset=ds, **kw)
+    from_graph = build_map(build_graph(ds), **kw)
+    assert from_dataset == from_graph
+    assert 10 < len(from_dataset["nodes"]) <= 100
+
+
+def test_aggregated_map_communities_are_those_of_the_communities_command(tmp_path, monkeypatch):
+    from alliances.analysis import engine
+    from alliances.analysis.centrality import projection
+    from alliances.analysis.communities import louvain
+    from alliances.dataset import read_dataset
+    from alliances.generate import generate_dataset
+    from alliances.graph import build_graph
+    from alliances.render.map import build_map
+
+    generate_dataset(tmp_path / "g", 1500, seed=4)
+    ds = read_dataset(tmp_path / "g")
+    for threshold in (engine.FAST_THRESHOLD, 100):  # networkx's Louvain, then networkit's PLM
+        monkeypatch.setattr(engine, "FAST_THRESHOLD", threshold)
+        expected = louvain(projection(build_graph(ds), "full"), seed=0)["communities"]
+        m = build_map(None, dataset=ds, max_nodes=100, hard_cap=400)
+        sizes = {n["id"]: int(n["tip"][1][1].replace(",", "")) for n in m["nodes"]}
+        listed = [c for c in expected if c["size"] > 1 and c["index"] - 1 < 390]
+        assert listed and {f"c{c['index'] - 1}": c["size"] for c in listed} == \
+            {k: v for k, v in sizes.items() if k.startswith("c")}
+        hub = {n["id"]: n["tip"][2][1].split("、")[0] for n in m["nodes"]}
+        for c in listed[:5]:
+            assert hub[f"c{c['index'] - 1}"] in {mem["name"] for mem in c["members"]}

@@ -11,21 +11,47 @@ def partition(H: nx.Graph, *, seed: int = 0, weight: str = "weight", resolution:
     """Louvain communities of ``H`` as a list of node sets.
 
     networkx's Louvain up to :data:`alliances.analysis.engine.FAST_THRESHOLD`
-    nodes; above it networkit's PLM (the same method, compiled) on the
-    graph in canonical order, so a seed gives the same partition however the
-    graph was read. Louvain is a heuristic: the two give partitions of
-    comparable modularity, not the same partition.
+    nodes; above it networkit's PLM (the same method, compiled). Either runs
+    on the graph in canonical order (:func:`partition_arrays`), so a seed
+    gives the same partition however the graph was read (a folder, Neo4j).
+    Louvain is a heuristic: the two give partitions of comparable
+    modularity, not the same partition.
     """
     from alliances.analysis import engine
 
-    if H.number_of_nodes() <= engine.FAST_THRESHOLD:
-        return nx.community.louvain_communities(H, weight=weight, resolution=resolution, seed=seed)
-    P, _ = engine.canonical(engine.projection_from_networkx(H, weight))
-    membership = engine.communities_arrays(P, seed=seed, resolution=resolution)["membership"]
+    P = engine.projection_from_networkx(H, weight)
     groups: dict[int, set] = {}
-    for nid, c in zip(P.ids, membership.tolist()):
+    for nid, c in zip(P.ids, partition_arrays(P, seed=seed, resolution=resolution).tolist()):
         groups.setdefault(c, set()).add(nid)
     return list(groups.values())
+
+
+def partition_arrays(P, *, seed: int = 0, resolution: float = 1.0):
+    """Louvain community of each node of a :class:`~alliances.analysis.engine.Projection`.
+
+    Returns an integer array aligned with ``P.ids`` (equal numbers, same
+    community). Works on ``P`` in canonical order, so the answer does not
+    depend on how the arrays were read; networkx's Louvain up to
+    :data:`~alliances.analysis.engine.FAST_THRESHOLD` nodes, networkit's PLM
+    above, as :func:`partition`.
+    """
+    import numpy as np
+
+    from alliances.analysis import engine
+
+    C, order = engine.canonical(P)
+    if C.n <= engine.FAST_THRESHOLD:
+        H = nx.Graph()
+        H.add_nodes_from(range(C.n))
+        H.add_weighted_edges_from(zip(C.u.tolist(), C.v.tolist(), np.asarray(C.weight).tolist()))
+        found = np.empty(C.n, dtype=np.int64)
+        for i, members in enumerate(nx.community.louvain_communities(H, resolution=resolution, seed=seed)):
+            found[list(members)] = i
+    else:
+        found = engine.communities_arrays(C, seed=seed, resolution=resolution)["membership"]
+    membership = np.empty(P.n, dtype=np.int64)
+    membership[order] = found
+    return membership
 
 
 def louvain(H: nx.Graph, *, seed: int = 0, weight: str = "weight", resolution: float = 1.0) -> dict:

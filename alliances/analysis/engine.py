@@ -47,8 +47,9 @@ Conventions (all aligned with networkx, see tests/test_engine.py):
   disconnected graph networkx's power iteration stops with small non-zero
   values outside the dominant component where this gives 0;
 - communities: Louvain (Blondel et al. 2008) via networkit's PLM, weighted,
-  resolution 1; networkit's parallel runs need not repeat exactly across
-  thread counts, so modularity, not the partition, is what to compare.
+  resolution 1, on one thread (its parallel runs gave a different partition
+  each time): one seed gives one partition. It is not networkx's partition
+  (Louvain is a heuristic), so modularity is what to compare with networkx.
 """
 
 from __future__ import annotations
@@ -142,6 +143,50 @@ def arrays_from_graph(G) -> GraphArrays:
     e = np.array(edges, dtype=np.int64).reshape(-1, 3)
     return GraphArrays(ids, labels, e[:, 0].astype(np.int32), e[:, 1].astype(np.int32),
                        e[:, 2].astype(np.int8))
+
+
+def arrays_from_dataset(ds) -> GraphArrays:
+    """The arrays of a checked :class:`alliances.dataset.Dataset`, without building a graph.
+
+    Node order is the dataset's (as :func:`alliances.graph.build_graph`'s);
+    relationships keep the dataset's order.
+    """
+    import numpy as np
+
+    ids = list(ds.nodes)
+    index = {n: i for i, n in enumerate(ids)}
+    labels = np.fromiter((LABEL_CODES[d["label"]] for d in ds.nodes.values()), dtype=np.int8, count=len(ids))
+    m = len(ds.relationships)
+    src = np.fromiter((index[r["start"]] for r in ds.relationships), dtype=np.int32, count=m)
+    dst = np.fromiter((index[r["end"]] for r in ds.relationships), dtype=np.int32, count=m)
+    types = np.fromiter((TYPE_CODES[r["type"]] for r in ds.relationships), dtype=np.int8, count=m)
+    return GraphArrays(ids, labels, src, dst, types)
+
+
+def partnership_arrays(A: GraphArrays) -> tuple[Projection, object]:
+    """The partnership graph of :func:`alliances.analysis.centrality.projection` ``"full"``, as arrays.
+
+    Every node but regions and zones, tied where a partnership relationship
+    joins two of them (either direction); ``weight`` is the number of such
+    relationships, as the ``full`` projection's. Self-ties are left out.
+    Returns the projection and, for each of its nodes, its index in ``A``.
+    """
+    import numpy as np
+
+    geo = np.zeros(len(model.LABELS), dtype=bool)
+    geo[[LABEL_CODES[lab] for lab in model.GEOGRAPHIC_LABELS]] = True
+    part = np.zeros(len(model.REL_TYPES), dtype=bool)
+    part[[TYPE_CODES[t] for t in model.PARTNERSHIP_TYPES]] = True
+    keep_node = ~geo[A.labels]
+    nodes = np.flatnonzero(keep_node)
+    pos = np.full(len(A.labels), -1, dtype=np.int64)
+    pos[nodes] = np.arange(len(nodes))
+    keep = part[A.types] & keep_node[A.src] & keep_node[A.dst] & (A.src != A.dst)
+    a, b = pos[A.src[keep]], pos[A.dst[keep]]
+    n = max(len(nodes), 1)
+    pairs, counts = np.unique(np.minimum(a, b) * n + np.maximum(a, b), return_counts=True)
+    return (Projection([A.ids[i] for i in nodes], (pairs // n).astype(np.int32), (pairs % n).astype(np.int32),
+                       counts.astype(np.float64)), nodes)
 
 
 def projection_arrays(A: GraphArrays) -> Projection:
@@ -424,10 +469,17 @@ def communities_arrays(P: Projection, *, seed: int = 0, resolution: float = 1.0)
     import networkit as nk
     import numpy as np
 
-    nk.setSeed(seed, False)
     g = networkit_graph(P, weighted=True)
-    plm = nk.community.PLM(g, refine=False, gamma=resolution)
-    plm.run()
+    # PLM moves nodes in parallel: with two threads one seed gave a different
+    # partition on every run. One thread makes the seed decide it.
+    nk.setSeed(seed, False)
+    threads = nk.getMaxNumberOfThreads()
+    nk.setNumberOfThreads(1)
+    try:
+        plm = nk.community.PLM(g, refine=False, gamma=resolution)
+        plm.run()
+    finally:
+        nk.setNumberOfThreads(threads)
     part = plm.getPartition()
     q = nk.community.Modularity().getQuality(part, g) if len(P.u) else 0.0
     membership = np.asarray(part.getVector(), dtype=np.int64)

@@ -70,8 +70,9 @@ TEXT = {
 
 
 def build_map(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph | None,
     *,
+    dataset=None,
     around: str | None = None,
     hops: int = 1,
     path: tuple[str, str] | None = None,
@@ -96,11 +97,20 @@ def build_map(
     are aggregated (by community of the partnership graph) and a notice says
     how to drill down. ``figures`` (the dataset's figure rows) gives tooltips
     their labels, qualifiers, units and provenance.
+
+    With ``G=None`` the map is drawn from the checked ``dataset``; the graph is
+    only built when needed (an aggregated map works on arrays: at a million
+    organisations that is the difference between 9 GB and a few).
     """
     if size_by not in SIZE_METRICS:
         raise UsageError(f"unknown --size-by {size_by!r}; use one of {', '.join(SIZE_METRICS)}")
     if max_nodes > hard_cap:
         hard_cap = max_nodes
+    if G is None and (view == "regions" or around is not None or path is not None
+                      or len(dataset.nodes) <= hard_cap):
+        from alliances.graph import build_graph
+
+        G = build_graph(dataset)
     t = TEXT[lang]
     notices: list[str] = []
     highlight: tuple[set, set] | None = None
@@ -113,9 +123,9 @@ def build_map(
             H = _ego(G, around, hops)
         if path is not None:
             highlight = _path_highlight(G, *path)
-        n = H.number_of_nodes()
+        n = H.number_of_nodes() if H is not None else len(dataset.nodes)
         if n > hard_cap:
-            nodes, edges, legend_colors, note = _aggregate(H, lang, hard_cap, seed)
+            nodes, edges, legend_colors, note = _aggregate(H, dataset, lang, hard_cap, seed)
             notices.append(note)
         else:
             nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures)
@@ -466,72 +476,110 @@ def _region_view(G, lang):
     return nodes, edges, _region_legend(lang)
 
 
-def _aggregate(H, lang, hard_cap, seed):
-    """Communities of the partnership graph as nodes, ties between them as weighted edges."""
+def _aggregate(G, ds, lang, hard_cap, seed):
+    """Communities of the partnership graph as nodes, ties between them as weighted edges.
+
+    Works on int32 arrays (from ``G`` or, without building a graph, from the
+    dataset ``ds``): the communities are those of ``alliances communities
+    --projection full`` with the same seed; hubs are the members with most
+    partnership ties.
+    """
+    import numpy as np
+
+    from alliances.analysis import engine
+    from alliances.analysis.communities import partition_arrays
+
     t = TEXT[lang]
-    comm = _communities(H, seed)
-    sizes: dict[int, int] = {}
-    for c in comm.values():
-        sizes[c] = sizes.get(c, 0) + 1
-    group_of: dict[str, str] = {}
-    for n, d in H.nodes(data=True):
-        c = comm.get(n)
-        if c is None:
-            group_of[n] = "places"
-        elif sizes[c] == 1:
-            group_of[n] = f"isolated-{d.get('region_group', 'other')}"
-        elif c < hard_cap - 10:
-            group_of[n] = f"c{c}"
-        else:
-            group_of[n] = "rest"
-    members: dict[str, list] = {}
-    for n, g in group_of.items():
-        members.setdefault(g, []).append(n)
-    sizes_p = _sizes(H, "degree", seed)
+    if G is not None:
+        A, attrs = engine.arrays_from_graph(G), G.nodes
+        rg_of = {n: d.get("region_group", "other") for n, d in G.nodes(data=True)}
+    else:
+        from alliances.graph import dataset_region_groups
+
+        A, attrs, rg_of = engine.arrays_from_dataset(ds), ds.nodes, dataset_region_groups(ds)
+    n = len(A.ids)
+    region_keys = list(model.REGION_GROUPS)
+    rg_code = {k: i for i, k in enumerate(region_keys)}
+    rg = np.fromiter((rg_code.get(rg_of[i], rg_code["other"]) for i in A.ids), dtype=np.int64, count=n)
+    rank = np.empty(n, dtype=np.int64)  # position of each id in string order
+    rank[np.array(sorted(range(n), key=A.ids.__getitem__), dtype=np.int64)] = np.arange(n)
+
+    P, where = engine.partnership_arrays(A)
+    degree = np.zeros(n, dtype=np.int64)
+    degree[where] = np.bincount(P.u, minlength=P.n) + np.bincount(P.v, minlength=P.n)
+    # communities numbered by size, then by their smallest id (as `alliances communities`)
+    label = partition_arrays(P, seed=seed) if P.n else np.zeros(0, dtype=np.int64)
+    _, label = np.unique(label, return_inverse=True)
+    k = int(label.max()) + 1 if P.n else 0
+    size = np.bincount(label, minlength=k)
+    first = np.full(k, n, dtype=np.int64)
+    np.minimum.at(first, label, rank[where])
+    number = np.empty(k, dtype=np.int64)
+    number[np.lexsort((first, -size))] = np.arange(k)
+
+    # one code per group: community c, isolated by region, the rest, places
+    big = max(hard_cap - 10, 0)
+    iso, rest, places = big, big + len(region_keys), big + len(region_keys) + 1
+    code = np.full(n, places, dtype=np.int64)
+    c = number[label]
+    code[where] = np.where(size[label] == 1, iso + rg[where], np.where(c < big, c, rest))
+
+    def key(g):
+        if g < big:
+            return f"c{g}"
+        if g < rest:
+            return f"isolated-{region_keys[g - iso]}"
+        return "rest" if g == rest else "places"
+
+    counts = np.bincount(code, minlength=places + 1)
+    by_region = np.bincount(code * len(region_keys) + rg, minlength=(places + 1) * len(region_keys))
+    by_region = by_region.reshape(places + 1, len(region_keys))
+    hub_order = np.lexsort((rank, -degree, code))
+    sorted_codes = code[hub_order]
+    starts = np.searchsorted(sorted_codes, np.arange(places + 1))
+    present = [g for g in range(places + 1) if counts[g]]
+    top = max(counts[g] for g in present)
     nodes = []
-    top = max(len(m) for m in members.values())
-    for g, ms in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        groups: dict[str, int] = {}
-        for m in ms:
-            rg = H.nodes[m].get("region_group", "other")
-            groups[rg] = groups.get(rg, 0) + 1
-        major = max(groups, key=lambda k: (groups[k], k))
-        hubs = sorted(ms, key=lambda m: (-sizes_p.get(m, 0), m))[:3]
-        hub_names = "、".join(_name(H.nodes[m], m, lang) for m in hubs)
-        if g.startswith("c"):
-            name = f"{t['community']} {int(g[1:]) + 1}: {_name(H.nodes[hubs[0]], hubs[0], lang)} …"
-        elif g.startswith("isolated"):
+    for g in sorted(present, key=lambda g: (-counts[g], key(g))):
+        groups = {region_keys[i]: int(v) for i, v in enumerate(by_region[g]) if v}
+        major = max(groups, key=lambda r: (groups[r], r))
+        hubs = [A.ids[i] for i in hub_order[starts[g]:starts[g] + min(3, counts[g])]]
+        hub_names = "、".join(_name(attrs[m], m, lang) for m in hubs)
+        if g < big:
+            name = f"{t['community']} {g + 1}: {_name(attrs[hubs[0]], hubs[0], lang)} …"
+        elif g < rest:
             name = f"{t['isolated']} · {model.REGION_GROUPS.get(major, model.REGION_GROUPS['other'])[lang]}"
         else:
-            name = t["places"] if g == "places" else t["rest"]
+            name = t["places"] if g == places else t["rest"]
         nodes.append({
-            "id": g, "label": f"{name} ({len(ms):,})", "shape": "dot",
+            "id": key(g), "label": f"{name} ({counts[g]:,})", "shape": "dot",
             "color": model.REGION_GROUPS.get(major, model.REGION_GROUPS["other"])["color"],
-            "size": round(10 + 40 * (len(ms) / top) ** 0.5, 2), "group": major, "type": "Group",
+            "size": round(10 + 40 * (counts[g] / top) ** 0.5, 2), "group": major, "type": "Group",
             "kind": "", "names": [name],
-            "tip": [["", name], [t["members"], f"{len(ms):,}"], ["", hub_names],
-                    [t["region"], ", ".join(f"{model.REGION_GROUPS.get(k, {}).get(lang, k)} {v}"
-                                            for k, v in sorted(groups.items()))]],
+            "tip": [["", name], [t["members"], f"{counts[g]:,}"], ["", hub_names],
+                    [t["region"], ", ".join(f"{model.REGION_GROUPS.get(r, {}).get(lang, r)} {v}"
+                                            for r, v in sorted(groups.items()))]],
         })
-    ties: dict[tuple, int] = {}
-    for u, v in H.edges():
-        a, b = group_of[u], group_of[v]
-        if a != b:
-            key = tuple(sorted((a, b)))
-            ties[key] = ties.get(key, 0) + 1
-    edges = [{"id": f"a{i}", "from": a, "to": b, "dashes": False, "color": PARTNER_EDGE_COLOR,
+    a, b = code[A.src], code[A.dst]
+    cross = a != b
+    pairs, weights = np.unique(np.minimum(a[cross], b[cross]) * (places + 1) + np.maximum(a[cross], b[cross]),
+                               return_counts=True)
+    ties = sorted((tuple(sorted((key(int(p) // (places + 1)), key(int(p) % (places + 1))))), int(w))
+                  for p, w in zip(pairs, weights))
+    edges = [{"id": f"a{i}", "from": x, "to": y, "dashes": False, "color": PARTNER_EDGE_COLOR,
               "width": round(min(12, 1 + w ** 0.5), 2), "cat": model.PARTNERSHIP, "undirected": True,
               "tip": [[t["ties"], f"{w:,}"]]}
-             for i, ((a, b), w) in enumerate(sorted(ties.items()))]
-    n = H.number_of_nodes()
+             for i, ((x, y), w) in enumerate(ties)]
     note = (
-        f"本图有 {n:,} 个节点，超过上限 {hard_cap:,}，已按伙伴关系社区（Louvain，seed=0）聚合为 "
+        f"本图有 {n:,} 个节点，超过上限 {hard_cap:,}，已按伙伴关系社区（Louvain，seed={seed}，"
+        f"同 alliances communities --projection full）聚合为 "
         f"{len(nodes):,} 个群组；每个圆点是一个社区，大小表示节点数，连线粗细表示社区之间的关系数。"
         "查看细节：用 --around 名称 --hops N 画某个组织周边，用 --data 选取较小的数据，"
         "或提高 --max-nodes / --hard-cap（大图可能很慢）。"
         if lang == "zh" else
         f"This map has {n:,} nodes, more than the limit of {hard_cap:,}, so it was aggregated into "
-        f"{len(nodes):,} groups by partnership community (Louvain, seed 0): each dot is a community "
+        f"{len(nodes):,} groups by partnership community (Louvain, seed {seed}, as alliances communities "
+        "--projection full): each dot is a community "
         "sized by its number of nodes; edge width counts the ties between communities. To drill "
         "down use --around NAME --hops N, a smaller --data folder, or raise --max-nodes / --hard-cap "
         "(large maps can be slow)."
