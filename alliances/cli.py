@@ -168,9 +168,11 @@ def centrality(by, top, projection, as_of, without, explain, fmt, source):
     from alliances.resolve import resolve
 
     as_of = _check_date(None, None, as_of)
-    G = source.graph()
+    # the whole network needs no graph: the projection is built from the dataset's arrays
+    G = source.graph() if as_of or without or explain else None
     result = centrality_report(G, projection_name=projection, by=by, top=top, as_of=as_of,
-                               without=[resolve(G, w) for w in without], explain=explain)
+                               without=[resolve(G, w) for w in without], explain=explain,
+                               dataset=source.dataset())
     rows = result["rows"]
     cols = ["rank", "id", "name", "region", "kind", "degree", "weighted_degree", "betweenness",
             "closeness", "harmonic", "eigenvector", "pagerank", "region_rank"]

@@ -76,3 +76,42 @@ def test_bundled_organizations_projection_weights(bundled_graph):
     rows = centrality_table(bundled_graph, projection_name="organizations", by="weighted_degree")
     assert [r["id"] for r in rows[:2]] == ["huashang-committee", "yanshikou-committee"]
     assert rows[0]["weighted_degree"] == 6
+
+
+def _same_rows(a, b):
+    assert [r["id"] for r in a] == [r["id"] for r in b]
+    for x, y in zip(a, b):
+        assert x.keys() == y.keys()
+        for k in x:
+            if isinstance(x[k], float):
+                assert x[k] == pytest.approx(y[k], abs=2e-6), (x["id"], k)
+            else:
+                assert x[k] == y[k], (x["id"], k)
+
+
+@pytest.mark.parametrize("projection", ["organizations", "full"])
+def test_table_from_the_dataset_arrays_equals_the_graph_table(bundled, bundled_graph, projection):
+    for by in ("betweenness", "pagerank"):
+        _same_rows(centrality_table(None, dataset=bundled, projection_name=projection, by=by),
+                   centrality_table(bundled_graph, projection_name=projection, by=by))
+    top = centrality_table(None, dataset=bundled, projection_name=projection, top=3)
+    assert [r["rank"] for r in top] == [1, 2, 3]
+
+
+def test_large_table_from_arrays_equals_the_graph_table(tmp_path, monkeypatch):
+    from alliances.analysis import engine
+    from alliances.dataset import read_dataset
+    from alliances.generate import generate_dataset
+    from alliances.graph import build_graph
+
+    generate_dataset(tmp_path / "g", 1500, seed=5)
+    ds = read_dataset(tmp_path / "g")
+    monkeypatch.setattr(engine, "FAST_THRESHOLD", 100)  # the compiled engine on both sides
+    G = build_graph(ds)
+    for projection in ("organizations", "full"):
+        rows = centrality_table(None, dataset=ds, projection_name=projection)
+        _same_rows(rows, centrality_table(G, projection_name=projection))
+        # region ranks count each region from 1 in table order
+        for region in {r["region"] for r in rows}:
+            assert [r["region_rank"] for r in rows if r["region"] == region] == \
+                list(range(1, sum(r["region"] == region for r in rows) + 1))

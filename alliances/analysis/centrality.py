@@ -74,40 +74,76 @@ def _eigenvector(H: nx.Graph) -> dict[str, float]:
 
 
 def centrality_table(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph | None,
     *,
     projection_name: str = "organizations",
     by: str = "betweenness",
     top: int | None = None,
+    dataset=None,
 ) -> list[dict]:
     """One row per organisation: id, name, region, kind, each metric and ranks.
 
     Rows are sorted by ``by`` (descending), then degree, then id; ``rank`` is
     the overall position and ``region_rank`` the position within its region.
+    With ``G=None`` the projection is built as int32 arrays straight from the
+    checked ``dataset`` (equal to the graph's, tested) and only the rows asked
+    for become dicts: at a million organisations no networkx graph is built.
     """
+    import numpy as np
+
     if by not in METRICS:
         raise ValueError(f"unknown metric {by!r}; use one of {METRICS}")
-    H = projection(G, projection_name)
-    scores = centrality_scores(H)
+    if G is None:
+        from alliances.analysis import engine
+        from alliances.graph import dataset_region_groups
+
+        A = engine.arrays_from_dataset(dataset)
+        if projection_name not in PROJECTIONS:
+            raise ValueError(f"unknown projection {projection_name!r}; use one of {PROJECTIONS}")
+        P = engine.projection_arrays(A) if projection_name == "organizations" else engine.partnership_arrays(A)[0]
+        del A
+        attrs, groups = dataset.nodes, dataset_region_groups(dataset)
+        ids = P.ids
+        if P.n > engine.FAST_THRESHOLD:
+            cols = engine.scores_arrays(P)
+        else:  # small: the networkx reference, on the same graph
+            H = nx.Graph()
+            H.add_nodes_from(P.ids)
+            H.add_weighted_edges_from(zip((ids[i] for i in P.u.tolist()), (ids[i] for i in P.v.tolist()),
+                                          np.asarray(P.weight).tolist()))
+            scores = centrality_scores(H)
+            cols = {m: np.array([scores[nid][m] for nid in ids]) for m in METRICS}
+        keep = [i for i, nid in enumerate(ids) if attrs[nid].get("label") == "Organization"]
+        ids = [ids[i] for i in keep]
+        values = {m: [round(x, 6) for x in cols[m][keep].tolist()] for m in METRICS}
+        region = [groups.get(nid, "other") for nid in ids]
+    else:
+        H = projection(G, projection_name)
+        scores = centrality_scores(H)
+        ids = organization_ids(H)
+        attrs = G.nodes
+        values = {m: [round(scores[nid][m], 6) for nid in ids] for m in METRICS}
+        region = [attrs[nid].get("region_group", "other") for nid in ids]
+    n = len(ids)
+    id_rank = np.empty(n, dtype=np.int64)
+    id_rank[np.array(sorted(range(n), key=ids.__getitem__), dtype=np.int64)] = np.arange(n)
+    order = np.lexsort((id_rank, -np.array(values["degree"]), -np.array(values[by]))) if n else []
+    codes = {g: i for i, g in enumerate(sorted(set(region)))}
+    region_code = np.array([codes[g] for g in region], dtype=np.int64)
+    region_rank = np.empty(n, dtype=np.int64)
+    for c in range(len(codes)):  # position within its region, in table order
+        at = order[region_code[order] == c]
+        region_rank[at] = np.arange(1, len(at) + 1)
     rows = []
-    for nid in organization_ids(H):
-        d = G.nodes[nid]
-        row = {
-            "id": nid,
-            "name": d.get("name", ""),
-            "name_en": d.get("name_en", ""),
-            "region": d.get("region_group", "other"),
-            "kind": d.get("kind", ""),
-        }
-        row.update({m: round(scores[nid][m], 6) for m in METRICS})
+    for rank, i in enumerate(order[:top] if top else order, start=1):
+        i = int(i)
+        nid, d = ids[i], attrs[ids[i]]
+        row = {"id": nid, "name": d.get("name", ""), "name_en": d.get("name_en", ""), "region": region[i],
+               "kind": d.get("kind", "")}
+        row.update({m: values[m][i] for m in METRICS})
+        row["rank"], row["region_rank"] = rank, int(region_rank[i])
         rows.append(row)
-    rows.sort(key=lambda r: (-r[by], -r["degree"], r["id"]))
-    per_region: dict[str, int] = {}
-    for i, row in enumerate(rows, start=1):
-        row["rank"] = i
-        per_region[row["region"]] = per_region.get(row["region"], 0) + 1
-        row["region_rank"] = per_region[row["region"]]
-    return rows[:top] if top else rows
+    return rows
 
 
 # ---------------------------------------------------------------------------
@@ -222,14 +258,26 @@ def centrality_report(
     as_of: str | None = None,
     without: tuple | list = (),
     explain: bool = False,
+    dataset=None,
 ) -> dict:
     """:func:`centrality_table` on a scenario, with explanations and metadata.
+
+    ``G=None``: the checked ``dataset`` is used, as arrays unless a scenario
+    or explanations need the graph.
 
     Returns ``{"meta": {...}, "rows": [...]}``; with ``explain`` each row has
     ``explanation`` (:func:`hub_explanation`) and ``explanation_text``.
     """
-    H, meta = scenario_graph(G, as_of=as_of, without=without)
-    rows = centrality_table(H, projection_name=projection_name, by=by, top=top)
+    if G is None and (as_of or without or explain):
+        from alliances.graph import build_graph
+
+        G = build_graph(dataset)
+    if G is None:  # the whole network: straight from the dataset's arrays
+        H, meta = None, {"as_of": None, "without": [], "without_ties": [], "undated_relationships": 0,
+                         "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0}
+    else:
+        H, meta = scenario_graph(G, as_of=as_of, without=without)
+    rows = centrality_table(H, projection_name=projection_name, by=by, top=top, dataset=dataset)
     if explain:
         for row in rows:
             row["explanation"] = hub_explanation(H, row["id"])
