@@ -136,3 +136,36 @@ def test_equally_short_paths_are_broken_by_node_ids_whatever_the_insertion_order
     assert [p["nodes"] for p in find_paths(G, "s", "t", k=2)] == [["s", "b", "q", "t"], ["s", "c", "a", "t"]]
     assert [p["nodes"] for p in find_paths(G, "s", "t", k=5)] == [
         ["s", "b", "q", "t"], ["s", "c", "a", "t"], ["s", "c", "p", "t"]]
+
+
+def _smallest_shortest_path_by_brute_force(P, s, t):
+    """Reference: every shortest path (networkx), the least in node-id order."""
+    return min(nx.all_shortest_paths(P, s, t), key=list)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_bidirectional_search_gives_the_least_shortest_path_in_id_order(seed):
+    import random
+
+    from alliances.paths import first_shortest_path
+
+    rng = random.Random(seed)
+    # sparse random graphs with hubs and several components; string ids of mixed lengths
+    P = nx.relabel_nodes(nx.gnm_random_graph(300, 330 + 40 * seed, seed=seed), lambda i: f"n{i * 7919 % 1000}")
+    hubs = rng.sample(list(P), 3)
+    for h in hubs:
+        for v in rng.sample(list(P), 25):
+            if v != h:
+                P.add_edge(h, v)
+    nodes = sorted(P)
+    checked = unreachable = 0
+    for _ in range(400):
+        s, t = rng.choice(nodes), rng.choice(nodes)
+        if not nx.has_path(P, s, t):
+            with pytest.raises(nx.NetworkXNoPath):
+                first_shortest_path(P, s, t)
+            unreachable += 1
+            continue
+        assert first_shortest_path(P, s, t) == _smallest_shortest_path_by_brute_force(P, s, t), (s, t)
+        checked += 1
+    assert checked > 250 and unreachable > 0
