@@ -100,7 +100,10 @@ def centrality_table(
         A = engine.arrays_from_dataset(dataset)
         if projection_name not in PROJECTIONS:
             raise ValueError(f"unknown projection {projection_name!r}; use one of {PROJECTIONS}")
-        P = engine.projection_arrays(A) if projection_name == "organizations" else engine.partnership_arrays(A)[0]
+        if projection_name == "organizations":
+            P = engine.projection_arrays(A)
+        else:
+            P = engine.partnership_arrays(A)[0]
         del A
         attrs, groups = dataset.nodes, dataset_region_groups(dataset)
         ids = P.ids

@@ -50,7 +50,8 @@ def map_command(out, around, hops, path, view, color, size_by, lang, title, max_
     path = tuple(_text(p) for p in path) if path else None
     ds = source.dataset()
     # a graph only when the map is drawn node by node (an aggregated map works on arrays)
-    G = source.graph() if around or path or view == "regions" or len(ds.nodes) <= max(hard_cap, max_nodes) else None
+    drawn_node_by_node = around or path or view == "regions" or len(ds.nodes) <= max(hard_cap, max_nodes)
+    G = source.graph() if drawn_node_by_node else None
     around_id = resolve(G, around) if around else None
     path_ids = (resolve(G, path[0]), resolve(G, path[1])) if path else None
     m = build_map(G, dataset=ds, around=around_id, hops=hops, path=path_ids, view=view, color=color, size_by=size_by,
