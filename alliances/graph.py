@@ -103,6 +103,40 @@ def _region_groups(nodes, parents) -> dict[str, str]:
     return out
 
 
+def ego_dataset(ds: Dataset, centre: str, hops: int) -> Dataset | None:
+    """The part of ``ds`` that a map around ``centre`` needs, found without building the graph.
+
+    The nodes within ``hops`` partnership steps of ``centre`` (a breadth-first
+    search on the int32 arrays), every region and zone (so region groups come
+    out as in the whole graph), and the relationships and figures among them.
+    Distances within ``hops`` are the same in this part as in the whole, so
+    the map around ``centre`` drawn from it equals the one drawn from the
+    whole graph (tested). ``None`` when ``centre`` is a region or zone (its
+    surroundings run over geography: use the whole graph).
+    """
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    from alliances.analysis import engine
+
+    A = engine.arrays_from_dataset(ds)
+    P, where = engine.partnership_arrays(A)
+    at = int(np.searchsorted(where, A.ids.index(centre)))
+    if at >= P.n or P.ids[at] != centre:
+        return None
+    adjacency = coo_matrix((np.ones(len(P.u)), (P.u, P.v)), shape=(P.n, P.n)).tocsr()
+    dist = dijkstra(adjacency, directed=False, indices=at, unweighted=True, limit=hops + 0.5)
+    keep = np.zeros(len(A.ids), dtype=bool)
+    keep[where[np.isfinite(dist)]] = True
+    geo = np.isin(A.labels, [engine.LABEL_CODES[lab] for lab in model.GEOGRAPHIC_LABELS])
+    keep |= geo
+    nodes = {A.ids[i]: ds.nodes[A.ids[i]] for i in np.flatnonzero(keep).tolist()}
+    rels = [ds.relationships[i] for i in np.flatnonzero(keep[A.src] & keep[A.dst]).tolist()]
+    return Dataset(nodes=nodes, relationships=rels, figures=[f for f in ds.figures if f["node"] in nodes],
+                   sources=ds.sources, path=ds.path)
+
+
 def edge_sort_key(rel: dict) -> tuple:
     return (REL_ORDER.get(rel["type"], 99), rel["start"], rel["end"])
 

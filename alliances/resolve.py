@@ -19,6 +19,16 @@ def _names(attrs: dict) -> list[str]:
     return [attrs.get("name", ""), attrs.get("name_en", ""), *attrs.get("aliases", [])]
 
 
+class DatasetNames:
+    """A dataset's nodes as :func:`resolve` reads a graph's, without building the graph."""
+
+    def __init__(self, ds):
+        self.nodes = ds.nodes
+
+    def __contains__(self, nid) -> bool:
+        return nid in self.nodes
+
+
 def describe(G: nx.Graph, nid: str) -> str:
     d = G.nodes[nid]
     return f"{d.get('name', nid)} ({nid}, {d.get('label', '?')})"

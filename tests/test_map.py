@@ -461,3 +461,42 @@ def test_aggregated_map_communities_are_those_of_the_communities_command(tmp_pat
         hub = {n["id"]: n["tip"][2][1].split("、")[0] for n in m["nodes"]}
         for c in listed[:5]:
             assert hub[f"c{c['index'] - 1}"] in {mem["name"] for mem in c["members"]}
+
+
+def test_a_large_map_around_one_node_is_drawn_from_its_part_of_the_data(tmp_path):
+    from alliances.dataset import read_dataset
+    from alliances.generate import generate_dataset
+    from alliances.graph import build_graph, ego_dataset
+    from alliances.render.map import build_map
+
+    generate_dataset(tmp_path / "g", 1500, seed=6)
+    ds = read_dataset(tmp_path / "g")
+    G = build_graph(ds)
+    for centre, hops in (("org-17", 1), ("org-17", 2), ("org-1200", 3)):
+        part = ego_dataset(ds, centre, hops)
+        assert len(part.nodes) < len(ds.nodes)
+        kw = {"around": centre, "hops": hops, "max_nodes": 100, "hard_cap": 100, "generated": "2026-01-01",
+              "figures": ds.figures}
+        whole, small = build_map(G, **kw), build_map(build_graph(part), **kw)
+        for key in ("nodes", "edges"):
+            assert small[key] == whole[key], (centre, hops)
+        assert small["meta"] == whole["meta"]
+    assert ego_dataset(ds, "zigong", 1) is None  # a region: its surroundings run over geography
+    # the command takes that way above the caps, and names resolve on the dataset
+    out = tmp_path / "around.html"
+    result = run_map("--out", str(out), "--data", str(tmp_path / "g"), "--around", "org-17", "--hops", "2",
+                     "--max-nodes", "100", "--hard-cap", "100")
+    assert result.exit_code == 0, result.output
+    drawn = build_map(G, around="org-17", hops=2, max_nodes=100, hard_cap=100)
+    assert len(map_data(out.read_text("utf-8"))["nodes"]) == len(drawn["nodes"])
+
+
+def test_a_map_around_a_node_is_the_same_file_whatever_the_hash_seed(tmp_path):
+    outs = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"around-{seed}.html"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = run_cli("map", "--out", str(out), "--around", "jiefangbei-committee", "--hops", "2", env=env)
+        assert result.returncode == 0, result.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] == outs[2]

@@ -41,7 +41,7 @@ def map_command(out, around, hops, path, view, color, size_by, lang, title, max_
     region/kind filters, a legend and tooltips with provenance are built in.
     """
     from alliances.render.map import build_map, check_png_target, snapshot_png, write_map
-    from alliances.resolve import resolve
+    from alliances.resolve import DatasetNames, resolve
 
     if png:
         check_png_target(png)
@@ -49,14 +49,21 @@ def map_command(out, around, hops, path, view, color, size_by, lang, title, max_
     around, title = _text(around), _text(title)
     path = tuple(_text(p) for p in path) if path else None
     ds = source.dataset()
-    # a graph only when the map is drawn node by node (an aggregated map works on arrays)
-    drawn_node_by_node = around or path or view == "regions" or len(ds.nodes) <= max(hard_cap, max_nodes)
-    G = source.graph() if drawn_node_by_node else None
-    around_id = resolve(G, around) if around else None
-    path_ids = (resolve(G, path[0]), resolve(G, path[1])) if path else None
+    large = len(ds.nodes) > max(hard_cap, max_nodes)
+    names = DatasetNames(ds)
+    around_id = resolve(names, around) if around else None
+    path_ids = (resolve(names, path[0]), resolve(names, path[1])) if path else None
+    G = None  # an aggregated map works on arrays; a map around one node on its part of the data
+    if around_id is not None and large and not path and view == "network":
+        from alliances.graph import build_graph, ego_dataset
+
+        part = ego_dataset(ds, around_id, hops)
+        G = build_graph(part) if part is not None else None
+    if G is None and (around or path or view == "regions" or not large):
+        G = source.graph()
     m = build_map(G, dataset=ds, around=around_id, hops=hops, path=path_ids, view=view, color=color, size_by=size_by,
                   lang=lang, title=title, source=source.describe(), max_nodes=max_nodes, hard_cap=hard_cap,
-                  physics=physics, figures=source.dataset().figures)
+                  physics=physics, figures=ds.figures)
     written = write_map(out, m)
     click.echo(f"Wrote {written} ({len(m['nodes']):,} nodes, {len(m['edges']):,} edges).")
     for note in m["meta"]["notices"]:

@@ -207,7 +207,12 @@ def _ego(G: nx.MultiDiGraph, centre: str, hops: int) -> nx.MultiDiGraph:
     P = partnership_graph(G)
     base = P if centre in P else nx.Graph(G.to_undirected(as_view=True))
     keep = set(nx.single_source_shortest_path_length(base, centre, cutoff=hops))
-    return G.subgraph(keep)
+    # an ordered copy: a subgraph view would list nodes in the set's (hash) order, and the
+    # map's edge ids with them, differently on every run
+    H = nx.MultiDiGraph()
+    H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if n in keep)
+    H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep)
+    return H
 
 
 def _path_highlight(G, a, b) -> tuple[set, set]:
