@@ -301,16 +301,6 @@ def networkit_graph(P: Projection, *, weighted: bool = False):
     return nk.GraphFromCoo((rows, cols), n=P.n, directed=False)
 
 
-def igraph_graph(P: Projection):
-    """An igraph graph straight from the edge arrays (igraph is GPL: optional)."""
-    import igraph
-    import numpy as np
-
-    g = igraph.Graph(n=P.n, edges=np.column_stack([P.u, P.v]), directed=False)
-    g.es["weight"] = P.weight
-    return g
-
-
 def _adjacency(P: Projection, weighted: bool):
     import numpy as np
     import scipy.sparse as sp
