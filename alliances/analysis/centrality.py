@@ -97,9 +97,9 @@ def centrality_table(
         from alliances.analysis import engine
         from alliances.graph import dataset_region_groups
 
-        A = engine.arrays_from_dataset(dataset)
         if projection_name not in PROJECTIONS:
             raise ValueError(f"unknown projection {projection_name!r}; use one of {PROJECTIONS}")
+        A = engine.arrays_from_dataset(dataset)
         if projection_name == "organizations":
             P = engine.projection_arrays(A)
         else:

@@ -145,6 +145,17 @@ def arrays_from_graph(G) -> GraphArrays:
                        e[:, 2].astype(np.int8))
 
 
+def _geographic_and_partnership_masks():
+    """Boolean lookups by label code (regions, zones) and by type code (partnership types)."""
+    import numpy as np
+
+    geo = np.zeros(len(model.LABELS), dtype=bool)
+    geo[[LABEL_CODES[lab] for lab in model.GEOGRAPHIC_LABELS]] = True
+    part = np.zeros(len(model.REL_TYPES), dtype=bool)
+    part[[TYPE_CODES[t] for t in model.PARTNERSHIP_TYPES]] = True
+    return geo, part
+
+
 def arrays_from_dataset(ds) -> GraphArrays:
     """The arrays of a checked :class:`alliances.dataset.Dataset`, without building a graph.
 
@@ -173,10 +184,7 @@ def partnership_arrays(A: GraphArrays) -> tuple[Projection, object]:
     """
     import numpy as np
 
-    geo = np.zeros(len(model.LABELS), dtype=bool)
-    geo[[LABEL_CODES[lab] for lab in model.GEOGRAPHIC_LABELS]] = True
-    part = np.zeros(len(model.REL_TYPES), dtype=bool)
-    part[[TYPE_CODES[t] for t in model.PARTNERSHIP_TYPES]] = True
+    geo, part = _geographic_and_partnership_masks()
     keep_node = ~geo[A.labels]
     nodes = np.flatnonzero(keep_node)
     pos = np.full(len(A.labels), -1, dtype=np.int64)
@@ -201,10 +209,7 @@ def projection_arrays(A: GraphArrays) -> Projection:
 
     labels = A.labels
     org_code = LABEL_CODES["Organization"]
-    geo = np.zeros(len(model.LABELS), dtype=bool)
-    geo[[LABEL_CODES[lab] for lab in model.GEOGRAPHIC_LABELS]] = True
-    part = np.zeros(len(model.REL_TYPES), dtype=bool)
-    part[[TYPE_CODES[t] for t in model.PARTNERSHIP_TYPES]] = True
+    geo, part = _geographic_and_partnership_masks()
     hub = np.zeros(len(model.LABELS), dtype=bool)
     hub[[LABEL_CODES[lab] for lab in HUB_LABELS]] = True
 
