@@ -129,12 +129,24 @@ def ego_dataset(ds: Dataset, centre: str, hops: int) -> Dataset | None:
     dist = dijkstra(adjacency, directed=False, indices=at, unweighted=True, limit=hops + 0.5)
     keep = np.zeros(len(A.ids), dtype=bool)
     keep[where[np.isfinite(dist)]] = True
-    geo = np.isin(A.labels, [engine.LABEL_CODES[lab] for lab in model.GEOGRAPHIC_LABELS])
-    keep |= geo
+    keep |= engine.geographic_and_partnership_masks()[0][A.labels]
     nodes = {A.ids[i]: ds.nodes[A.ids[i]] for i in np.flatnonzero(keep).tolist()}
     rels = [ds.relationships[i] for i in np.flatnonzero(keep[A.src] & keep[A.dst]).tolist()]
     return Dataset(nodes=nodes, relationships=rels, figures=[f for f in ds.figures if f["node"] in nodes],
                    sources=ds.sources, path=ds.path)
+
+
+def dataset_part(ds: Dataset, ids) -> Dataset:
+    """Some nodes of ``ds`` with every region and zone and the ``PART_OF`` ties among them.
+
+    :func:`build_graph` of the result gives those nodes the attributes
+    (region group included) they have in the whole graph, as
+    :meth:`alliances.store.neo4j.Neo4jStore.read_nodes` does for Neo4j.
+    """
+    keep = set(ids)
+    nodes = {n: d for n, d in ds.nodes.items() if n in keep or d["label"] in model.GEOGRAPHIC_LABELS}
+    rels = [r for r in ds.relationships if r["type"] == "PART_OF" and r["start"] in nodes and r["end"] in nodes]
+    return Dataset(nodes=nodes, relationships=rels, sources=ds.sources, path=ds.path)
 
 
 def edge_sort_key(rel: dict) -> tuple:

@@ -12,6 +12,8 @@ import networkx as nx
 from alliances import model
 from alliances.resolve import resolve, search
 
+#: Above this many nodes a single shortest path is found on arrays (no whole graph is built).
+ARRAYS_THRESHOLD = 50_000
 NODE_FIELDS = ("id", "name", "name_en", "label", "kind", "region", "region_group")
 REL_FIELDS = ("type", "start", "end", "role", "date", "date_note", "status", "source", "paragraphs")
 
@@ -45,6 +47,16 @@ def path_query(source, from_name: str, to_name: str, *, k: int = 1, max_hops=Non
             wanted = {a, b, *(n for p in raw for n in p["nodes"])}
             wanted.update(row["id"] for row in table if row["label"] == "Region")
             G = build_graph(store.read_nodes(wanted))
+    elif k == 1 and not via and len(source.dataset().nodes) > ARRAYS_THRESHOLD:
+        # a large dataset: the path from its arrays, a graph of the answer's nodes only
+        from alliances.graph import build_graph, dataset_part
+        from alliances.paths import find_path_arrays
+        from alliances.resolve import DatasetNames
+
+        ds = source.dataset()
+        a, b = resolve(DatasetNames(ds), from_name), resolve(DatasetNames(ds), to_name)
+        raw = find_path_arrays(ds, a, b, max_hops=max_hops)
+        G = build_graph(dataset_part(ds, {a, b, *(n for p in raw for n in p["nodes"])}))
     else:
         from alliances.paths import find_paths
 

@@ -169,3 +169,43 @@ def test_bidirectional_search_gives_the_least_shortest_path_in_id_order(seed):
         assert first_shortest_path(P, s, t) == _smallest_shortest_path_by_brute_force(P, s, t), (s, t)
         checked += 1
     assert checked > 250 and unreachable > 0
+
+
+def test_path_from_arrays_equals_find_paths_pair_by_pair(tmp_path):
+    import random
+
+    from alliances.dataset import read_dataset
+    from alliances.generate import generate_dataset
+    from alliances.graph import build_graph
+    from alliances.paths import find_path_arrays
+
+    generate_dataset(tmp_path / "g", 1500, seed=7)
+    ds = read_dataset(tmp_path / "g")
+    G = build_graph(ds)
+    ids = list(ds.nodes)
+    rng = random.Random(7)
+    pairs = [(rng.choice(ids), rng.choice(ids)) for _ in range(150)]
+    pairs += [("org-3", "org-3"), ("zigong", "org-3"), ("org-3", "org-1400")]
+    found = 0
+    for a, b in pairs:
+        for hops in (None, 3):
+            expected = find_paths(G, a, b, max_hops=hops)
+            assert find_path_arrays(ds, a, b, max_hops=hops) == expected, (a, b, hops)
+            found += bool(expected)
+    assert found > 100
+
+
+def test_path_query_on_a_large_dataset_uses_the_arrays_and_gives_the_same_answer(tmp_path, monkeypatch):
+    from alliances import query
+    from alliances.commands.common import GraphSource
+    from alliances.generate import generate_dataset
+
+    generate_dataset(tmp_path / "g", 1500, seed=8)
+    source = GraphSource(str(tmp_path / "g"))
+    expected = query.path_query(source, "org-10", "org-900")
+    monkeypatch.setattr(query, "ARRAYS_THRESHOLD", 0)
+    built = []
+    monkeypatch.setattr(GraphSource, "graph", lambda self: built.append(1))  # the whole graph is never built
+    assert query.path_query(source, "org-10", "org-900") == expected
+    assert query.path_query(source, "org-10", "org-900", max_hops=1)["paths"] == []
+    assert built == [] and expected["paths"] and expected["from"]["region_group"]

@@ -145,7 +145,7 @@ def arrays_from_graph(G) -> GraphArrays:
                        e[:, 2].astype(np.int8))
 
 
-def _geographic_and_partnership_masks():
+def geographic_and_partnership_masks():
     """Boolean lookups by label code (regions, zones) and by type code (partnership types)."""
     import numpy as np
 
@@ -184,7 +184,7 @@ def partnership_arrays(A: GraphArrays) -> tuple[Projection, object]:
     """
     import numpy as np
 
-    geo, part = _geographic_and_partnership_masks()
+    geo, part = geographic_and_partnership_masks()
     keep_node = ~geo[A.labels]
     nodes = np.flatnonzero(keep_node)
     pos = np.full(len(A.labels), -1, dtype=np.int64)
@@ -209,7 +209,7 @@ def projection_arrays(A: GraphArrays) -> Projection:
 
     labels = A.labels
     org_code = LABEL_CODES["Organization"]
-    geo, part = _geographic_and_partnership_masks()
+    geo, part = geographic_and_partnership_masks()
     hub = np.zeros(len(model.LABELS), dtype=bool)
     hub[[LABEL_CODES[lab] for lab in HUB_LABELS]] = True
 
