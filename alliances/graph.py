@@ -115,20 +115,17 @@ def ego_dataset(ds: Dataset, centre: str, hops: int) -> Dataset | None:
     surroundings run over geography: use the whole graph).
     """
     import numpy as np
-    from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import dijkstra
 
     from alliances.analysis import engine
 
     A = engine.arrays_from_dataset(ds)
-    P, where = engine.partnership_arrays(A)
-    at = int(np.searchsorted(where, A.ids.index(centre)))
-    if at >= P.n or P.ids[at] != centre:
+    adj = engine.PartnershipAdjacency(A)
+    if centre not in adj:
         return None
-    adjacency = coo_matrix((np.ones(len(P.u)), (P.u, P.v)), shape=(P.n, P.n)).tocsr()
-    dist = dijkstra(adjacency, directed=False, indices=at, unweighted=True, limit=hops + 0.5)
+    dist = dijkstra(adj.csr, indices=adj.index[centre], unweighted=True, limit=hops + 0.5)
     keep = np.zeros(len(A.ids), dtype=bool)
-    keep[where[np.isfinite(dist)]] = True
+    keep[adj.where[np.isfinite(dist)]] = True
     keep |= engine.geographic_and_partnership_masks()[0][A.labels]
     nodes = {A.ids[i]: ds.nodes[A.ids[i]] for i in np.flatnonzero(keep).tolist()}
     rels = [ds.relationships[i] for i in np.flatnonzero(keep[A.src] & keep[A.dst]).tolist()]

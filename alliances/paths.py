@@ -38,6 +38,11 @@ def find_paths(
     [2]
     """
     P = partnership_graph(G, via)
+    return _answer(P, source, target, k=k, max_hops=max_hops, first_rel=lambda a, b: P[a][b]["rels"][0])
+
+
+def _answer(P, source: str, target: str, *, k: int, max_hops: int | None, first_rel) -> list[dict]:
+    """The paths of :func:`find_paths` on ``P``; ``first_rel(a, b)`` explains one hop."""
     if source == target:
         return [{"hops": 0, "nodes": [source], "relationships": []}]
     if source not in P or target not in P:
@@ -53,7 +58,7 @@ def find_paths(
     for nodes in sorted(found, key=path_order)[:k]:
         if max_hops is not None and len(nodes) - 1 > max_hops:
             break
-        rels = [P[a][b]["rels"][0] for a, b in zip(nodes, nodes[1:])]
+        rels = [first_rel(a, b) for a, b in zip(nodes, nodes[1:])]
         out.append({"hops": len(nodes) - 1, "nodes": nodes, "relationships": rels})
     return out
 
@@ -61,50 +66,29 @@ def find_paths(
 def find_path_arrays(ds, source: str, target: str, *, max_hops: int | None = None) -> list[dict]:
     """:func:`find_paths` with ``k=1`` over the partnership types, without building the graph.
 
-    The same answer (tested pair by pair) from int32 arrays of the checked
-    dataset: one breadth-first search from ``target`` (scipy, compiled)
-    gives every node's distance to it; walking from ``source``, each step
-    takes the smallest id among the neighbours one step closer, and each hop
-    is explained by the first of its relationships in the model's order. For
-    a million organisations this needs the dataset and a few arrays, not the
-    nine gigabytes of a networkx graph.
+    The same search (:func:`first_shortest_path`) on the dataset's
+    partnership graph held as int32 arrays
+    (:class:`~alliances.analysis.engine.PartnershipAdjacency`); each hop is
+    explained by the first of its relationships in the model's order. For a
+    million organisations this needs the dataset and a few arrays, not the
+    nine gigabytes of a networkx graph. Equal to :func:`find_paths` (tested
+    pair by pair).
     """
     import numpy as np
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import dijkstra
 
     from alliances.analysis import engine
     from alliances.graph import edge_sort_key
 
-    if source == target:
-        return [{"hops": 0, "nodes": [source], "relationships": []}]
     A = engine.arrays_from_dataset(ds)
-    P, where = engine.partnership_arrays(A)
+    adj = engine.PartnershipAdjacency(A)
+    partnership = engine.geographic_and_partnership_masks()[1][A.types]
 
-    def position(nid):
-        at = int(np.searchsorted(where, A.ids.index(nid)))
-        return at if at < P.n and P.ids[at] == nid else None
-
-    s, t = position(source), position(target)
-    if s is None or t is None:  # a region or zone: no partnership path
-        return []
-    both = np.concatenate([P.u, P.v]), np.concatenate([P.v, P.u])
-    adjacency = coo_matrix((np.ones(len(both[0])), both), shape=(P.n, P.n)).tocsr()
-    dist = dijkstra(adjacency, indices=t, unweighted=True)
-    if not np.isfinite(dist[s]) or (max_hops is not None and dist[s] > max_hops):
-        return []
-    path = [s]
-    for _ in range(int(dist[s])):
-        u = path[-1]
-        near = adjacency.indices[adjacency.indptr[u]:adjacency.indptr[u + 1]]
-        path.append(min(near[dist[near] == dist[u] - 1].tolist(), key=P.ids.__getitem__))
-    _, part = engine.geographic_and_partnership_masks()
-    partnership = part[A.types]
-    rels = []
-    for x, y in zip(where[path], where[path[1:]]):
+    def first_rel(a, b):
+        x, y = adj.where[adj.index[a]], adj.where[adj.index[b]]
         tie = partnership & (((A.src == x) & (A.dst == y)) | ((A.src == y) & (A.dst == x)))
-        rels.append(min((ds.relationships[i] for i in np.flatnonzero(tie).tolist()), key=edge_sort_key))
-    return [{"hops": len(path) - 1, "nodes": [P.ids[i] for i in path], "relationships": rels}]
+        return min((ds.relationships[i] for i in np.flatnonzero(tie).tolist()), key=edge_sort_key)
+
+    return _answer(adj, source, target, k=1, max_hops=max_hops, first_rel=first_rel)
 
 
 #: How many extra equally long paths are gathered to break ties at the k-th path.

@@ -91,10 +91,11 @@ def centrality_table(
     """
     import numpy as np
 
+    from alliances.analysis import engine
+
     if by not in METRICS:
         raise ValueError(f"unknown metric {by!r}; use one of {METRICS}")
     if G is None:
-        from alliances.analysis import engine
         from alliances.graph import dataset_region_groups
 
         if projection_name not in PROJECTIONS:
@@ -128,9 +129,7 @@ def centrality_table(
         values = {m: [round(scores[nid][m], 6) for nid in ids] for m in METRICS}
         region = [attrs[nid].get("region_group", "other") for nid in ids]
     n = len(ids)
-    id_rank = np.empty(n, dtype=np.int64)
-    id_rank[np.array(sorted(range(n), key=ids.__getitem__), dtype=np.int64)] = np.arange(n)
-    order = np.lexsort((id_rank, -np.array(values["degree"]), -np.array(values[by]))) if n else []
+    order = np.lexsort((engine.id_rank(ids), -np.array(values["degree"]), -np.array(values[by]))) if n else []
     codes = {g: i for i, g in enumerate(sorted(set(region)))}
     region_code = np.array([codes[g] for g in region], dtype=np.int64)
     region_rank = np.empty(n, dtype=np.int64)

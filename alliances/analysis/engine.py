@@ -253,6 +253,42 @@ def projection_arrays(A: GraphArrays) -> Projection:
                       (pairs % n).astype(np.int32), counts.astype(np.float64))
 
 
+class PartnershipAdjacency:
+    """A dataset's partnership graph (:func:`partnership_arrays`) read by node id.
+
+    ``nid in adj`` and ``adj[nid]`` (its neighbours' ids) are what
+    :func:`alliances.paths.first_shortest_path` reads of a networkx graph, so
+    the embedded path search runs on it unchanged; ``csr`` (symmetric) and
+    ``index`` serve compiled searches, ``where`` maps back to ``A``.
+    """
+
+    def __init__(self, A: GraphArrays):
+        import numpy as np
+        from scipy.sparse import coo_matrix
+
+        self.P, self.where = partnership_arrays(A)
+        P = self.P
+        both = np.concatenate([P.u, P.v]), np.concatenate([P.v, P.u])
+        self.csr = coo_matrix((np.ones(len(both[0])), both), shape=(P.n, P.n)).tocsr()
+        self.index = {nid: i for i, nid in enumerate(P.ids)}
+
+    def __contains__(self, nid) -> bool:
+        return nid in self.index
+
+    def __getitem__(self, nid) -> list:
+        i, ids, csr = self.index[nid], self.P.ids, self.csr
+        return [ids[j] for j in csr.indices[csr.indptr[i]:csr.indptr[i + 1]].tolist()]
+
+
+def id_rank(ids) -> object:
+    """Each id's position in string order, as an int64 array aligned with ``ids``."""
+    import numpy as np
+
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.array(sorted(range(len(ids)), key=lambda i: str(ids[i])), dtype=np.int64)] = np.arange(len(ids))
+    return rank
+
+
 def projection_from_networkx(H, weight: str = "weight") -> Projection:
     """Arrays of an undirected networkx graph (missing weights count 1)."""
     import numpy as np
@@ -280,9 +316,9 @@ def canonical(P: Projection) -> tuple[Projection, object]:
     """
     import numpy as np
 
-    order = np.array(sorted(range(P.n), key=lambda i: str(P.ids[i])), dtype=np.int64)
-    rank = np.empty(P.n, dtype=np.int64)
-    rank[order] = np.arange(P.n)
+    rank = id_rank(P.ids)
+    order = np.empty(P.n, dtype=np.int64)
+    order[rank] = np.arange(P.n)
     a, b = rank[P.u], rank[P.v]
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     edge_order = np.lexsort((hi, lo))

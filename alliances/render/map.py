@@ -506,8 +506,7 @@ def _aggregate(G, ds, lang, hard_cap, seed):
     region_keys = list(model.REGION_GROUPS)
     rg_code = {k: i for i, k in enumerate(region_keys)}
     rg = np.fromiter((rg_code.get(rg_of[i], rg_code["other"]) for i in A.ids), dtype=np.int64, count=n)
-    rank = np.empty(n, dtype=np.int64)  # position of each id in string order
-    rank[np.array(sorted(range(n), key=A.ids.__getitem__), dtype=np.int64)] = np.arange(n)
+    rank = engine.id_rank(A.ids)
 
     P, where = engine.partnership_arrays(A)
     degree = np.zeros(n, dtype=np.int64)
