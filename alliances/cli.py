@@ -31,6 +31,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "suggest": ("alliances.commands.analyses:suggest_command", "Partner suggestions in other regions, with reasons."),
     "whatif": ("alliances.commands.analyses:whatif_command", "What changes without an organisation or a tie (A~B)."),
     "report": ("alliances.commands.analyses:report_command", "Write one self-contained HTML or Markdown report."),
+    "registry": ("alliances.commands.registry:registry_group",
+                 "The registry of enterprises and social organisations kept with a dataset."),
+    "coverage": ("alliances.commands.registry:coverage_command",
+                 "Organisational and work coverage of the registry, the uncovered, the trend."),
 }
 
 

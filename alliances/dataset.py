@@ -40,13 +40,14 @@ FILES = {
     "figures": "figures.csv",
 }
 REQUIRED_FILES = ("sources", "nodes", "relationships")
+REGISTRY_FILE = "registry.csv"  # optional: alliances.registry.records
 COLUMNS = {
     "sources": [p.name for p in model.SOURCE_PROPS],
-    "nodes": [p.name for p in model.NODE_PROPS if p.name != "synthetic"],
+    "nodes": [p.name for p in model.NODE_PROPS if p.name not in ("synthetic", "credit_code")],
     "relationships": [p.name for p in model.REL_PROPS],
     "figures": [p.name for p in model.FIGURE_PROPS],
 }
-OPTIONAL_COLUMNS = {"nodes": ["synthetic"]}
+OPTIONAL_COLUMNS = {"nodes": ["synthetic", "credit_code"]}
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -73,6 +74,8 @@ class Dataset:
     figures: list[dict] = field(default_factory=list)
     sources: dict[str, dict] = field(default_factory=dict)
     path: str = ""
+    # registry.csv: the enterprises and social organisations of the place (alliances.registry)
+    registry: list[dict] = field(default_factory=list)
 
     def node_properties(self, node_id: str) -> dict:
         """The node's properties with its figures folded in as properties."""
@@ -447,6 +450,10 @@ def _read_dataset(folder: Path, encoding: str | None) -> Dataset:
                 if chk.header(fname, header, kind):
                     rows = ((r, chk.text_fields(fname, r, d)) for r, d in raw)
         checks[kind](chk, rows, ds)
+    if not chk.problems and (folder / REGISTRY_FILE).exists():
+        from alliances.registry.records import read_registry_file
+
+        chk.problems.extend(read_registry_file(folder / REGISTRY_FILE, ds, encoding))
     if chk.problems:
         raise ValidationError(chk.problems, str(folder))
     return ds
@@ -512,6 +519,20 @@ def _check_nodes(chk: _Checker, rows, ds: Dataset) -> None:
             "source": intern(d.get("source", "")),
             "paragraphs": chk.paragraphs(f, r, d.get("paragraphs", "")),
         }
+        code = d.get("credit_code", "")
+        if code:
+            from alliances.registry import creditcode
+
+            code = creditcode.normalize(code)
+            wrong = creditcode.problem(code)
+            if label != "Organization":
+                chk.add(f, r, "credit_code", f"only an Organization has a credit code (this is a {label})",
+                        "leave credit_code empty")
+            elif wrong:
+                chk.add(f, r, "credit_code", f"{code!r} is not a valid unified social credit code: {wrong}",
+                        "copy the 18-character code from the business licence, or leave it empty")
+            else:
+                node["credit_code"] = code
         syn = d.get("synthetic", "").lower()
         if syn in ("true", "1", "yes"):
             node["synthetic"] = True
@@ -649,11 +670,17 @@ def write_dataset(ds: Dataset, out: str | os.PathLike, *, overwrite: bool = Fals
             cols = list(COLUMNS[kind])
             if kind == "nodes" and any(r.get("synthetic") for r in rows):
                 cols.append("synthetic")
+            if kind == "nodes" and any(r.get("credit_code") for r in rows):
+                cols.append("credit_code")
             with open(tmp / FILES[kind], "w", encoding="utf-8", newline="") as fh:
                 w = csv.writer(fh, lineterminator="\n")
                 w.writerow(cols)
                 for row in rows:
                     w.writerow([_fmt(row.get(c, "")) for c in cols])
+        if ds.registry:
+            from alliances.registry.records import registry_csv_text
+
+            (tmp / REGISTRY_FILE).write_text(registry_csv_text(ds.registry), encoding="utf-8")
         if out.exists():
             backup = out.with_name(f".{out.name}.old")
             if backup.exists():

@@ -247,6 +247,9 @@ _ZH = [
     (r"an Organization needs a kind", "组织必须填写组织类别", "从下拉列表选择组织类别"),
     (r"only an Organization has a kind.*", "只有组织才有组织类别", "清空组织类别"),
     (r"unknown label (.+)", r"未知的节点类型 \1", "从下拉列表选择类型"),
+    (r"(.+) is not a valid unified social credit code.*", r"\1 不是有效的统一社会信用代码",
+     "从营业执照抄写 18 位代码，或留空"),
+    (r"only an Organization has a credit code.*", "只有组织才有统一社会信用代码", "清空统一社会信用代码"),
     (r"no label", "缺少类型", "填写节点类型"),
     (r"no name", "缺少名称", "填写来源中的中文名称"),
     (r"no id", "缺少编号", "填写编号"),
@@ -419,7 +422,7 @@ def _where(loc: Loc) -> str:
 def _write_temp(recs: list[_Rec], folder: Path) -> dict[tuple[str, int], _Rec]:
     mapping = {}
     for kind in KINDS:
-        cols = list(COLUMNS[kind]) + (["synthetic"] if kind == "nodes" else [])
+        cols = list(COLUMNS[kind]) + (["synthetic", "credit_code"] if kind == "nodes" else [])
         with open(folder / FILES[kind], "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, lineterminator="\n")
             w.writerow(cols)

@@ -428,6 +428,8 @@ def _add_node(ds: Dataset, label: str, props) -> None:
         node["synthetic"] = True
     else:
         node.pop("synthetic", None)
+    if not node.get("credit_code"):
+        node.pop("credit_code", None)
     ds.nodes[nid] = {k: node[k] for k in ["id", "label", *NODE_KEYS[1:]] if k in node}
     if props.get("figures_json"):
         ds.figures.extend(json.loads(props["figures_json"]))
