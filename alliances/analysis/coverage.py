@@ -95,52 +95,12 @@ def coverage_report(ds, *, lang: str = "zh") -> dict:
     >>> [r["reported"] for r in rep["reported"]][:3]
     [1566, 97.5, 95.8]
     """
-    nodes, rels = ds.nodes, ds.relationships
-    party_of: dict[str, list[tuple[str, str]]] = defaultdict(list)  # org -> (party body, date)
-    targets: Counter = Counter()
-    reach: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # org -> (means, via, date)
-    bloc_reach: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    bloc_members: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    nodes = ds.nodes
+    ix = _index(ds)
+    party_of, targets, reach = ix["party_of"], ix["targets"], ix["reach"]
+    instructors, leaders, contacted, managed = ix["instructors"], ix["leaders"], ix["contacted"], ix["managed"]
+    raised_on, resolved_on = ix["raised_on"], ix["resolved_on"]
     work = Counter()
-    instructors: dict[str, set[str]] = defaultdict(set)
-    leaders, contacted, managed = set(), set(), set()
-    raised_on: dict[str, str] = {}
-    resolved_on: dict[str, str] = {}
-
-    def kind(nid):
-        return nodes[nid].get("kind", "")
-
-    for r in rels:
-        t, a, b, date = r["type"], r["start"], r["end"], r.get("date", "")
-        la, lb = nodes[a]["label"], nodes[b]["label"]
-        if t == "BRANCH_OF" and kind(a) in PARTY_KINDS:
-            party_of[b].append((a, date or nodes[a].get("date", "")))
-            targets[a] += 1
-        elif t in ("GUIDES", "MANAGES") and kind(a) in COMMITTEE_KINDS:
-            reach[b].append(("committee", a, date))
-            if t == "MANAGES" and kind(a) == "comprehensive_committee" and kind(b) in PARTY_KINDS:
-                managed.add(b)
-        elif t == "SERVES":
-            means = "station" if la == "Station" else "contact_point"
-            (bloc_reach[b] if lb == "IndustryBloc" else reach[b]).append((means, a, date))
-        elif t == "HOSTED_BY" and la in ("Station", "ContactPoint"):
-            reach[b].append(("station" if la == "Station" else "contact_point", a, date))
-        elif t in ("IN_BLOC", "LEADS_BLOC"):
-            bloc_members[b].append((a, date))
-        elif t == "INSTRUCTS":
-            (bloc_reach[b] if lb == "IndustryBloc" else reach[b]).append(("instructor", a, date))
-            instructors[_role(r.get("role", ""))].add(a)
-        elif t == "CONTACTS":
-            reach[b].append(("leader", a, date))
-            leaders.add(a)
-            contacted.add(b)
-        elif t == "RAISED":
-            raised_on[b] = min(filter(None, (raised_on.get(b, ""), date)), default="")
-        elif t == "RESOLVED":
-            resolved_on[b] = max(resolved_on.get(b, ""), date)
-    for bloc, members in bloc_members.items():
-        for org, since in members:
-            reach[org] += [(m, via, _later(d, since)) for m, via, d in bloc_reach.get(bloc, ())]
     labels = Counter(n["label"] for n in nodes.values())
     work.update({
         "stations": labels.get("Station", 0), "contact_points": labels.get("ContactPoint", 0),
@@ -239,6 +199,71 @@ def coverage_report(ds, *, lang: str = "zh") -> dict:
         "review": [x for x in entries if x["match_method"] == "review"],
         "trend": trend, "problems": prob, "work": dict(work), "reported": reported,
     }
+
+
+def _index(ds) -> dict:
+    """One pass over the relationships: Party bodies, the work reaching each organisation, problems."""
+    nodes, rels = ds.nodes, ds.relationships
+    party_of: dict[str, list[tuple[str, str]]] = defaultdict(list)  # org -> (party body, date)
+    targets: Counter = Counter()
+    reach: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # org -> (means, via, date)
+    bloc_reach: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    bloc_members: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    instructors: dict[str, set[str]] = defaultdict(set)
+    leaders, contacted, managed = set(), set(), set()
+    raised_on: dict[str, str] = {}
+    resolved_on: dict[str, str] = {}
+
+    def kind(nid):
+        return nodes[nid].get("kind", "")
+
+    for r in rels:
+        t, a, b, date = r["type"], r["start"], r["end"], r.get("date", "")
+        la, lb = nodes[a]["label"], nodes[b]["label"]
+        if t == "BRANCH_OF" and kind(a) in PARTY_KINDS:
+            party_of[b].append((a, date or nodes[a].get("date", "")))
+            targets[a] += 1
+        elif t in ("GUIDES", "MANAGES") and kind(a) in COMMITTEE_KINDS:
+            reach[b].append(("committee", a, date))
+            if t == "MANAGES" and kind(a) == "comprehensive_committee" and kind(b) in PARTY_KINDS:
+                managed.add(b)
+        elif t == "SERVES":
+            means = "station" if la == "Station" else "contact_point"
+            (bloc_reach[b] if lb == "IndustryBloc" else reach[b]).append((means, a, date))
+        elif t == "HOSTED_BY" and la in ("Station", "ContactPoint"):
+            reach[b].append(("station" if la == "Station" else "contact_point", a, date))
+        elif t in ("IN_BLOC", "LEADS_BLOC"):
+            bloc_members[b].append((a, date))
+        elif t == "INSTRUCTS":
+            (bloc_reach[b] if lb == "IndustryBloc" else reach[b]).append(("instructor", a, date))
+            instructors[_role(r.get("role", ""))].add(a)
+        elif t == "CONTACTS":
+            reach[b].append(("leader", a, date))
+            leaders.add(a)
+            contacted.add(b)
+        elif t == "RAISED":
+            raised_on[b] = min(filter(None, (raised_on.get(b, ""), date)), default="")
+        elif t == "RESOLVED":
+            resolved_on[b] = max(resolved_on.get(b, ""), date)
+    for bloc, members in bloc_members.items():
+        for org, since in members:
+            reach[org] += [(m, via, _later(d, since)) for m, via, d in bloc_reach.get(bloc, ())]
+    return {"party_of": party_of, "targets": targets, "reach": reach, "instructors": instructors,
+            "leaders": leaders, "contacted": contacted, "managed": managed, "raised_on": raised_on,
+            "resolved_on": resolved_on}
+
+
+def organisation_states(ds) -> dict[str, str]:
+    """Each enterprise and social organisation of the graph: ``organisation`` (own or joint Party
+    organisation), else ``work`` (reached by Party work), else ``uncovered``. For the coverage map.
+    """
+    ix = _index(ds)
+    out = {}
+    for nid, n in ds.nodes.items():
+        if n["label"] == "Organization" and n.get("kind") in model.REGISTRY_KINDS:
+            out[nid] = ("organisation" if ix["party_of"].get(nid) else
+                        "work" if ix["reach"].get(nid) else "uncovered")
+    return out
 
 
 def _role(text: str) -> str:

@@ -17,8 +17,9 @@ from alliances.commands.common import source_options
 @click.option("--view", type=click.Choice(["network", "regions"]), default="network", show_default=True,
               help="network: every node; regions: regions and zones, tied by the partnerships between "
                    "what is in them.")
-@click.option("--color", "color", type=click.Choice(["region", "community"]), default="region",
-              show_default=True, help="Colour nodes by region group or by partnership community (Louvain).")
+@click.option("--color", "color", type=click.Choice(["region", "community", "coverage"]), default="region",
+              show_default=True, help="Colour nodes by region group, by partnership community (Louvain), or "
+                                      "enterprises by coverage (Party organisation / Party work / uncovered).")
 @click.option("--size-by", type=click.Choice(["degree", "betweenness", "pagerank", "eigenvector", "closeness"]),
               default="degree", show_default=True, help="Node size by this centrality (partnership graph).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,

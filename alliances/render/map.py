@@ -88,6 +88,7 @@ def build_map(
     generated: str | None = None,
     figures: list[dict] | None = None,
     seed: int = 0,
+    coverage: dict[str, str] | None = None,
 ) -> dict:
     """The map of ``G`` as plain data, ready for :func:`render_html`.
 
@@ -102,6 +103,10 @@ def build_map(
     only built when needed (an aggregated map works on arrays: at a million
     organisations that is the difference between 9 GB and a few).
     """
+    if color == "coverage" and coverage is None:
+        from alliances.analysis.coverage import organisation_states
+
+        coverage = organisation_states(dataset if dataset is not None else _dataset_of(G))
     if size_by not in SIZE_METRICS:
         raise UsageError(f"unknown --size-by {size_by!r}; use one of {', '.join(SIZE_METRICS)}")
     if max_nodes > hard_cap:
@@ -128,7 +133,7 @@ def build_map(
             nodes, edges, legend_colors, note = _aggregate(H, dataset, lang, hard_cap, seed)
             notices.append(note)
         else:
-            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures)
+            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures, coverage)
             if size_by == "betweenness" and _partnership_size(H) > 500:
                 notices.append(
                     "介数为抽样估计（500 个源点，seed=0）。" if lang == "zh"
@@ -345,7 +350,7 @@ def _figures(G, figures=None) -> dict:
     return out
 
 
-def _network(H, lang, color, size_by, highlight, seed, figures=None):
+def _network(H, lang, color, size_by, highlight, seed, figures=None, coverage=None):
     sizes = _sizes(H, size_by, seed)
     comm = _communities(H, seed) if color == "community" else {}
     figs = _figures(H, figures)
@@ -357,6 +362,8 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None):
         if color == "community":
             c = comm.get(nid)
             col = COMMUNITY_COLORS[c % len(COMMUNITY_COLORS)] if c is not None else "#7f7f7f"
+        elif color == "coverage":
+            col = COVERAGE_COLORS[coverage.get(nid, "other")]
         else:
             col = model.REGION_GROUPS.get(group, model.REGION_GROUPS["other"])["color"]
         dim = bool(highlight) and nid not in path_nodes
@@ -384,7 +391,9 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None):
     legend = (
         [{"name": f"{TEXT[lang]['community']} {c + 1}", "color": COMMUNITY_COLORS[c % len(COMMUNITY_COLORS)]}
          for c in sorted(set(comm.values()))[:12]]
-        if color == "community" else _region_legend(lang)
+        if color == "community" else
+        [{"name": COVERAGE_NAMES[k][lang], "color": COVERAGE_COLORS[k]} for k in COVERAGE_COLORS]
+        if color == "coverage" else _region_legend(lang)
     )
     return nodes, edges, legend
 
@@ -408,6 +417,23 @@ def _edge(i, u, v, rel, lang, highlight=None, path_steps=()):
         edge["color"] = PATH_COLOR if on else DIM_COLOR
         edge["width"] = 5 if on else 1
     return edge
+
+
+# --color coverage: enterprises and social organisations by their coverage (alliances.analysis.coverage)
+COVERAGE_COLORS = {"organisation": "#2ca02c", "work": "#ff7f0e", "uncovered": "#d62728", "other": "#c7c7c7"}
+COVERAGE_NAMES = {
+    "organisation": {"zh": "有党组织", "en": "has a Party organisation"},
+    "work": {"zh": "党的工作覆盖", "en": "reached by Party work"},
+    "uncovered": {"zh": "未覆盖", "en": "uncovered"},
+    "other": {"zh": "其他节点", "en": "other nodes"},
+}
+
+
+def _dataset_of(G):
+    from alliances.dataset import Dataset
+
+    return Dataset(nodes={n: d for n, d in G.nodes(data=True)},
+                   relationships=[{**d, "type": k} for _, _, k, d in G.edges(keys=True, data=True)])
 
 
 def _region_legend(lang):
