@@ -89,6 +89,7 @@ def generate_dataset(
     *,
     seed: int = 0,
     overwrite: bool = False,
+    coverage: bool = False,
 ) -> dict:
     """Write a synthetic dataset folder for ``n`` organisations; return counts.
 
@@ -105,6 +106,8 @@ def generate_dataset(
         Seed of numpy's random generator; same ``n`` and ``seed``, same bytes.
     overwrite : bool
         Replace an existing non-empty folder.
+    coverage : bool
+        Also the coverage work and a registry (:mod:`alliances.generate_coverage`).
 
     Returns
     -------
@@ -129,6 +132,11 @@ def generate_dataset(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         counts = _write(tmp, n, seed)
+        arrays = counts.pop("_arrays")
+        if coverage:
+            from alliances.generate_coverage import write_coverage
+
+            counts["coverage"] = write_coverage(tmp, n, seed, arrays, counts)
         if out.exists():
             old = out.with_name(f".{out.name}.old")
             shutil.rmtree(old, ignore_errors=True)
@@ -397,4 +405,7 @@ def _write(folder: Path, n: int, seed: int) -> dict:
         "by_label": by_label,
         "by_type": by_type,
         "seed": seed,
+        # for alliances.generate_coverage (popped before the counts are returned)
+        "_arrays": {"kinds": kinds, "kind_names": kind_names, "org_region": org_region, "org_zone": org_zone,
+                    "zone_region": zone_region, "committees": committees, "branch_ent": branch_ent},
     }

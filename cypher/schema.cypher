@@ -45,6 +45,7 @@
 //   RESOLVED         解决 (work): Organization→Problem, Person→Problem
 // Node properties: id, label, name, name_en, kind, credit_code, region, date, date_note, status, aliases, description, synthetic, source, paragraphs, plus one property per figure and figures_json (the figures' provenance).
 // Relationship properties: role, date, date_note, status, source, paragraphs.
+// Registry entries: RegistryEntry nodes (id, name, credit_code, kind, place, industry, size, registered, match, match_method, match_score, source_file, source_sheet, source_row, imported), each REGISTERED_AS the Organization it was matched to (method, score).
 
 CREATE CONSTRAINT Alliances_id_unique IF NOT EXISTS FOR (n:Alliances) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT AlliancesSource_id_unique IF NOT EXISTS FOR (n:AlliancesSource) REQUIRE n.id IS UNIQUE;
@@ -63,6 +64,7 @@ CREATE CONSTRAINT ContactPoint_id_unique IF NOT EXISTS FOR (n:ContactPoint) REQU
 CREATE CONSTRAINT DemonstrationSite_id_unique IF NOT EXISTS FOR (n:DemonstrationSite) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT IndustryBloc_id_unique IF NOT EXISTS FOR (n:IndustryBloc) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT Problem_id_unique IF NOT EXISTS FOR (n:Problem) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT RegistryEntry_id_unique IF NOT EXISTS FOR (n:RegistryEntry) REQUIRE n.id IS UNIQUE;
 CREATE INDEX Region_name IF NOT EXISTS FOR (n:Region) ON (n.name);
 CREATE INDEX Zone_name IF NOT EXISTS FOR (n:Zone) ON (n.name);
 CREATE INDEX Organization_name IF NOT EXISTS FOR (n:Organization) ON (n.name);

@@ -428,6 +428,14 @@ def test_missing_column_duplicate_code_and_bundled_dataset_are_clear_errors(proj
 
     res = invoke("registry", "import", bad, "--data", bundled_path())
     assert res.exit_code == 2 and "read-only" in res.output
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("企业名称\n甲\n", encoding="utf-8")
+    res = invoke("registry", "import", fake, "--data", data)
+    assert res.exit_code == 1 and "cannot be opened as an .xlsx workbook" in res.output
+    book = write_xlsx(tmp_path / "two.xlsx", registry_rows()[:3])
+    res = invoke("registry", "import", book, "--data", data, "--sheet", "Sheet9")
+    assert res.exit_code == 1 and "no sheet 'Sheet9'" in res.output and "企业名录" in res.output
+    assert not (data / "registry.csv").exists()
 
 
 def test_a_dataset_with_a_broken_registry_does_not_validate(project):
@@ -507,3 +515,34 @@ def test_map_coverage_mode_colours_covered_and_uncovered(project, tmp_path):
     assert res.exit_code == 0, res.output
     names = {x["name"] for x in m["legend"]["colors"]}
     assert {"有党组织", "党的工作覆盖", "未覆盖"} <= names
+
+
+# ---------------------------------------------------------------------------
+# Generated networks
+
+
+def test_generate_with_coverage_is_deterministic_and_consistent(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        res = invoke("generate", "--organizations", "600", "--seed", "4", "--coverage", "--out", out)
+        assert res.exit_code == 0, res.output
+    for f in ("nodes.csv", "relationships.csv", "registry.csv", "registry-review.csv", "registry-input.csv"):
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
+    from alliances.dataset import read_dataset
+
+    ds = read_dataset(a)
+    kinds = [n for n in ds.nodes.values() if n.get("kind") in ("enterprise", "social_organization")]
+    assert len(ds.registry) == len(kinds) + 60
+    assert {e["match"] for e in ds.registry if e["match"]} <= {n["id"] for n in kinds}
+    rep = json.loads(invoke("coverage", "--data", a, "--format", "json").output)
+    labels = {}
+    for n in ds.nodes.values():
+        labels[n["label"]] = labels.get(n["label"], 0) + 1
+    assert rep["work"]["stations"] == labels["Station"] == 1 and rep["work"]["blocs"] == labels["IndustryBloc"] == 1
+    assert rep["work"]["party_instructors"] == rep["work"]["industry_instructors"] == 8
+    assert rep["problems"]["raised"] == labels["Problem"] == 1
+    # the default generator is unchanged by the option's existence
+    plain = tmp_path / "plain"
+    invoke("generate", "--organizations", "600", "--seed", "4", "--out", plain)
+    assert not (plain / "registry.csv").exists()
+    assert (a / "nodes.csv").read_bytes().startswith((plain / "nodes.csv").read_bytes())

@@ -46,7 +46,7 @@ def _write(ds, folder: Path, review_path: Path | None) -> tuple[Path, Path, int,
 
 
 def import_registry(data, file, *, sheet: str | None = None, encoding: str | None = None,
-                    review: str | None = None) -> RegistryImport:
+                    review: str | None = None, imported: str | None = None) -> RegistryImport:
     """Read ``file`` into the registry of dataset folder ``data``, match it, write registry.csv and the review file.
 
     The planner's earlier decisions (by entry id) are kept. Raises
@@ -55,7 +55,7 @@ def import_registry(data, file, *, sheet: str | None = None, encoding: str | Non
     """
     folder = dataset_folder(data)
     ds = read_dataset(folder, encoding=encoding)
-    got = read_registry_source(file, ds, sheet=sheet, encoding=encoding)
+    got = read_registry_source(file, ds, sheet=sheet, encoding=encoding, imported=imported)
     if got.problems:
         raise ValidationError(got.problems, str(file))
     previous = {e["id"]: e for e in ds.registry}

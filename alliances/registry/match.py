@@ -22,7 +22,6 @@ Rules, in order (the first that applies decides):
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import unicodedata
@@ -131,21 +130,40 @@ class _Candidates:
             for g in grams:
                 self.bigrams.setdefault(g, []).append(nid)
 
-    def fuzzy(self, core: str, kind: str, limit: int = 64) -> list[tuple[int, str]]:
-        """``(score, id)`` of the best candidates of ``kind``, best first (ties by id)."""
+    def fuzzy(self, core: str, kind: str) -> list[tuple[int, str]]:
+        """``(score, id)`` of the best candidates of ``kind``, best first (ties by id).
+
+        Candidates share the query's rarest character pairs (posting lists read
+        rarest first, within a budget, so a common pair such as 公司 never makes
+        one entry read the whole graph); rapidfuzz's WRatio picks the closest
+        few in C++, and :func:`similarity` scores those.
+        """
+        from collections import Counter
+
+        from rapidfuzz import fuzz, process
+
         grams = sorted({core[i:i + 2] for i in range(max(1, len(core) - 1))},
                        key=lambda g: len(self.bigrams.get(g, ())))
-        votes: dict[str, int] = {}
-        budget = 20_000  # postings read per entry: rare bigrams first, common ones only while cheap
+        votes: Counter = Counter()
+        budget = 20_000
         for g in grams:
-            post = self.bigrams.get(g, ())
-            if votes and len(post) > budget:
+            post = self.bigrams.get(g)
+            if not post:
+                continue
+            if len(post) > budget:
                 break
             budget -= len(post)
-            for nid in post:
-                votes[nid] = votes.get(nid, 0) + 1
-        pool = sorted(votes, key=lambda x: (-votes[x], x))[:limit]
-        scored = [(max(similarity(core, c) for c in self.cores[nid]), nid) for nid in pool if self.kind[nid] == kind]
+            votes.update(post)
+        if not votes:
+            return []
+        top = max(votes.values())
+        pool = [nid for nid, v in votes.items() if v >= top - 1 and self.kind[nid] == kind]
+        if len(pool) > 5000:
+            pool = sorted(nid for nid in pool if votes[nid] == top)[:5000]
+        flat = [(nid, c) for nid in pool for c in self.cores[nid]]
+        best = process.extract(core, [c for _, c in flat], scorer=fuzz.WRatio, limit=4 * TOP)
+        chosen = {flat[i][0] for _, _, i in best}
+        scored = [(max(similarity(core, c) for c in self.cores[nid]), nid) for nid in chosen]
         return sorted(scored, key=lambda t: (-t[0], t[1]))
 
 
@@ -212,6 +230,8 @@ def review_bytes(rows: list[dict], path: Path) -> bytes:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
+        from alliances.io.template import _as_text
+
         wb = Workbook()
         ws = wb.active
         ws.title = "待核对 Review"
@@ -219,21 +239,14 @@ def review_bytes(rows: list[dict], path: Path) -> bytes:
         for r in rows:
             ws.append([str(r.get(c, "")) for c in REVIEW_COLUMNS])
             for cell in ws[ws.max_row]:
-                cell.data_type = "s"  # text, never a formula
+                _as_text(cell)  # text, never a formula
         buf = io.BytesIO()
         wb.save(buf)
         return buf.getvalue()
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    for r in rows:
-        w.writerow([_csv_safe(str(r.get(c, ""))) for c in REVIEW_COLUMNS])
-    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+    from alliances.cells import csv_line
 
-
-def _csv_safe(text: str) -> str:
-    """A cell Excel will not run as a formula (OWASP CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    text = csv_line(header, guarded=False) + "".join(csv_line([r.get(c, "") for c in REVIEW_COLUMNS]) for r in rows)
+    return b"\xef\xbb\xbf" + text.encode("utf-8")
 
 
 def apply_review(ds: Dataset, path: Path, *, encoding: str | None = None) -> dict[str, int]:
@@ -265,7 +278,7 @@ def apply_review(ds: Dataset, path: Path, *, encoding: str | None = None) -> dic
     problems, changes = [], []
     for r, values in body:
         d = {c: str(v if v is not None else "").strip() for c, v in zip(cols, values) if c}
-        entry, decision = d.get("entry", ""), d.get("decision", "").lstrip("'")
+        entry, decision = d.get("entry", ""), d.get("decision", "")
         if not entry and not decision:
             continue
         if entry not in by_id:

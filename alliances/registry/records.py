@@ -135,7 +135,9 @@ def _rows_of(path: Path, sheet: str | None, encoding: str | None, out: RegistryR
         out.problems.append(_p(path, None, None, None, "the file is empty", "文件是空的",
                                "add the header row", "添加表头行"))
         return None
-    return None, rows[0], [(i, r) for i, r in enumerate(rows[1:], start=2)]
+    from alliances.cells import unguard
+
+    return None, rows[0], [(i, [unguard(v) for v in r]) for i, r in enumerate(rows[1:], start=2)]
 
 
 def _xlsx_rows(path: Path, sheet: str | None, out: RegistryRead):
@@ -348,12 +350,10 @@ def _check_entry(d: dict, where, places, place_names, out: RegistryRead) -> dict
 
 def registry_csv_text(entries: list[dict]) -> str:
     """``registry.csv`` as text (UTF-8, the model's columns)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COLUMNS)
-    for e in entries:
-        w.writerow(["" if e.get(c) is None else str(e.get(c)) for c in COLUMNS])
-    return buf.getvalue()
+    from alliances.cells import csv_line
+
+    return csv_line(COLUMNS, guarded=False) + "".join(
+        csv_line(["" if e.get(c) is None else str(e.get(c)) for c in COLUMNS]) for e in entries)
 
 
 def read_registry_file(path: Path, ds: Dataset, encoding: str | None = None) -> list[Problem]:

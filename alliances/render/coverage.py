@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 TEXT = {
     "zh": {
         "section": "两个覆盖", "rates": "覆盖率", "dimension": "维度", "group": "分组", "entries": "条目",
-        "matched": "已匹配", "own": "单独建党组织", "joint": "联合党组织", "org_rate": "组织覆盖率%",
+        "matched": "已匹配", "org_covered": "组织覆盖", "own": "单独建党组织", "joint": "联合党组织", "org_rate": "组织覆盖率%",
         "work_covered": "工作覆盖", "work_rate": "工作覆盖率%", "covered_rate": "两个覆盖合计%", "uncovered": "未覆盖",
         "review": "待核对", "kind": "类别", "place": "园区/地区", "industry": "行业", "size": "规模", "all": "合计",
         "name": "名称", "credit_code": "统一社会信用代码", "reached_by": "覆盖方式", "match": "图中组织",
@@ -34,7 +34,7 @@ TEXT = {
     },
     "en": {
         "section": "Coverage", "rates": "Coverage rates", "dimension": "Dimension", "group": "Group",
-        "entries": "Entries", "matched": "Matched", "own": "Own Party org.", "joint": "Joint Party org.",
+        "entries": "Entries", "matched": "Matched", "org_covered": "Org. covered", "own": "Own Party org.", "joint": "Joint Party org.",
         "org_rate": "Org. coverage %", "work_covered": "Work covered", "work_rate": "Work coverage %",
         "covered_rate": "Either %", "uncovered": "Uncovered", "review": "To review", "kind": "kind",
         "place": "park/district", "industry": "industry", "size": "size", "all": "all", "name": "Name",
@@ -85,7 +85,7 @@ def tables(rep: dict, lang: str, *, by: str = "all", listing: str | None = "unco
                       _num(g["work_rate"]), _num(g["covered_rate"]), _num(g["uncovered"]), _num(g["review"])]
                      for g in rows]))
         if rep["trend"]:
-            out.append((T["trend"], [T["year"], T["entries"], T["own"] + "+" + T["joint"], T["org_rate"],
+            out.append((T["trend"], [T["year"], T["entries"], T["org_covered"], T["org_rate"],
                                      T["work_covered"], T["work_rate"]],
                         [[str(t["year"]), _num(t["entries"]), _num(t["org_covered"]), _num(t["org_rate"]),
                           _num(t["work_covered"]), _num(t["work_rate"])] for t in rep["trend"]]))

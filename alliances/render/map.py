@@ -38,6 +38,7 @@ DIM_COLOR = "rgba(190,190,190,0.35)"
 GEO_EDGE_COLOR = "#c8c8c8"
 PARTNER_EDGE_COLOR = "#6b6b6b"
 RECOGNITION_EDGE_COLOR = "#9467bd"
+WORK_EDGE_COLOR = "#8c564b"
 PATH_COLOR = "#ff7f0e"
 VIS_DIR = ("lib", "vis-9.1.2")
 
@@ -48,7 +49,7 @@ TEXT = {
         "ties": "伙伴关系", "inside": "内部伙伴关系", "search": "搜索名称…", "regions": "地区",
         "labels": "节点类型", "kinds": "组织类别", "generated": "生成于", "data": "数据来源",
         "nodes": "节点", "edges": "关系", "partnership": "伙伴关系（实线）", "geography": "地理关系（虚线、浅色）",
-        "recognition": "荣誉", "path": "最短伙伴路径", "community": "社区", "isolated": "孤立节点",
+        "recognition": "荣誉", "work": "党建工作（覆盖）", "coverage": "两个覆盖", "path": "最短伙伴路径", "community": "社区", "isolated": "孤立节点",
         "places": "地区与园区", "rest": "其余小群组",
     },
     "en": {
@@ -59,6 +60,7 @@ TEXT = {
         "kinds": "Organisation kind", "generated": "generated", "data": "Data",
         "nodes": "nodes", "edges": "relationships", "partnership": "partnership (solid)",
         "geography": "geography (dashed, light)", "recognition": "recognition",
+        "work": "coverage work", "coverage": "Coverage",
         "path": "shortest partnership path", "community": "Community", "isolated": "isolated nodes",
         "places": "regions and zones", "rest": "other small groups",
     },
@@ -173,7 +175,7 @@ def build_map(
             "font": FONT_STACK,
             "text": {k: t[k] for k in ("search", "regions", "labels", "kinds", "type")}
             | {"edges": t["type"], "colors": t["community"] if color == "community" and view != "regions"
-               else t["regions"]},
+               else t["coverage"] if color == "coverage" and view != "regions" else t["regions"]},
         },
         "nodes": nodes,
         "edges": edges,
@@ -401,7 +403,8 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, coverage=No
 def _edge(i, u, v, rel, lang, highlight=None, path_steps=()):
     rt = model.REL_TYPES.get(rel["type"])
     cat = rt.category if rt else model.PARTNERSHIP
-    col = {model.GEOGRAPHY: GEO_EDGE_COLOR, model.RECOGNITION: RECOGNITION_EDGE_COLOR}.get(cat, PARTNER_EDGE_COLOR)
+    col = {model.GEOGRAPHY: GEO_EDGE_COLOR, model.RECOGNITION: RECOGNITION_EDGE_COLOR,
+           model.WORK: WORK_EDGE_COLOR}.get(cat, PARTNER_EDGE_COLOR)
     edge = {
         "id": f"e{i}",
         "from": u,
@@ -640,6 +643,8 @@ def _legend(nodes, edges, colors, lang, path):
         lines.append({"name": t["geography"], "color": GEO_EDGE_COLOR, "dashes": True})
     if model.RECOGNITION in cats:
         lines.append({"name": t["recognition"], "color": RECOGNITION_EDGE_COLOR, "dashes": False})
+    if model.WORK in cats:
+        lines.append({"name": t["work"], "color": WORK_EDGE_COLOR, "dashes": False})
     if path:
         lines.append({"name": t["path"], "color": PATH_COLOR, "dashes": False})
     return {"colors": colors, "shapes": shapes, "lines": lines}
