@@ -22,5 +22,17 @@ class Neo4jSettings:
     password: str = field(default="", repr=False)
     database: str = DEFAULT_DATABASE
 
+    def __post_init__(self) -> None:
+        # A password written into the URI is moved out of it, so no message can show it.
+        from alliances.redact import split_credentials
+
+        clean, user, password = split_credentials(self.uri)
+        if clean != self.uri:
+            self.uri = clean
+            if user and self.user in ("", DEFAULT_USER):
+                self.user = user
+            if password and not self.password:
+                self.password = password
+
     def __repr__(self) -> str:  # never show the password
         return f"Neo4jSettings(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"

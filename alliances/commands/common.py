@@ -38,9 +38,15 @@ def neo4j_settings(uri=None, user=None, database=None, password_file=None, *, en
     """Flags first, then NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE.
 
     The password comes from ``--password-file``, ``NEO4J_PASSWORD``,
-    ``NEO4J_PASSWORD_FILE`` or, on a terminal, a prompt — never from argv.
+    ``NEO4J_PASSWORD_FILE``, a ``user:password@`` in the URI or, on a
+    terminal, a prompt — never from argv. Credentials in the URI are taken
+    out of it (:func:`alliances.redact.split_credentials`): the settings keep
+    the clean URI only.
     """
+    from alliances.redact import split_credentials
+
     env = os.environ if env is None else env
+    uri, uri_user, uri_password = split_credentials(uri or env.get("NEO4J_URI") or DEFAULT_URI)
     password = ""
     if password_file:
         password = read_password_file(password_file)
@@ -48,11 +54,13 @@ def neo4j_settings(uri=None, user=None, database=None, password_file=None, *, en
         password = env["NEO4J_PASSWORD"]
     elif env.get("NEO4J_PASSWORD_FILE"):
         password = read_password_file(env["NEO4J_PASSWORD_FILE"])
+    elif uri_password:
+        password = uri_password
     elif prompt and click.get_text_stream("stdin").isatty():
         password = click.prompt("Neo4j password", hide_input=True)
     return Neo4jSettings(
-        uri=uri or env.get("NEO4J_URI") or DEFAULT_URI,
-        user=user or env.get("NEO4J_USERNAME") or env.get("NEO4J_USER") or DEFAULT_USER,
+        uri=uri,
+        user=user or env.get("NEO4J_USERNAME") or env.get("NEO4J_USER") or uri_user or DEFAULT_USER,
         password=password,
         database=database or env.get("NEO4J_DATABASE") or DEFAULT_DATABASE,
     )

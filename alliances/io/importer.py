@@ -12,7 +12,6 @@ the original file, sheet, row and column, in English and Chinese.
 
 from __future__ import annotations
 
-import csv
 import re
 import shutil
 import tempfile
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alliances import model
+from alliances.cells import CsvWriter
 from alliances.dataset import COLUMNS, FILES, read_csv_rows, read_dataset
 from alliances.errors import DataError, Problem, ValidationError
 from alliances.io import normalize as nz
@@ -421,8 +421,8 @@ def _write_temp(recs: list[_Rec], folder: Path) -> dict[tuple[str, int], _Rec]:
     for kind in KINDS:
         cols = list(COLUMNS[kind]) + (["synthetic"] if kind == "nodes" else [])
         with open(folder / FILES[kind], "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(cols)
+            w = CsvWriter(fh)  # as write_dataset writes: guarded and quoted, read back unchanged
+            w.writeheader(cols)
             row = 1
             for r in recs:
                 if r.kind == kind:
@@ -508,8 +508,8 @@ def write_skipped(skipped: list[Problem], path: Path) -> Path:
     from alliances.files import atomic_write_text
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["file", "sheet", "row", "column", "message", "fix"])
+    w = CsvWriter(buf)
+    w.writeheader(["file", "sheet", "row", "column", "message", "fix"])
     for p in skipped:
         w.writerow([p.file, p.sheet or "", p.row or "", p.field or "", p.message, p.fix])
     return atomic_write_text(path, buf.getvalue())
