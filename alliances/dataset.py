@@ -98,6 +98,36 @@ class Dataset:
         return labels, types
 
 
+def provenance_text(fact: dict, sources: dict[str, dict]) -> str:
+    """Where a node, relationship or figure is stated, in one line.
+
+    A document cited by paragraph: ``zigong-2022 ¶3, ¶4``. A row of an
+    imported file (no source document named): ``book.xlsx, sheet 组织, row 5
+    (imported 2026-12-01)``. Used by ``show``, map tooltips and reports.
+
+    >>> provenance_text({"source": "s1", "paragraphs": [3, 4]}, {})
+    's1 ¶3, ¶4'
+    >>> provenance_text({"source": "import-1", "source_sheet": "组织", "source_row": 5, "paragraphs": []},
+    ...                 {"import-1": {"file": "book.xlsx", "imported": "2026-12-01"}})
+    'book.xlsx, sheet 组织, row 5 (imported 2026-12-01)'
+    """
+    sid = fact.get("source", "") or ""
+    paras = fact.get("paragraphs") or []
+    if fact.get("source_row"):
+        src = sources.get(sid, {})
+        parts = [src.get("file") or src.get("title") or sid]
+        if fact.get("source_sheet"):
+            parts.append(f"sheet {fact['source_sheet']}")
+        parts.append(f"row {fact['source_row']}")
+        text = ", ".join(parts)
+        if src.get("imported"):
+            text += f" (imported {src['imported']})"
+        if paras:
+            text += " " + ", ".join(f"¶{p}" for p in paras)
+        return text
+    return f"{sid} {', '.join(f'¶{p}' for p in paras)}".strip()
+
+
 # ---------------------------------------------------------------------------
 # Reading text
 
