@@ -69,7 +69,9 @@ class AlliancesGroup(click.Group):
 
 class _ReportedError(click.ClickException):
     def __init__(self, err: AlliancesError):
-        super().__init__(str(err))
+        from alliances.redact import redact
+
+        super().__init__(redact(str(err)))
         self.exit_code = err.exit_code
 
     def show(self, file=None):

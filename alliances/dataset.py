@@ -31,6 +31,7 @@ from pathlib import Path
 from sys import intern
 
 from alliances import model
+from alliances.cells import CsvWriter
 from alliances.errors import DataError, Problem, ValidationError, problem
 
 FILES = {
@@ -264,13 +265,21 @@ def _field_limit(size: int):
 
 
 def _rows(text: str, header: list[str]) -> Iterator[tuple[int, dict]]:
-    """The data rows of ``text`` (already checked to parse), blank rows left out."""
+    """The data rows of ``text`` (already checked to parse), blank rows left out.
+
+    A value written with a formula guard (``'=1+1``, :mod:`alliances.cells`) reads back as written.
+    """
+    from alliances.cells import unguard
+
+    apostrophes = "'" in text  # one search of the whole file spares a check of every cell
     with _field_limit(len(text) + 1):
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         next(reader)
         for i, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
                 continue
+            if apostrophes:
+                values = [unguard(v) if v[:1] == "'" else v for v in values]
             if len(values) > len(header):
                 extra = values[len(header):]
                 if any(v.strip() for v in extra):
@@ -946,8 +955,8 @@ def write_dataset(ds: Dataset, out: str | os.PathLike, *, overwrite: bool = Fals
             cols = list(COLUMNS[kind])
             cols += [c for c in OPTIONAL_COLUMNS.get(kind, []) if any(r.get(c) for r in rows)]
             with open(tmp / FILES[kind], "w", encoding="utf-8", newline="") as fh:
-                w = csv.writer(fh, lineterminator="\n")
-                w.writerow(cols)
+                w = CsvWriter(fh)  # formula-guarded, every line break quoted
+                w.writeheader(cols)
                 for row in rows:
                     w.writerow([_fmt(row.get(c, "")) for c in cols])
         if out.exists():

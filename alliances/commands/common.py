@@ -20,6 +20,18 @@ class Neo4jSettings:
     password: str = field(default="", repr=False)
     database: str = "neo4j"
 
+    def __post_init__(self) -> None:
+        # A password written into the URI is moved out of it, so no message can show it.
+        from alliances.redact import split_credentials
+
+        clean, user, password = split_credentials(self.uri)
+        if clean != self.uri:
+            self.uri = clean
+            if user and self.user in ("", "neo4j"):
+                self.user = user
+            if password and not self.password:
+                self.password = password
+
     def __repr__(self) -> str:  # never show the password
         return f"Neo4jSettings(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
 
@@ -38,9 +50,15 @@ def neo4j_settings(uri=None, user=None, database=None, password_file=None, *, en
     """Flags first, then NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE.
 
     The password comes from ``--password-file``, ``NEO4J_PASSWORD``,
-    ``NEO4J_PASSWORD_FILE`` or, on a terminal, a prompt — never from argv.
+    ``NEO4J_PASSWORD_FILE``, a ``user:password@`` in the URI or, on a
+    terminal, a prompt — never from argv. Credentials in the URI are taken
+    out of it (:func:`alliances.redact.split_credentials`): the settings keep
+    the clean URI only.
     """
+    from alliances.redact import split_credentials
+
     env = os.environ if env is None else env
+    uri, uri_user, uri_password = split_credentials(uri or env.get("NEO4J_URI") or "neo4j://localhost:7687")
     password = ""
     if password_file:
         password = read_password_file(password_file)
@@ -48,11 +66,13 @@ def neo4j_settings(uri=None, user=None, database=None, password_file=None, *, en
         password = env["NEO4J_PASSWORD"]
     elif env.get("NEO4J_PASSWORD_FILE"):
         password = read_password_file(env["NEO4J_PASSWORD_FILE"])
+    elif uri_password:
+        password = uri_password
     elif prompt and click.get_text_stream("stdin").isatty():
         password = click.prompt("Neo4j password", hide_input=True)
     return Neo4jSettings(
-        uri=uri or env.get("NEO4J_URI") or "neo4j://localhost:7687",
-        user=user or env.get("NEO4J_USERNAME") or env.get("NEO4J_USER") or "neo4j",
+        uri=uri,
+        user=user or env.get("NEO4J_USERNAME") or env.get("NEO4J_USER") or uri_user or "neo4j",
         password=password,
         database=database or env.get("NEO4J_DATABASE") or "neo4j",
     )

@@ -15,7 +15,6 @@ names no source cites itself: file, sheet, row and the import date.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 import unicodedata
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alliances import model
+from alliances.cells import CsvWriter
 from alliances.dataset import FILES, KIND_ORDER, Record, RecordChecker, read_csv_rows
 from alliances.errors import DataError, Problem, ValidationError, problem
 from alliances.io import normalize as nz
@@ -481,8 +481,8 @@ def write_skipped(skipped: list[Problem], path: Path) -> Path:
     from alliances.files import atomic_write_text
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["file", "sheet", "row", "column", "message", "fix", "code"])
+    w = CsvWriter(buf)
+    w.writeheader(["file", "sheet", "row", "column", "message", "fix", "code"])
     for p in skipped:
         w.writerow([p.file, p.sheet or "", p.row or "", p.field or "", p.text(), p.fix_text(), p.code])
     return atomic_write_text(path, buf.getvalue())

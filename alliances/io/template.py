@@ -99,6 +99,20 @@ INSTRUCTIONS = [
 ]
 
 
+def _as_text(cell) -> None:
+    """A data cell as a string cell, never a formula; quote-prefixed when it looks like one.
+
+    openpyxl makes any string starting with ``=`` a formula, and Excel would run it
+    (``=HYPERLINK(...)`` fetching a URL); the quote prefix keeps it text when edited.
+    """
+    from alliances.cells import needs_guard
+
+    if isinstance(cell.value, str) and cell.value:
+        cell.data_type = "s"
+        if needs_guard(cell.value):
+            cell.quotePrefix = True
+
+
 def write_workbook(path: str | os.PathLike, ds=None) -> Path:
     """Write the template (empty, or filled with ``ds``) to ``path`` atomically."""
     import io
@@ -146,6 +160,8 @@ def write_workbook(path: str | os.PathLike, ds=None) -> Path:
             c.font = ex_font
         for row in rows:
             ws.append([_fmt(row.get(p.name, "")) for p in props])
+            for c in ws[ws.max_row]:
+                _as_text(c)
         for j, p in enumerate(props, start=1):
             letter = ws.cell(1, j).column_letter
             ws.column_dimensions[letter].width = max(12, min(40, len(header_text(p)) + 6))
@@ -174,6 +190,7 @@ def write_workbook(path: str | os.PathLike, ds=None) -> Path:
     sheet(SHEETS_OTHER["sources"], "sources", props_for("sources"),
           list(ds.sources.values()) if ds else [], _example("sources", None))
     sheet(NODES_SHEET, "nodes", props_for("nodes", True), [], _example("nodes", "Organization"))
+    wb.calculation.fullCalcOnLoad = False  # the workbook holds no formulas to recalculate
     buf = io.BytesIO()
     wb.save(buf)
     return atomic_write_bytes(path, buf.getvalue())

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from alliances import model
 from alliances.dataset import Dataset
 from alliances.errors import AuthenticationFailed, ConnectionFailed, DatabaseNotFound, StoreError
+from alliances.redact import redact
 from alliances.store.cypher import render
 
 NODE_KEYS = [p.name for p in model.NODE_PROPS if p.name != "label"]
@@ -125,16 +126,16 @@ class Neo4jStore:
                 user_agent="alliances",
             )
         except (ValueError, neo4j.exceptions.ConfigurationError) as err:
-            raise ConnectionFailed(
+            raise ConnectionFailed(redact(
                 f"{s.uri}: not a Neo4j URI ({err}). Fix: use neo4j://host:7687, bolt://host:7687 "
-                "or neo4j+s://… for Aura."
-            ) from err
+                "or neo4j+s://… for Aura.", [s.password]
+            )) from err
         import neo4j.exceptions as ne
 
         try:
             try:
                 self.driver.verify_connectivity()
-            except (ne.Neo4jError, ne.DriverError, OSError) as err:
+            except (ne.Neo4jError, ne.DriverError, OSError, ValueError) as err:  # ValueError: an unresolvable address
                 raise self._wrap(err) from err
             # Touch the database so an unknown name fails here, once, clearly.
             self._query("RETURN 1 AS ok", read=True)
@@ -175,8 +176,8 @@ class Neo4jStore:
                 "(scripts/neo4j start for the local one) or correct --uri / NEO4J_URI."
             )
         if isinstance(err, ne.Neo4jError):
-            return StoreError(f"{where}: {code or type(err).__name__}: {err.message or err}")
-        return StoreError(f"{where}: {type(err).__name__}: {err}")
+            return StoreError(redact(f"{where}: {code or type(err).__name__}: {err.message or err}", [s.password]))
+        return StoreError(redact(f"{where}: {type(err).__name__}: {err}", [s.password]))
 
     def _query(self, text: str, params: dict | None = None, *, read: bool = False):
         import neo4j
