@@ -8,7 +8,9 @@
 from __future__ import annotations
 
 from alliances import model
+from alliances.dataset import provenance_text
 from alliances.resolve import search
+
 NODE_FIELDS = ("id", "name", "name_en", "label", "kind", "region", "region_group")
 REL_FIELDS = ("type", "start", "end", "role", "date", "date_note", "status", "source", "paragraphs")
 
@@ -98,11 +100,13 @@ def show_node(source, name: str) -> dict:
                 "direction": "out" if rel["start"] == nid else "in",
                 "other": node_summary(G, other),
                 **rel_summary(rel),
+                "provenance": provenance_text(rel, ds.sources),
             })
     return {
         "node": {**props, "region_group": G.nodes[nid].get("region_group", "other")},
-        "figures": ds.figures_of(nid),
+        "figures": [{**f, "provenance": provenance_text(f, ds.sources)} for f in ds.figures_of(nid)],
         "source": ds.sources.get(props.get("source", ""), {}),
+        "provenance": provenance_text(props, ds.sources),
         "ties": ties,
     }
 
@@ -122,20 +126,23 @@ def explain_node(result: dict) -> str:
     if n.get("aliases"):
         lines.append(f"  aliases: {'; '.join(n['aliases'])}")
     title = result["source"].get("title", "")
-    lines.append(f"  source: {n.get('source', '')} {title} ¶{', ¶'.join(map(str, n.get('paragraphs', [])))}")
+    if n.get("source_row"):
+        lines.append(f"  source: {result['provenance']}")
+    else:
+        lines.append(f"  source: {n.get('source', '')} {title} ¶{', ¶'.join(map(str, n.get('paragraphs', [])))}")
     if result["figures"]:
         lines.append("  figures:")
         for f in result["figures"]:
             q = {"exact": "", "more_than": "more than ", "about": "about ", "nearly": "nearly "}[f["qualifier"]]
-            lines.append(f"    {f['key']} = {q}{f['value']} {f['unit']} — {f['label_zh']} "
-                         f"[{f['source']} ¶{', ¶'.join(map(str, f['paragraphs']))}]")
+            cite = f.get("provenance") if f.get("source_row") else f"{f['source']} ¶{', ¶'.join(map(str, f['paragraphs']))}"
+            lines.append(f"    {f['key']} = {q}{f['value']} {f['unit']} — {f['label_zh']} [{cite}]")
     if result["ties"]:
         lines.append(f"  ties ({len(result['ties'])}):")
         for t in result["ties"]:
             arrow = f"—{t['type']}→ " if t["direction"] == "out" else f"←{t['type']}— "
             extra = "; ".join(x for x in (t.get("role"), t.get("date"), t.get("status")) if x)
             lines.append(f"    {arrow}{t['other']['name']} ({t['other']['id']})"
-                         f"{' (' + extra + ')' if extra else ''} [{_para(t)}]")
+                         f"{' (' + extra + ')' if extra else ''} [{t.get('provenance') or _para(t)}]")
     return "\n".join(lines) + "\n"
 
 
