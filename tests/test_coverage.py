@@ -501,10 +501,12 @@ def test_report_has_the_coverage_section_with_an_svg_chart(project, tmp_path):
 def test_map_coverage_mode_colours_covered_and_uncovered(project, tmp_path):
     data, src = project
     invoke("registry", "import", src, "--data", data)
+    from alliances.analysis.coverage import organisation_states
     from alliances.dataset import read_dataset
     from alliances.render.map import COVERAGE_COLORS, build_map
 
-    m = build_map(None, dataset=read_dataset(data), color="coverage")
+    ds = read_dataset(data)
+    m = build_map(None, dataset=ds, color="coverage", coverage=organisation_states(ds))
     colour = {n["id"]: n["color"] for n in m["nodes"]}
     for i in range(N):  # the graph's own coverage of each organisation, whatever the registry says
         work = i % 3 == 0 or i % 5 == 0 or i % 7 == 0 or i % 6 == 1 or i % 11 == 0

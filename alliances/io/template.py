@@ -37,11 +37,16 @@ def label_sheet(label: str) -> str:
     return f"{model.LABELS[label].zh} {label}"
 
 
-def props_for(kind: str, label_column: bool = True) -> list[model.Prop]:
+def props_for(kind: str, label_column: bool = True, provenance: bool = False) -> list[model.Prop]:
+    """The columns of a ``kind`` sheet; ``provenance`` adds where imported facts came from."""
     if kind == "nodes":
-        return [p for p in model.NODE_PROPS if label_column or p.name != "label"]
-    return list({"relationships": model.REL_PROPS, "figures": model.FIGURE_PROPS,
-                 "sources": model.SOURCE_PROPS}[kind])
+        props = [p for p in model.NODE_PROPS if label_column or p.name != "label"]
+    else:
+        props = list({"relationships": model.REL_PROPS, "figures": model.FIGURE_PROPS,
+                      "sources": model.SOURCE_PROPS}[kind])
+    if kind == "sources":
+        return props if provenance else [p for p in props if p.name != "imported"]
+    return props + list(model.PROVENANCE_PROPS) if provenance else props
 
 
 def header_text(prop: model.Prop) -> str:
