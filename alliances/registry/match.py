@@ -30,7 +30,7 @@ from pathlib import Path
 
 from alliances import model
 from alliances.dataset import Dataset
-from alliances.errors import DataError, Problem, ValidationError
+from alliances.errors import ValidationError, problem
 
 REVIEW_MIN = 60  # below this a candidate is not worth a planner's look
 TOP = 3  # candidates listed per entry in the review file
@@ -268,8 +268,7 @@ def apply_review(ds: Dataset, path: Path, *, encoding: str | None = None) -> dic
         text = _key(h)
         cols.append(next((c for c in REVIEW_COLUMNS if text.endswith(c.replace("_", ""))), None))
     if "entry" not in cols or "decision" not in cols:
-        raise DataError(f"{path}: not a review file (no 'entry' and 'decision' columns). Fix: give the file "
-                        "'alliances registry import' wrote (registry-review.csv).")
+        raise ValidationError([problem("reg_not_review", str(path), 1, None, sheet=sheet)], str(path))
     by_id = {e["id"]: e for e in ds.registry}
     orgs = {nid for nid, n in ds.nodes.items() if n["label"] == "Organization"}
     by_name: dict[str, list[str]] = {}
@@ -282,8 +281,7 @@ def apply_review(ds: Dataset, path: Path, *, encoding: str | None = None) -> dic
         if not entry and not decision:
             continue
         if entry not in by_id:
-            problems.append(Problem(str(path), r, "entry", f"{entry!r} is not an entry of the dataset's registry",
-                                    "keep the entry column as written; import the registry first", sheet))
+            problems.append(problem("reg_unknown_entry", str(path), r, "entry", sheet=sheet, value=entry))
             continue
         if not decision:
             continue
@@ -294,8 +292,7 @@ def apply_review(ds: Dataset, path: Path, *, encoding: str | None = None) -> dic
         elif len(by_name.get(decision, [])) == 1:
             changes.append((by_id[entry], by_name[decision][0], "planner"))
         else:
-            problems.append(Problem(str(path), r, "decision", f"{decision!r} is not the id or name of one "
-                                    "Organization", "write an id from the candidates column, or none", sheet))
+            problems.append(problem("reg_bad_decision", str(path), r, "decision", sheet=sheet, value=decision))
     if problems:
         raise ValidationError(problems, str(path))
     counts = {"planner": 0, "none": 0}

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alliances import model
-from alliances.dataset import Dataset, decode_bytes, parse_date, split_list
-from alliances.errors import DataError, Problem, ValidationError
+from alliances.dataset import Dataset, date_problem, decode_bytes, split_list
+from alliances.errors import DataError, Problem, ValidationError, problem
 from alliances.registry import creditcode
 
 COLUMNS = [p.name for p in model.REGISTRY_PROPS]
@@ -75,8 +75,8 @@ _KIND.update({_key(model.KINDS[k].zh): k for k in model.REGISTRY_KINDS})
 _SIZE = {_key(w): k for k, words in SIZE_WORDS.items() for w in words}
 
 
-def _p(file, sheet, row, column, en, zh, fix_en, fix_zh) -> Problem:
-    return Problem(str(file), row, column, f"{en} / {zh}", f"{fix_en} / {fix_zh}", sheet)
+def _p(file, where_sheet, row, where_column, code, **params) -> Problem:
+    return problem(code, str(file), row, where_column, sheet=where_sheet, **params)
 
 
 @dataclass
@@ -128,12 +128,10 @@ def _rows_of(path: Path, sheet: str | None, encoding: str | None, out: RegistryR
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as err:
-        out.problems.append(_p(path, None, None, None, f"broken CSV quoting ({err})", "CSV 引号不完整",
-                               'close every quote; write a quote inside a field as ""', "每个引号都要闭合"))
+        out.problems.append(_p(path, None, None, None, "broken_quoting", error=err, line="?"))
         return None
     if not rows:
-        out.problems.append(_p(path, None, None, None, "the file is empty", "文件是空的",
-                               "add the header row", "添加表头行"))
+        out.problems.append(_p(path, None, None, None, "file_empty"))
         return None
     from alliances.cells import unguard
 
@@ -148,36 +146,36 @@ def _xlsx_rows(path: Path, sheet: str | None, out: RegistryRead):
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as err:
-        raise DataError(f"{path}: cannot be opened as an .xlsx workbook ({type(err).__name__}); it may be "
-                        "damaged or not a workbook. Fix: save it again from Excel as .xlsx.") from err
+        raise ValidationError([_p(path, None, None, None, "reg_bad_xlsx", error=type(err).__name__)],
+                              str(path)) from err
     try:
         names = wb.sheetnames
         if sheet:
             if sheet not in names:
-                raise DataError(f"{path}: no sheet {sheet!r}. Fix: use one of: {', '.join(names)}.")
+                raise ValidationError([_p(path, None, None, None, "reg_no_sheet", name=sheet,
+                                          choices=", ".join(names))], str(path))
             chosen = sheet
         else:
             visible = [n for n in names if wb[n].sheet_state == "visible"]
             named = [n for n in visible if any(w in n.lower() for w in ("名录", "registry", "企业", "名单"))]
             if len(visible) > 1 and len(named) != 1:
-                raise DataError(f"{path}: {len(visible)} sheets ({', '.join(visible)}) and none is plainly the "
-                                "registry. Fix: pass --sheet NAME.")
+                raise ValidationError([_p(path, None, None, None, "reg_which_sheet", count=len(visible),
+                                          choices=", ".join(visible))], str(path))
             chosen = (named or visible or names)[0]
         ws = wb[chosen]
         rows = []
         header = None
         for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
             if i > MAX_ROWS + 1:
-                raise DataError(f"{path}: sheet {chosen} has more than {MAX_ROWS:,} rows. Fix: split the "
-                                "registry into several files.")
+                raise ValidationError([_p(path, chosen, None, None, "reg_too_many_rows", limit=MAX_ROWS)],
+                                      str(path))
             if header is None:
                 header = list(values)
                 continue
             if any(v not in (None, "") for v in values):
                 rows.append((i, list(values)))
         if header is None:
-            out.problems.append(_p(path, chosen, None, None, "the sheet is empty", "工作表是空的",
-                                   "put the header in row 1", "第 1 行填写表头"))
+            out.problems.append(_p(path, chosen, None, None, "file_empty"))
             return None
         return chosen, header, rows
     finally:
@@ -209,19 +207,16 @@ def read_registry_source(path, ds: Dataset, *, sheet: str | None = None, encodin
     for j, h in enumerate(header):
         col = _HEADER.get(_key(h))
         if col is None and str(h or "").strip():
-            out.problems.append(_p(path, sheet_name, 1, str(h), f"unknown column {str(h)!r}", f"未知的列 {str(h)!r}",
-                                   "use: " + ", ".join(f"{p.zh} ({p.name})" for p in model.REGISTRY_PROPS[:8]),
-                                   "使用：名称、统一社会信用代码、类别、园区或地区、行业、规模、登记日期"))
+            out.problems.append(_p(path, sheet_name, 1, str(h), "unknown_column", shown=repr(str(h)),
+                                   columns=", ".join(f"{p.zh} ({p.name})" for p in model.REGISTRY_PROPS[:8])))
         elif col is not None and col in cols:
-            out.problems.append(_p(path, sheet_name, 1, str(h), "column appears more than once", "列重复",
-                                   "keep one", "只保留一列"))
+            out.problems.append(_p(path, sheet_name, 1, str(h), "duplicate_column"))
             col = None
         cols.append(col)
     missing = [c for c in REQUIRED if c not in cols]
     for c in missing:
         zh = next(p.zh for p in model.REGISTRY_PROPS if p.name == c)
-        out.problems.append(_p(path, sheet_name, 1, c, "required column is missing", f"缺少必填列“{zh}”",
-                               f"add a column headed '{zh}' or '{c}'", f"添加表头为“{zh}”的列"))
+        out.problems.append(_p(path, sheet_name, 1, c, "missing_column", zh=zh, column=c))
     if out.problems:
         return out
     places, place_names = place_index(ds)
@@ -233,10 +228,7 @@ def read_registry_source(path, ds: Dataset, *, sheet: str | None = None, encodin
             continue
         where = (path, sheet_name, r)
         if any(c == "credit_code" and isinstance(v, float) for c, v in zip(cols, values)):
-            out.problems.append(_p(*where, "credit_code", "the credit code is stored as a number, so Excel kept "
-                                   "only 15 digits", "统一社会信用代码被存为数字，Excel 只保留 15 位",
-                                   "format the column as text and type the code again",
-                                   "把该列设为文本格式后重新输入代码"))
+            out.problems.append(_p(*where, "credit_code", "reg_code_as_number"))
             continue
         entry = _check_entry(d, where, places, place_names, out)
         if entry is None:
@@ -249,22 +241,17 @@ def read_registry_source(path, ds: Dataset, *, sheet: str | None = None, encodin
         code = entry["credit_code"]
         if code and entry["code_ok"]:
             if code in seen_codes:
-                out.problems.append(_p(*where, "credit_code", f"credit code {code} is also on row {seen_codes[code]}",
-                                       f"统一社会信用代码 {code} 与第 {seen_codes[code]} 行重复",
-                                       "keep one row per organisation", "每个组织只保留一行"))
+                out.problems.append(_p(*where, "credit_code", "reg_duplicate_code", value=code,
+                                       other=seen_codes[code]))
                 continue
             seen_codes[code] = r
         if entry["id"] in seen_ids:
-            out.problems.append(_p(*where, "name", f"the same name and place as row {seen_ids[entry['id']]} "
-                                   "(and no valid credit code to tell them apart)",
-                                   f"与第 {seen_ids[entry['id']]} 行名称、园区相同（且无有效信用代码可区分）",
-                                   "keep one row, or correct the credit code", "只保留一行，或改正信用代码"))
+            out.problems.append(_p(*where, "name", "reg_duplicate_entry", other=seen_ids[entry["id"]]))
             continue
         seen_ids[entry["id"]] = r
         out.entries.append(entry)
     if not out.entries and not out.problems:
-        out.problems.append(_p(path, sheet_name, None, None, "no entries (only a header)", "没有任何条目（只有表头）",
-                               "add one row per enterprise or social organisation", "每个企业或社会组织填写一行"))
+        out.problems.append(_p(path, sheet_name, None, None, "reg_no_entries"))
     return out
 
 
@@ -281,16 +268,13 @@ def _check_entry(d: dict, where, places, place_names, out: RegistryRead) -> dict
     bad = len(out.problems)
     name = re.sub(r"\s+", " ", d.get("name", "")).strip()
     if not name:
-        out.problems.append(_p(*where, "name", "no name", "缺少名称", "give the registered name", "填写登记名称"))
+        out.problems.append(_p(*where, "name", "no_name"))
     elif len(name) > 1000:
-        out.problems.append(_p(*where, "name", f"name is {len(name):,} characters long (limit 1,000)", "名称过长",
-                               "shorten it", "缩短名称"))
+        out.problems.append(_p(*where, "name", "name_too_long", length=len(name), limit=1000))
     kind_text = d.get("kind", "")
     kind = _KIND.get(_key(kind_text))
     if kind is None:
-        out.problems.append(_p(*where, "kind", f"unknown kind {kind_text!r}" if kind_text else "no kind",
-                               f"未知的类别 {kind_text!r}" if kind_text else "缺少类别",
-                               "write 企业 (enterprise) or 社会组织 (social_organization)", "填写“企业”或“社会组织”"))
+        out.problems.append(_p(*where, "kind", "reg_unknown_kind" if kind_text else "reg_no_kind", value=kind_text))
     place_text = d.get("place", "")
     place = place_text if place_text in places else None
     if place is None and place_text:
@@ -298,32 +282,26 @@ def _check_entry(d: dict, where, places, place_names, out: RegistryRead) -> dict
         if len(found) == 1:
             place = next(iter(found))
         elif len(found) > 1:
-            out.problems.append(_p(*where, "place", f"{place_text!r} names several places: {', '.join(sorted(found))}",
-                                   f"{place_text!r} 对应多个地区或园区", "write the id instead", "改写为编号"))
+            out.problems.append(_p(*where, "place", "reg_ambiguous_place", value=place_text,
+                                   choices=", ".join(sorted(found))))
     if place is None and not any(p.row == where[2] and p.field == "place" for p in out.problems[bad:]):
-        out.problems.append(_p(*where, "place", f"{place_text!r} is not a park (Zone) or district (Region) of the "
-                               "dataset" if place_text else "no park or district",
-                               f"{place_text!r} 不是数据集中的园区或地区" if place_text else "缺少园区或地区",
-                               "use the id, name or alias of a Zone or Region row of the dataset",
-                               "填写数据集中园区或地区的编号、名称或别名"))
+        out.problems.append(_p(*where, "place", "reg_unknown_place" if place_text else "reg_no_place",
+                               value=place_text))
     size_text = d.get("size", "")
     size = _SIZE.get(_key(size_text), None) if size_text else ""
     if size is None:
-        out.problems.append(_p(*where, "size", f"unknown size {size_text!r}", f"未知的规模 {size_text!r}",
-                               "write 规上 (above) or 规下 (below), or leave it empty", "填写“规上”或“规下”，或留空"))
+        out.problems.append(_p(*where, "size", "reg_unknown_size", value=size_text))
     registered = d.get("registered", "")
-    if registered and parse_date(registered) is None:
-        out.problems.append(_p(*where, "registered", f"{registered!r} is not a date between 1900 and 2100",
-                               f"{registered!r} 不是有效日期", "write YYYY, YYYY-MM or YYYY-MM-DD",
-                               "写成 YYYY、YYYY-MM 或 YYYY-MM-DD"))
+    why_date = date_problem(registered) if registered else None
+    if why_date is not None:
+        out.problems.append(_p(*where, "registered", "bad_date", value=registered, reason=why_date[0],
+                               reason_zh=why_date[1]))
     raw_code = d.get("credit_code", "")
     code = creditcode.normalize(raw_code)
     wrong = creditcode.problem(code) if code else None
     if wrong:
-        out.warnings.append(_p(*where, "credit_code", f"credit code {raw_code!r} {wrong}; kept, matched by name only",
-                               f"统一社会信用代码 {raw_code!r} {creditcode.problem_zh(code)}；已保留，仅按名称匹配",
-                               "copy the 18-character code from the business licence",
-                               "从营业执照抄写 18 位统一社会信用代码"))
+        out.warnings.append(_p(*where, "credit_code", "reg_doubtful_code", value=raw_code, why=wrong,
+                               why_zh=creditcode.problem_zh(code)))
     if len(out.problems) > bad:
         return None
     given_id = d.get("id", "")
@@ -368,12 +346,10 @@ def read_registry_file(path: Path, ds: Dataset, encoding: str | None = None) -> 
     for e in got.entries:
         m = e["match"]
         if m and (m not in ds.nodes or ds.nodes[m]["label"] != "Organization"):
-            problems.append(Problem(str(path), e["_row"], "match",
-                                    f"{e['name']}: match {m!r} is not the id of an Organization in nodes.csv",
-                                    "correct the id, or clear match and run 'alliances registry import' again"))
+            problems.append(problem("reg_bad_match", str(path), e["_row"], "match", name=e["name"], value=m))
         if e["match_method"] and e["match_method"] not in model.MATCH_METHODS:
-            problems.append(Problem(str(path), e["_row"], "match_method", f"{e['name']}: unknown match_method "
-                                    f"{e['match_method']!r}", f"use one of: {', '.join(model.MATCH_METHODS)}"))
+            problems.append(problem("reg_bad_method", str(path), e["_row"], "match_method", name=e["name"],
+                                    value=e["match_method"], choices=", ".join(model.MATCH_METHODS)))
     ds.registry = got.entries
     return problems
 
