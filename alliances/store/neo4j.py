@@ -379,14 +379,13 @@ class Neo4jStore:
         repeat a node and parallel relationships separately: we ask for more
         and keep simple paths). Each hop is the first relationship in the
         model's order. Equally short paths rank in
-        :func:`alliances.paths.path_order`, exactly when there are at most
+        :func:`alliances.order.path_order`, exactly when there are at most
         ``TIE_CAP`` shortest paths between the two.
         """
-        from alliances.graph import edge_sort_key
+        from alliances.order import TIE_CAP, edge_sort_key, path_order
 
         if start == end:
             return [{"hops": 0, "nodes": [start], "relationships": []}]
-        from alliances.paths import TIE_CAP, path_order
 
         types = list(via) if via else list(model.PARTNERSHIP_TYPES)
         hops = max_hops or 50
