@@ -101,3 +101,28 @@ def reason_text(reasons: list[dict], lang: str = "zh") -> str:
     if lang == "en":
         return "; ".join(f"shared {lab}: {', '.join(ns)}" for lab, ns in sorted(groups.items()))
     return "；".join(f"共同{_LABEL_ZH.get(lab, lab)}：{'、'.join(ns)}" for lab, ns in sorted(groups.items()))
+
+
+def suggest_report(network, *, for_name: str | None = None, top: int = 5, by: str = "adamic_adar",
+                   as_of: str | None = None) -> tuple[dict, list[dict]]:
+    """``(meta, rows)`` of ``alliances suggest``: :func:`suggest_partners` on the
+    partnership graph as of a date, for one organisation named by the user or all.
+
+    Raises :class:`alliances.errors.UsageError` when ``for_name`` names a node
+    that is not an organisation (then, on ``as_of``).
+    """
+    from alliances.analysis.centrality import scenario_graph
+    from alliances.errors import UsageError
+    from alliances.graph import partnership_graph
+    from alliances.network import graph_of
+    from alliances.resolve import resolve
+
+    G, meta = scenario_graph(graph_of(network), as_of=as_of)
+    P = partnership_graph(G)
+    nid = None
+    if for_name:
+        nid = resolve(G, for_name)
+        if nid not in P or P.nodes[nid].get("label") != "Organization":
+            raise UsageError(f"--for {for_name!r} names {nid}, which is not an organisation"
+                             f"{' on ' + as_of if as_of else ''}; give an organisation's name or id.")
+    return meta, suggest_partners(P, for_node=nid, top=top, by=by)

@@ -17,8 +17,10 @@ def parse_without(G: nx.MultiDiGraph, items) -> tuple[list[str], list[tuple[str,
     malformed tie.
     """
     from alliances.errors import UsageError
+    from alliances.network import graph_of
     from alliances.resolve import resolve
 
+    G = graph_of(G)
     nodes, ties = [], []
     for item in items:
         if "~" in item:
@@ -48,6 +50,9 @@ def organisations_view(
     organisations and their projected tie, so sharing an alliance no longer
     links them either; ``meta["missing_ties"]`` lists ties that did not exist.
     """
+    from alliances.network import graph_of
+
+    G = graph_of(G)
     G2, meta = scenario_graph(G, as_of=as_of, without=without, without_ties=without_ties)
     H = organizations_projection(G2)
     missing = []
@@ -94,6 +99,9 @@ def what_if(
     (:func:`alliances.analysis.brokerage.brokerage_roles`); hubs are the
     ``top`` by betweenness.
     """
+    from alliances.network import graph_of
+
+    G = graph_of(G)
     before, meta = organisations_view(G, as_of=as_of)
     after, meta_after = organisations_view(G, as_of=as_of, without=without, without_ties=without_ties)
     meta.update({k: meta_after[k] for k in ("without", "without_ties", "missing_ties")})

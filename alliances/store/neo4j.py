@@ -28,6 +28,8 @@ from alliances.store.cypher import render
 
 NODE_KEYS = [p.name for p in model.NODE_PROPS if p.name != "label"]
 REL_KEYS = [p.name for p in model.REL_PROPS if p.name not in ("start", "type", "end")]
+# where an imported fact came from (source_sheet, source_row): stored only on facts that have them
+PROVENANCE_KEYS = [p.name for p in model.PROVENANCE_PROPS]
 LIST_KEYS = {"aliases", "paragraphs"}
 DEFAULT_BATCH = 10_000
 
@@ -72,7 +74,7 @@ def _batches(rows: list, size: int) -> Iterable[list]:
 
 def node_row(ds: Dataset, nid: str, figures: dict[str, list[dict]]) -> dict:
     node = ds.nodes[nid]
-    props = {k: node[k] for k in NODE_KEYS if node.get(k) not in (None, "", [])}
+    props = {k: node[k] for k in (*NODE_KEYS, *PROVENANCE_KEYS) if node.get(k) not in (None, "", [])}
     figs = figures.get(nid, [])
     for f in figs:
         props[f["key"]] = f["value"]
@@ -85,7 +87,7 @@ def rel_row(rel: dict) -> dict:
     return {
         "start": rel["start"],
         "end": rel["end"],
-        "props": {k: rel[k] for k in REL_KEYS if rel.get(k) not in (None, "", [])},
+        "props": {k: rel[k] for k in (*REL_KEYS, *PROVENANCE_KEYS) if rel.get(k) not in (None, "", [])},
     }
 
 
@@ -377,14 +379,13 @@ class Neo4jStore:
         repeat a node and parallel relationships separately: we ask for more
         and keep simple paths). Each hop is the first relationship in the
         model's order. Equally short paths rank in
-        :func:`alliances.paths.path_order`, exactly when there are at most
+        :func:`alliances.order.path_order`, exactly when there are at most
         ``TIE_CAP`` shortest paths between the two.
         """
-        from alliances.graph import edge_sort_key
+        from alliances.order import TIE_CAP, edge_sort_key, path_order
 
         if start == end:
             return [{"hops": 0, "nodes": [start], "relationships": []}]
-        from alliances.paths import TIE_CAP, path_order
 
         types = list(via) if via else list(model.PARTNERSHIP_TYPES)
         hops = max_hops or 50
@@ -430,6 +431,9 @@ def _add_node(ds: Dataset, label: str, props) -> None:
     else:
         node.pop("synthetic", None)
     ds.nodes[nid] = {k: node[k] for k in ["id", "label", *NODE_KEYS[1:]] if k in node}
+    for k in PROVENANCE_KEYS:
+        if k in props:
+            ds.nodes[nid][k] = props[k]
     if props.get("figures_json"):
         ds.figures.extend(json.loads(props["figures_json"]))
 
@@ -440,4 +444,7 @@ def _rel_from(start: str, rtype: str, end: str, props) -> dict:
     for k in REL_KEYS:
         rel[k] = props.get(k, [] if k in LIST_KEYS else "")
     rel["paragraphs"] = [int(p) for p in rel["paragraphs"]]
+    for k in PROVENANCE_KEYS:
+        if k in props:
+            rel[k] = props[k]
     return rel

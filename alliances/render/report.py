@@ -151,7 +151,7 @@ class _Citations:
         return sorted(set(refs))
 
 
-def build_report(ds, *, as_of: str | None = None, seed: int = 0, top: int = 10, lang: str = "zh") -> dict:
+def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int = 10, lang: str = "zh") -> dict:
     """Everything the report shows, as plain data with citation numbers.
 
     Returns a dict with ``lang``, ``meta`` (scenario and undated counts),
@@ -159,16 +159,19 @@ def build_report(ds, *, as_of: str | None = None, seed: int = 0, top: int = 10, 
     ``corridors`` (each with a ``sentence``), ``multi_cutters`` (organisations
     whose removal alone cuts more than one corridor), ``communities``,
     ``suggestions`` and ``provenance`` (numbered entries; tables refer to
-    them by number in ``refs``).
+    them by number in ``refs``). ``network`` is a
+    :class:`~alliances.network.Network` or a checked dataset.
     """
     from alliances.analysis.brokerage import broker_table, corridors, cut_points, region_tie_matrix
     from alliances.analysis.centrality import centrality_table, explanation_text, hub_explanation, scenario_graph
     from alliances.analysis.communities import louvain
     from alliances.analysis.suggest import reason_text, suggest_partners
-    from alliances.graph import build_graph, organizations_projection, partnership_graph
+    from alliances.graph import organizations_projection, partnership_graph
+    from alliances.network import Network
 
     T = TEXT[lang]
-    G0 = build_graph(ds)
+    net = network if isinstance(network, Network) else Network(network)
+    ds, G0 = net.dataset, net.graph
     G, meta = scenario_graph(G0, as_of=as_of)
     H = organizations_projection(G)
     P = partnership_graph(G)
