@@ -444,3 +444,28 @@ def test_checks_never_scan_the_problem_list():
     codes = [p.code for p in list.__iter__(chk.problems)]
     assert codes.count("no_paragraph") == n // 2 and codes.count("bad_paragraph") == n // 2
     assert len(codes) == n
+
+
+def test_map_tooltips_and_the_report_cite_the_imported_row(tmp_path):
+    from alliances.render.map import build_map
+    from alliances.render.report import build_report
+
+    ds = import_source([workbook(tmp_path / "台账.xlsx", NO_SOURCE_BOOK)], today="2026-11-30").dataset
+    m = build_map(None, dataset=ds, lang="en")
+    tips = {n["id"]: n["tip"] for n in m["nodes"]}
+    assert ["Source", "台账.xlsx, sheet 组织, row 3 (imported 2026-11-30)"] in tips[YI]
+    [guides] = [e for e in m["edges"] if e["from"] == JIA and e["to"] == YI]
+    assert ["Source", "台账.xlsx, sheet 关系, row 2 (imported 2026-11-30)"] in guides["tip"]
+    rep = build_report(ds, lang="en")
+    rows = {p["fact"]: p for p in rep["provenance"]}
+    assert any(p["source_title"] == "台账.xlsx" and p["row"].startswith("sheet ") for p in rows.values())
+
+
+@pytest.mark.parametrize("via", ["成员", "member of", "MEMBER_OF", "成员 (MEMBER_OF)"])
+def test_path_via_takes_a_type_by_its_printed_names(via):
+    result = CliRunner().invoke(cli, ["path", "huashang-committee", "yanshikou-committee", "--via", via,
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["via"] == ["MEMBER_OF"]
+    assert {r["type"] for p in doc["paths"] for r in p["relationships"]} == {"MEMBER_OF"}

@@ -54,14 +54,16 @@ def path_command(from_name, to_name, k, max_hops, via, geography, lang, fmt, sou
 
 
 def _check_types(via):
-    from alliances.model import REL_TYPES
+    """--via values as codes: a code, or its Chinese or English name (成员, "member of")."""
+    from alliances.model import REL_TYPES, find_code
 
-    bad = [t for t in via if t not in REL_TYPES]
+    codes = [find_code("type", t) for t in via]
+    bad = [t for t, c in zip(via, codes) if c is None]
     if bad:
         raise click.BadParameter(
             f"unknown relationship type(s) {', '.join(bad)}; use: {', '.join(REL_TYPES)}", param_hint="--via"
         )
-    return list(via) or None
+    return list(dict.fromkeys(codes)) or None
 
 
 # ---------------------------------------------------------------------------
