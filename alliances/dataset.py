@@ -23,7 +23,6 @@ import gc
 import io
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -957,14 +956,17 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def write_dataset(ds: Dataset, out: str | os.PathLike, *, overwrite: bool = False) -> Path:
-    """Write ``ds`` as a dataset folder, atomically: a complete folder or nothing."""
-    out = Path(out)
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise DataError(f"{out}: folder exists and is not empty. Fix: choose a new folder, or pass --force.")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+def write_dataset(ds: Dataset, out: str | os.PathLike, *, overwrite: bool = False,
+                  extra: dict[str, str] | None = None) -> Path:
+    """Write ``ds`` as a dataset folder, atomically: a complete folder or nothing.
+
+    ``extra`` adds files by name (the import's ``skipped.csv``) to the same
+    folder. An existing folder is replaced only with ``overwrite`` and only if
+    it holds nothing but dataset files (:func:`alliances.files.replace_folder`).
+    """
+    from alliances.files import replace_folder
+
+    def fill(tmp: Path) -> None:
         tables = {
             "sources": list(ds.sources.values()),
             "nodes": list(ds.nodes.values()),
@@ -979,22 +981,7 @@ def write_dataset(ds: Dataset, out: str | os.PathLike, *, overwrite: bool = Fals
                 w.writeheader(cols)
                 for row in rows:
                     w.writerow([_fmt(row.get(c, "")) for c in cols])
-        if out.exists():
-            backup = out.with_name(f".{out.name}.old")
-            if backup.exists():
-                import shutil
+        for name, text in (extra or {}).items():
+            (tmp / name).write_text(text, encoding="utf-8", newline="")
 
-                shutil.rmtree(backup)
-            out.rename(backup)
-            tmp.rename(out)
-            import shutil
-
-            shutil.rmtree(backup)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        import shutil
-
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    return replace_folder(out, fill, overwrite=overwrite)

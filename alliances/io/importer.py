@@ -474,15 +474,20 @@ def import_source(sources, *, encoding: str | None = None, skip_invalid: bool = 
     return ImportResult(ds, warnings, list(chk.problems))
 
 
-def write_skipped(skipped: list[Problem], path: Path) -> Path:
-    """The ``--skip-invalid`` report: one line per problem of a skipped row."""
+def skipped_csv(skipped: list[Problem]) -> str:
+    """The ``--skip-invalid`` report as CSV text: one line per problem of a skipped row."""
     import io
-
-    from alliances.files import atomic_write_text
 
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writeheader(["file", "sheet", "row", "column", "message", "fix", "code"])
     for p in skipped:
         w.writerow([p.file, p.sheet or "", p.row or "", p.field or "", p.text(), p.fix_text(), p.code])
-    return atomic_write_text(path, buf.getvalue())
+    return buf.getvalue()
+
+
+def write_skipped(skipped: list[Problem], path: Path) -> Path:
+    """The ``--skip-invalid`` report written to ``path``."""
+    from alliances.files import atomic_write_text
+
+    return atomic_write_text(path, skipped_csv(skipped))
