@@ -118,7 +118,10 @@ class _Citations:
         if key not in self._index:
             src = self.ds.sources.get(d.get("source", ""), {})
             self.entries.append({"n": len(self.entries) + 1, "fact": fact, "source": d.get("source", ""),
-                                 "source_title": src.get("title", ""), "paragraphs": list(d.get("paragraphs", []))})
+                                 "source_title": src.get("title", ""), "paragraphs": list(d.get("paragraphs", [])),
+                                 # a row of an imported file: "sheet 组织, row 5"
+                                 "row": (f"sheet {d['source_sheet']}, " if d.get("source_sheet") else "")
+                                 + f"row {d['source_row']}" if d.get("source_row") else ""})
             self._index[key] = len(self.entries)
         return self._index[key]
 
@@ -353,7 +356,7 @@ def _tables(rep: dict) -> list[tuple[str, str, list[tuple[str, list[str], list[l
                 [T["suggestions_note"]] + ([] if sug_rows else [T["no_suggestions"]])))
     out.append(("provenance", T["provenance"], [("", ["#", T["fact"], T["source"], T["paragraphs"]], [
         [f"[{p['n']}]", p["fact"], f"{p['source_title']} ({p['source']})" if p["source_title"] else p["source"],
-         " ".join(f"¶{x}" for x in p["paragraphs"])] for p in rep["provenance"]])],
+         " ".join(f"¶{x}" for x in p["paragraphs"]) or p.get("row", "")] for p in rep["provenance"]])],
         [T["provenance_note"]]))
     return out
 
