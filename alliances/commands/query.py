@@ -9,8 +9,8 @@ import sys
 
 import click
 
-from alliances.commands.common import (as_of_option, echo, echo_json, format_option, meta_note,
-                                       projection_option, source_options)
+from alliances.commands.common import (as_of_option, cache_folder, cache_options, echo, echo_json,
+                                       format_option, meta_note, projection_option, source_options)
 
 
 # ---------------------------------------------------------------------------
@@ -142,13 +142,18 @@ def search_command(text, limit, fmt, source):
 @click.argument("path", type=click.Path(), required=False)
 @click.option("--encoding", help="Force the CSV encoding (default: detect UTF-8, UTF-8 with BOM, GB18030/GBK).")
 @format_option("text", ["text", "json"])
-def validate_command(path, encoding, fmt):
-    """Check a dataset folder (default: the bundled one) and list every problem at once."""
-    from alliances.dataset import read_dataset
+@cache_options
+def validate_command(path, encoding, fmt, cache_dir, no_cache):
+    """Check a dataset folder (default: the bundled one) and list every problem at once.
+
+    Every row is checked each time; a valid folder's snapshot is written to
+    the cache so later commands on it start without re-reading the CSVs.
+    """
     from alliances.errors import ValidationError
+    from alliances.snapshot import read_checked
 
     try:
-        ds = read_dataset(path, encoding=encoding)
+        ds = read_checked(path, cache_dir=cache_folder(cache_dir, no_cache), encoding=encoding, refresh=True)
     except ValidationError as err:
         if fmt == "json":
             echo_json({"valid": False, "problems": [p.as_dict() for p in err.problems]})
