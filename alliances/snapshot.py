@@ -10,8 +10,8 @@ The snapshot is trusted only when everything it was made from is the same:
 - the folder's files, by name, size, modification time and BLAKE2b hash of
   their bytes (a change to any CSV, a touch, a truncation, a new or removed
   ``figures.csv`` all invalidate it);
-- the code that checks (the package version and the bytes of the modules
-  whose rules decide what a checked dataset is) and the snapshot format;
+- the code that checks (the package version and the bytes of its modules)
+  and the snapshot format;
 - the forced ``--encoding``, if any.
 
 A snapshot that is missing, unreadable, truncated, altered (a BLAKE2b digest
@@ -40,9 +40,9 @@ from alliances.dataset import FILES, Dataset, bundled_path, paused_gc, read_data
 
 FORMAT = 1
 _MAGIC = "alliances-snapshot"
-# The modules whose rules decide what a checked dataset holds: a change to any of
-# them makes older snapshots foreign.
-_CODE_MODULES = ("dataset.py", "model.py", "errors.py", "cells.py", "snapshot.py")
+# Checks live in several modules (fields other modules add, look-alike rules, ...): a change
+# to any module of the package makes older snapshots foreign.
+_CODE_GLOB = "**/*.py"
 _TABLES = ("sources", "nodes", "relationships", "figures")
 
 # Type tags of a column's values.
@@ -66,16 +66,16 @@ def _blake(data: bytes = b"") -> "hashlib.blake2b":
 
 
 def code_fingerprint() -> str:
-    """The package version, the snapshot format and the bytes of the checking modules."""
+    """The package version, the snapshot format and the bytes of every module of the package."""
     import alliances
 
     h = _blake(f"{_MAGIC}:{FORMAT}:{alliances.__version__}".encode())
     here = Path(__file__).resolve().parent
-    for name in _CODE_MODULES:
+    for f in sorted(here.glob(_CODE_GLOB)):
         try:
-            h.update(name.encode() + b"\0" + (here / name).read_bytes())
+            h.update(f.relative_to(here).as_posix().encode() + b"\0" + f.read_bytes())
         except OSError:
-            h.update(name.encode() + b"\0missing")
+            h.update(f.name.encode() + b"\0missing")
     return h.hexdigest()
 
 

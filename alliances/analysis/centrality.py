@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from alliances.graph import organization_ids, organizations_projection, partnership_graph
-from alliances.network import PROJECTIONS
+from alliances.network import PROJECTIONS, Network, as_network, thresholds
 
 METRICS = ("degree", "weighted_degree", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank")
 
@@ -41,8 +41,6 @@ def centrality_scores(H: nx.Graph, *, seed: int = 0, metrics=METRICS) -> dict[st
     References: Freeman (1977); Wasserman & Faust (1994); Marchiori & Latora
     (2000) for harmonic closeness; Page et al. (1999).
     """
-    from alliances.network import thresholds
-
     unknown = [m for m in metrics if m not in METRICS]
     if unknown:
         raise ValueError(f"unknown metric(s) {unknown}; use one of {METRICS}")
@@ -83,7 +81,7 @@ def _eigenvector(H: nx.Graph) -> dict[str, float]:
 
 
 def centrality_table(
-    G: nx.MultiDiGraph | None,
+    G: Network | nx.MultiDiGraph | None,
     *,
     projection_name: str = "organizations",
     by: str = "betweenness",
@@ -102,7 +100,6 @@ def centrality_table(
     import numpy as np
 
     from alliances import engine
-    from alliances.network import Network, thresholds
 
     if by not in METRICS:
         raise ValueError(f"unknown metric {by!r}; use one of {METRICS}")
@@ -259,7 +256,7 @@ def explanation_text(expl: dict, lang: str = "zh") -> str:
 
 
 def centrality_report(
-    G: nx.MultiDiGraph,
+    G: Network | nx.MultiDiGraph | None,
     *,
     projection_name: str = "organizations",
     by: str = "betweenness",
@@ -278,8 +275,6 @@ def centrality_report(
     Returns ``{"meta": {...}, "rows": [...]}``; with ``explain`` each row has
     ``explanation`` (:func:`hub_explanation`) and ``explanation_text``.
     """
-    from alliances.network import as_network
-
     net = as_network(G, dataset)
     if as_of or without or explain or net.dataset is None:
         G = net.graph

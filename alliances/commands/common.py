@@ -147,13 +147,14 @@ def as_of_option(f):
     return click.option(
         "--as-of", "as_of", callback=check_date, metavar="YYYY-MM-DD",
         help="The network as it stood on this date: dated facts after it are left out; "
-             "undated ones are kept and counted in the output.")(f)
+             "undated ones are kept, never guessed, and counted (in the JSON meta, else in a note).")(f)
 
 
 def projection_option(f):
     """``--projection``: which graph the measure runs on (one default for every command)."""
     return click.option(
-        "--projection", type=click.Choice([DEFAULT_PROJECTION, *(p for p in PROJECTIONS if p != DEFAULT_PROJECTION)]), default=DEFAULT_PROJECTION, show_default=True,
+        "--projection", type=click.Choice(sorted(PROJECTIONS, key=lambda p: p != DEFAULT_PROJECTION)),
+        default=DEFAULT_PROJECTION, show_default=True,
         help="full: the whole partnership graph (organisations, alliances, agreements, activities, "
              "...; no regions or zones); organizations: organisations tied once per shared alliance, "
              "agreement, activity or direct tie.")(f)

@@ -132,7 +132,8 @@ def build_map(
             notices.append(note)
         else:
             H = part.graph
-            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures)
+            sources = getattr(getattr(net, "dataset", None), "sources", None)  # file and date of imported rows
+            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures, sources)
             n = _partnership_size(H)
             if size_by == "betweenness" and limits.on_engine(n) and not limits.exact_at(n):
                 notices.append(
@@ -251,15 +252,19 @@ def _communities(H: nx.MultiDiGraph, seed: int) -> dict:
     return {v: i for i, c in enumerate(comms) for v in c}
 
 
-def _tip_provenance(d: dict, t: dict) -> list:
+def _tip_provenance(d: dict, t: dict, sources=None) -> list:
     src = d.get("source", "")
     paras = d.get("paragraphs") or []
     if not src:
         return []
+    if d.get("source_row"):  # a row of an imported file: file, sheet, row, import date
+        from alliances.dataset import provenance_text
+
+        return [[t["source"], provenance_text(d, sources or {})]]
     return [[t["source"], f"{src} ¶{';'.join(str(p) for p in paras)}" if paras else src]]
 
 
-def _node_tip(nid: str, d: dict, G, lang: str) -> list:
+def _node_tip(nid: str, d: dict, G, lang: str, sources=None) -> list:
     t = TEXT[lang]
     label = model.LABELS.get(d.get("label", ""))
     rows = [["", _name(d, nid, lang)]]
@@ -281,11 +286,11 @@ def _node_tip(nid: str, d: dict, G, lang: str) -> list:
         rows.append(["", d["description"]])
     for key, fig in (d.get("_figures") or {}).items():
         rows.append([key, fig] if not isinstance(fig, dict) else _figure_row(fig, lang))
-    rows += _tip_provenance(d, t)
+    rows += _tip_provenance(d, t, sources)
     return rows
 
 
-def _edge_tip(rel: dict, lang: str) -> list:
+def _edge_tip(rel: dict, lang: str, sources=None) -> list:
     t = TEXT[lang]
     rt = model.REL_TYPES[rel["type"]]
     rows = [[t["type"], f"{rt.zh} / {rt.en}"]]
@@ -294,7 +299,7 @@ def _edge_tip(rel: dict, lang: str) -> list:
             rows.append([t[key], rel[key]])
     if rel.get("date") or rel.get("date_note"):
         rows.append([t["date"], " ".join(x for x in (rel.get("date"), rel.get("date_note")) if x)])
-    return rows + _tip_provenance(rel, t)
+    return rows + _tip_provenance(rel, t, sources)
 
 
 QUALIFIER_WORDS = {"zh": {"more_than": "{}余", "about": "约{}", "nearly": "近{}"},
@@ -328,7 +333,7 @@ def _figures(G, figures=None) -> dict:
     return out
 
 
-def _network(H, lang, color, size_by, highlight, seed, figures=None):
+def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=None):
     sizes = _sizes(H, size_by, seed)
     comm = _communities(H, seed) if color == "community" else {}
     figs = _figures(H, figures)
@@ -343,7 +348,7 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None):
         else:
             col = model.REGION_GROUPS.get(group, model.REGION_GROUPS["other"])["color"]
         dim = bool(highlight) and nid not in path_nodes
-        tip = _node_tip(nid, {**d, "_figures": figs.get(nid)}, H, lang)
+        tip = _node_tip(nid, {**d, "_figures": figs.get(nid)}, H, lang, sources)
         node = {
             "id": nid,
             "label": _name(d, nid, lang),
@@ -363,7 +368,7 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None):
         nodes.append(node)
     edges = []
     for i, (u, v, k, d) in enumerate(H.edges(keys=True, data=True)):
-        edges.append(_edge(i, u, v, {**d, "type": k}, lang, highlight, path_steps))
+        edges.append(_edge(i, u, v, {**d, "type": k}, lang, highlight, path_steps, sources))
     legend = (
         [{"name": f"{TEXT[lang]['community']} {c + 1}", "color": COMMUNITY_COLORS[c % len(COMMUNITY_COLORS)]}
          for c in sorted(set(comm.values()))[:12]]
@@ -372,7 +377,7 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None):
     return nodes, edges, legend
 
 
-def _edge(i, u, v, rel, lang, highlight=None, path_steps=()):
+def _edge(i, u, v, rel, lang, highlight=None, path_steps=(), sources=None):
     rt = model.REL_TYPES.get(rel["type"])
     cat = rt.category if rt else model.PARTNERSHIP
     col = {model.GEOGRAPHY: GEO_EDGE_COLOR, model.RECOGNITION: RECOGNITION_EDGE_COLOR}.get(cat, PARTNER_EDGE_COLOR)
@@ -384,7 +389,7 @@ def _edge(i, u, v, rel, lang, highlight=None, path_steps=()):
         "color": col,
         "width": 1 if cat == model.GEOGRAPHY else 2,
         "cat": cat,
-        "tip": _edge_tip(rel, lang) if rt else [],
+        "tip": _edge_tip(rel, lang, sources) if rt else [],
     }
     if highlight:
         on = (u, v, rel["type"]) in path_steps or (v, u, rel["type"]) in path_steps
