@@ -1,7 +1,7 @@
 """The graph model, defined once.
 
 Validation, loading, the Cypher allowlist, the map legend, the templates and
-the README table all read these definitions. Cypher cannot take labels or
+the tables of docs/model.md all read these definitions. Cypher cannot take labels or
 relationship types as parameters, so :func:`cypher_label` and
 :func:`cypher_type` are the only way a label or type reaches a query string.
 """

@@ -104,12 +104,14 @@ def search(G: nx.Graph, text: str, limit: int = 50) -> list[str]:
     return [n for _, n in hits[:limit]]
 
 
-def suggest(text: str, choices, *, limit: int = 3, cutoff: float = 60.0) -> list[str]:
+def suggest(text: str, choices, *, limit: int = 3, cutoff: float | None = None) -> list[str]:
     """Up to ``limit`` of ``choices`` that ``text`` is probably a misspelling of, best first.
 
     Compared folded (case, width, spaces), by normalised Indel similarity
     (RapidFuzz ``fuzz.ratio``, 0–100); only scores of at least ``cutoff``
-    count, and a choice equal to ``text`` once folded comes first.
+    count (default 60; 50 for texts of up to 4 characters, where one wrong
+    character of a Chinese word already costs half), and a choice equal to
+    ``text`` once folded comes first.
 
     >>> suggest("party_comittee", ["party_committee", "party_branch", "enterprise"])
     ['party_committee']
@@ -125,5 +127,7 @@ def suggest(text: str, choices, *, limit: int = 3, cutoff: float = 60.0) -> list
             folded.setdefault(normalize(c), c)
     if q in folded:
         return [folded[q]]
+    if cutoff is None:
+        cutoff = 50.0 if len(q) <= 4 else 60.0
     hits = process.extract(q, list(folded), scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
     return [folded[key] for key, _score, _i in hits]

@@ -548,3 +548,21 @@ def test_generate_with_coverage_is_deterministic_and_consistent(tmp_path):
     invoke("generate", "--organizations", "600", "--seed", "4", "--out", plain)
     assert not (plain / "registry.csv").exists()
     assert (a / "nodes.csv").read_bytes().startswith((plain / "nodes.csv").read_bytes())
+
+
+def test_a_snapshot_carries_the_registry_and_a_review_invalidates_it(project, tmp_path):
+    data, src = project
+    cache = tmp_path / "cache"
+    invoke("registry", "import", src, "--data", data)
+    first = json.loads(invoke("coverage", "--data", data, "--cache-dir", cache, "--format", "json").output)
+    again = json.loads(invoke("coverage", "--data", data, "--cache-dir", cache, "--format", "json").output)
+    assert list(cache.rglob("*.npz")) and again == first and first["totals"]["review"] == 21
+    review = data / "registry-review.csv"
+    with open(review, encoding="utf-8-sig") as fh:
+        body = list(csv.reader(fh))
+    body[1][-1] = "none"
+    with open(review, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(body)
+    invoke("registry", "review", review, "--data", data)
+    after = json.loads(invoke("coverage", "--data", data, "--cache-dir", cache, "--format", "json").output)
+    assert after["totals"]["review"] == 20

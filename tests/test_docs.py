@@ -1,4 +1,5 @@
-"""Help is documentation: every command and option has help, and docs/cli.md is --help."""
+"""Help is documentation: every command and option has help, docs/cli.md is --help, and the
+README is a front door (about 200 lines) that shows every command and links to docs/."""
 
 from __future__ import annotations
 
@@ -40,6 +41,24 @@ def test_every_command_and_option_has_help_and_is_in_the_cli_reference():
             if not getattr(param, "help", None):
                 pytest.fail(f"alliances {name} {param.opts} has no help")
             assert any(opt in section for opt in param.opts), f"docs/cli.md: {name} {param.opts}. {STALE}"
+
+
+def test_the_readme_is_short_and_shows_every_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200, "README.md is the front door: move reference to docs/"
+    for name, _ in _all_commands():
+        assert re.search(rf"alliances {re.escape(name)}\b", readme), f"README does not show 'alliances {name}'"
+    for page in ("cli", "model", "dataset-format", "neo4j", "maps", "analyses", "security", "performance",
+                 "architecture"):
+        assert f"docs/{page}.md" in readme and (ROOT / "docs" / f"{page}.md").is_file(), page
+
+
+def test_every_relative_link_in_the_documentation_resolves():
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", doc.read_text(encoding="utf-8")):
+            if "://" in target:
+                continue
+            assert (doc.parent / target).exists(), f"{doc.relative_to(ROOT)} links to missing {target}"
 
 
 @pytest.mark.parametrize("name", sorted(LAZY_COMMANDS))

@@ -138,7 +138,9 @@ def build_map(
             notices.append(note)
         else:
             H = part.graph
-            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures, coverage)
+            sources = getattr(getattr(net, "dataset", None), "sources", None)  # file and date of imported rows
+            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures, sources,
+                                                   coverage)
             n = _partnership_size(H)
             if size_by == "betweenness" and limits.on_engine(n) and not limits.exact_at(n):
                 notices.append(
@@ -239,7 +241,8 @@ def _sizes(H: nx.MultiDiGraph, size_by: str, seed: int) -> dict:
     function, one choice of backend), so a map sized by a measure agrees
     with the table.
     """
-    from alliances.analysis.centrality import centrality_scores, projection
+    from alliances.analysis.centrality import centrality_scores
+    from alliances.graph import projection
 
     P = projection(H, "full")
     scores = {v: s[size_by] for v, s in centrality_scores(P, seed=seed, metrics=(size_by,)).items()}
@@ -257,15 +260,19 @@ def _communities(H: nx.MultiDiGraph, seed: int) -> dict:
     return {v: i for i, c in enumerate(comms) for v in c}
 
 
-def _tip_provenance(d: dict, t: dict) -> list:
+def _tip_provenance(d: dict, t: dict, sources=None) -> list:
     src = d.get("source", "")
     paras = d.get("paragraphs") or []
     if not src:
         return []
+    if d.get("source_row"):  # a row of an imported file: file, sheet, row, import date
+        from alliances.dataset import provenance_text
+
+        return [[t["source"], provenance_text(d, sources or {})]]
     return [[t["source"], f"{src} ¶{';'.join(str(p) for p in paras)}" if paras else src]]
 
 
-def _node_tip(nid: str, d: dict, G, lang: str) -> list:
+def _node_tip(nid: str, d: dict, G, lang: str, sources=None) -> list:
     t = TEXT[lang]
     label = model.LABELS.get(d.get("label", ""))
     rows = [["", _name(d, nid, lang)]]
@@ -287,11 +294,11 @@ def _node_tip(nid: str, d: dict, G, lang: str) -> list:
         rows.append(["", d["description"]])
     for key, fig in (d.get("_figures") or {}).items():
         rows.append([key, fig] if not isinstance(fig, dict) else _figure_row(fig, lang))
-    rows += _tip_provenance(d, t)
+    rows += _tip_provenance(d, t, sources)
     return rows
 
 
-def _edge_tip(rel: dict, lang: str) -> list:
+def _edge_tip(rel: dict, lang: str, sources=None) -> list:
     t = TEXT[lang]
     rt = model.REL_TYPES[rel["type"]]
     rows = [[t["type"], f"{rt.zh} / {rt.en}"]]
@@ -300,7 +307,7 @@ def _edge_tip(rel: dict, lang: str) -> list:
             rows.append([t[key], rel[key]])
     if rel.get("date") or rel.get("date_note"):
         rows.append([t["date"], " ".join(x for x in (rel.get("date"), rel.get("date_note")) if x)])
-    return rows + _tip_provenance(rel, t)
+    return rows + _tip_provenance(rel, t, sources)
 
 
 QUALIFIER_WORDS = {"zh": {"more_than": "{}余", "about": "约{}", "nearly": "近{}"},
@@ -334,7 +341,7 @@ def _figures(G, figures=None) -> dict:
     return out
 
 
-def _network(H, lang, color, size_by, highlight, seed, figures=None, coverage=None):
+def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=None, coverage=None):
     sizes = _sizes(H, size_by, seed)
     comm = _communities(H, seed) if color == "community" else {}
     figs = _figures(H, figures)
@@ -351,7 +358,7 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, coverage=No
         else:
             col = model.REGION_GROUPS.get(group, model.REGION_GROUPS["other"])["color"]
         dim = bool(highlight) and nid not in path_nodes
-        tip = _node_tip(nid, {**d, "_figures": figs.get(nid)}, H, lang)
+        tip = _node_tip(nid, {**d, "_figures": figs.get(nid)}, H, lang, sources)
         node = {
             "id": nid,
             "label": _name(d, nid, lang),
@@ -371,7 +378,7 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, coverage=No
         nodes.append(node)
     edges = []
     for i, (u, v, k, d) in enumerate(H.edges(keys=True, data=True)):
-        edges.append(_edge(i, u, v, {**d, "type": k}, lang, highlight, path_steps))
+        edges.append(_edge(i, u, v, {**d, "type": k}, lang, highlight, path_steps, sources))
     legend = (
         [{"name": f"{TEXT[lang]['community']} {c + 1}", "color": COMMUNITY_COLORS[c % len(COMMUNITY_COLORS)]}
          for c in sorted(set(comm.values()))[:12]]
@@ -382,7 +389,7 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, coverage=No
     return nodes, edges, legend
 
 
-def _edge(i, u, v, rel, lang, highlight=None, path_steps=()):
+def _edge(i, u, v, rel, lang, highlight=None, path_steps=(), sources=None):
     rt = model.REL_TYPES.get(rel["type"])
     cat = rt.category if rt else model.PARTNERSHIP
     col = {model.GEOGRAPHY: GEO_EDGE_COLOR, model.RECOGNITION: RECOGNITION_EDGE_COLOR,
@@ -395,7 +402,7 @@ def _edge(i, u, v, rel, lang, highlight=None, path_steps=()):
         "color": col,
         "width": 1 if cat == model.GEOGRAPHY else 2,
         "cat": cat,
-        "tip": _edge_tip(rel, lang) if rt else [],
+        "tip": _edge_tip(rel, lang, sources) if rt else [],
     }
     if highlight:
         on = (u, v, rel["type"]) in path_steps or (v, u, rel["type"]) in path_steps
