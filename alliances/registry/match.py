@@ -230,7 +230,7 @@ def review_bytes(rows: list[dict], path: Path) -> bytes:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
-        from alliances.io.template import _as_text
+        from alliances.cells import needs_guard
 
         wb = Workbook()
         ws = wb.active
@@ -239,7 +239,9 @@ def review_bytes(rows: list[dict], path: Path) -> bytes:
         for r in rows:
             ws.append([str(r.get(c, "")) for c in REVIEW_COLUMNS])
             for cell in ws[ws.max_row]:
-                _as_text(cell)  # text, never a formula
+                if isinstance(cell.value, str) and cell.value:
+                    cell.data_type = "s"  # text, never a formula
+                    cell.quotePrefix = needs_guard(cell.value)
         buf = io.BytesIO()
         wb.save(buf)
         return buf.getvalue()

@@ -182,10 +182,35 @@ def _xlsx_rows(path: Path, sheet: str | None, out: RegistryRead):
         wb.close()
 
 
-def _text(value, date=False) -> str:
-    from alliances.io.normalize import cell_text
+_STRIP = " \t\r\n\u3000\u00a0\ufeff"
+_CN_DATE = re.compile(r"(\d{4})\s*[./年-]\s*(\d{1,2})(?:\s*[./月-]\s*(\d{1,2})\s*日?)?\s*月?")
 
-    return cell_text(value, "date" if date else "description")
+
+def _text(value, date=False) -> str:
+    """A cell (CSV text or an openpyxl value) as cleaned text; dates as ISO (``2021年3月`` → ``2021-03``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        if date and float(value).is_integer() and 1900 <= value <= 2100:
+            return str(int(value))  # a year, not an Excel serial
+        if date and 1 <= value < 2958466:
+            from openpyxl.utils.datetime import from_excel
+
+            return from_excel(value).date().isoformat()
+        return str(int(value)) if float(value).is_integer() else repr(value)
+    text = str(value).strip(_STRIP)
+    if date:
+        text = unicodedata.normalize("NFKC", text)
+        m = _CN_DATE.fullmatch(text)
+        if m:
+            text = "-".join([m.group(1)] + [f"{int(x):02d}" for x in m.groups()[1:] if x])
+    return text
 
 
 def read_registry_source(path, ds: Dataset, *, sheet: str | None = None, encoding: str | None = None,
@@ -259,9 +284,8 @@ def entry_id(code: str, code_ok: bool, name: str, place: str) -> str:
     """The credit code when valid, else ``reg-`` and 10 hex digits of the name and place."""
     if code and code_ok:
         return code
-    from alliances.io.normalize import match_key
-
-    return "reg-" + hashlib.sha1(f"{match_key(name)}|{place}".encode()).hexdigest()[:10]
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).lower()
+    return "reg-" + hashlib.sha1(f"{key}|{place}".encode()).hexdigest()[:10]
 
 
 def _check_entry(d: dict, where, places, place_names, out: RegistryRead) -> dict | None:
