@@ -223,4 +223,5 @@ def test_every_import_points_down_or_sideways():
             other = _layer(module)
             if other is not None and other > own:
                 up.append(f"{path.relative_to(ROOT)}:{line} (layer {own}) imports {module} (layer {other})")
-    assert up == [], "imports that point up (see docs/architecture.md):\n" + "\n".join(up)
+    assert up == [], ("imports that point up (see docs/architecture.md); a new module that belongs "
+                      "lower goes into LAYERS in tests/test_architecture.py:\n" + "\n".join(up))
