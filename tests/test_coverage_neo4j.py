@@ -7,6 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from alliances import model
 from alliances.cli import cli
 from alliances.dataset import read_dataset
 from alliances.store.neo4j import Neo4jStore
@@ -42,7 +43,7 @@ def test_registry_and_coverage_work_load_and_read_back(clean_neo4j, neo4j_settin
             "e.source_file AS f, e.source_row AS r".replace("$id", f"'{matched[0]['id']}'"))[0]
     assert (row["o"], row["m"], row["f"], row["r"]) == (matched[0]["match"], matched[0]["match_method"], "名录.csv",
                                                         matched[0]["source_row"])
-    counts = {r["l"]: r["c"] for r in q("MATCH (n:Alliances) UNWIND labels(n) AS l RETURN l, count(*) AS c")}
+    counts = {r["l"]: r["c"] for r in q(f"MATCH (n:{model.PROJECT_LABEL}) UNWIND labels(n) AS l RETURN l, count(*) AS c")}
     assert (counts["Station"], counts["ContactPoint"], counts["DemonstrationSite"], counts["IndustryBloc"],
             counts["Problem"]) == (2, 1, 1, 1, 12)
     assert [{k: e[k] for k in FIELDS} for e in back.registry] == \
