@@ -402,6 +402,25 @@ KIND_ORDER = ("sources", "nodes", "relationships", "figures")
 #: and returns the value to keep on the fact, or None to keep nothing. Add the field to
 #: ``OPTIONAL_COLUMNS`` too, so dataset folders may hold it.
 FIELD_CHECKS: dict[tuple[str, str], Callable] = {}
+
+
+def _check_credit_code(chk: "RecordChecker", rec: "Record", value: str) -> str | None:
+    """An Organization's unified social credit code (GB 32100-2015), normalised; see :mod:`alliances.registry`."""
+    from alliances.registry import creditcode
+
+    label = rec.data.get("label", "")
+    code = creditcode.normalize(value)
+    if label != "Organization" and label in model.LABELS:
+        chk.add("credit_code_not_allowed", rec, "credit_code", label=label, label_zh=model.LABELS[label].zh)
+        return None
+    wrong = creditcode.problem(code)
+    if wrong:
+        chk.add("bad_credit_code", rec, "credit_code", value=code, why=wrong, why_zh=creditcode.problem_zh(code))
+        return None
+    return code
+
+
+FIELD_CHECKS[("nodes", "credit_code")] = _check_credit_code
 _SUGGESTIONS_CAP = 200  # fuzzy "did you mean" look-ups per run: bounded work on a million bad rows
 
 
@@ -583,19 +602,6 @@ class RecordChecker:
             "description": d.get("description", ""),
             **citation,
         }
-        code = d.get("credit_code", "")
-        if code and self._free(rec, "credit_code"):
-            from alliances.registry import creditcode
-
-            code = creditcode.normalize(code)
-            wrong = creditcode.problem(code)
-            if label != "Organization" and label_ok:
-                self.add("credit_code_not_allowed", rec, "credit_code", label=label, label_zh=model.LABELS[label].zh)
-            elif wrong:
-                self.add("bad_credit_code", rec, "credit_code", value=code, why=wrong,
-                         why_zh=creditcode.problem_zh(code))
-            else:
-                node["credit_code"] = code
         syn = d.get("synthetic", "").lower()
         if syn in ("true", "1", "yes"):
             node["synthetic"] = True

@@ -566,3 +566,17 @@ def test_a_snapshot_carries_the_registry_and_a_review_invalidates_it(project, tm
     invoke("registry", "review", review, "--data", data)
     after = json.loads(invoke("coverage", "--data", data, "--cache-dir", cache, "--format", "json").output)
     assert after["totals"]["review"] == 20
+
+
+def test_an_organisations_credit_code_in_nodes_csv_is_checked(tmp_path):
+    data = tmp_path / "ds"
+    write_dataset(data)
+    text = (data / "nodes.csv").read_text(encoding="utf-8")
+    good = code(7)
+    assert good in text
+    (data / "nodes.csv").write_text(text.replace(good, good[:17] + ("0" if good[17] != "0" else "1")), encoding="utf-8")
+    res = invoke("validate", data, "--format", "json", "--no-cache")
+    problems = json.loads(res.output)["problems"]
+    # row 17: the header, six fixed rows, org-0, br-0, org-1 … org-4, br-4, org-5, org-6, then org-7
+    assert [(p["row"], p["field"], p["code"]) for p in problems] == [(17, "credit_code", "bad_credit_code")]
+    assert "校验码应为" in problems[0]["message_zh"]
