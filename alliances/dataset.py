@@ -23,7 +23,7 @@ import gc
 import io
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -392,6 +392,13 @@ class Record:
 
 #: The order records must come in: each kind may refer to the kinds before it.
 KIND_ORDER = ("sources", "nodes", "relationships", "figures")
+
+#: Checks of optional fields other modules add (e.g. a registry's credit codes), run on every
+#: record that has the field: ``(kind, field) → check(checker, rec, value)``. A check reports
+#: with ``checker.add(code, rec, field, **params)`` (its code in :data:`alliances.errors.MESSAGES`)
+#: and returns the value to keep on the fact, or None to keep nothing. Add the field to
+#: ``OPTIONAL_COLUMNS`` too, so dataset folders may hold it.
+FIELD_CHECKS: dict[tuple[str, str], Callable] = {}
 _SUGGESTIONS_CAP = 200  # fuzzy "did you mean" look-ups per run: bounded work on a million bad rows
 
 
@@ -578,6 +585,7 @@ class RecordChecker:
             node["synthetic"] = True
         elif syn not in ("", "false", "0", "no"):
             self.add("not_boolean", rec, "synthetic", value=syn)
+        self._extra(rec, d, node)
         if not nid or first is not None:
             return
         self._node_at[nid] = rec
@@ -710,6 +718,7 @@ class RecordChecker:
             "status": intern(d.get("status", "")),
             **citation,
         }
+        self._extra(rec, d, rel)
         if ok and not self._count and not failed_before:
             ds.relationships.append(rel)
 
@@ -752,8 +761,19 @@ class RecordChecker:
             "label_en": d.get("label_en", ""),
             **citation,
         }
+        self._extra(rec, d, fig)
         if not self._count and not failed_before:
             ds.figures.append(fig)
+
+    def _extra(self, rec: Record, d: dict, fact: dict) -> None:
+        if not FIELD_CHECKS:
+            return
+        for fld, value in d.items():
+            check = FIELD_CHECKS.get((rec.kind, fld))
+            if check is not None and value and self._free(rec, fld):
+                kept = check(self, rec, value)
+                if kept is not None:
+                    fact[fld] = kept
 
     def _citation(self, rec: Record, d: dict) -> dict:
         """``source`` and where in it: ``paragraphs`` of a document, or the ``source_sheet``/``source_row`` of a file."""

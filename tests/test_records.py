@@ -469,3 +469,40 @@ def test_path_via_takes_a_type_by_its_printed_names(via):
     doc = json.loads(result.output)
     assert doc["via"] == ["MEMBER_OF"]
     assert {r["type"] for p in doc["paths"] for r in p["relationships"]} == {"MEMBER_OF"}
+
+
+def test_validate_checks_a_workbook_as_import_does(tmp_path):
+    good = workbook(tmp_path / "good.xlsx", NO_SOURCE_BOOK)
+    result = CliRunner().invoke(cli, ["validate", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "3 nodes, 1 relationships, 1 figures" in result.output
+    bad = workbook(tmp_path / "bad.xlsx", {"组织": [["名称", "组织类别", "日期"], ["甲党委", "xyz", "2021年13月"]]})
+    result = CliRunner().invoke(cli, ["validate", str(bad), "--format", "json"])
+    assert result.exit_code == 1
+    from_validate = [(p["sheet"], p["row"], p["field"], p["code"], p["message"])
+                     for p in json.loads(result.output)["problems"]]
+    from_import = [(p.sheet, p.row, p.field, p.code, p.message) for p in problems_of(lambda: import_source([bad]))]
+    assert from_validate == from_import and [c for _, _, _, c, _ in from_validate] == ["unknown_kind", "bad_date"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.xlsx", "good.xlsx"]  # nothing written
+
+
+def test_other_modules_add_field_checks_with_their_own_codes(tmp_path, monkeypatch):
+    from alliances import dataset, errors
+
+    def check_code(chk, rec, value):
+        if len(value) != 18:
+            chk.add("bad_credit_code", rec, "credit_code", value=value)
+            return None
+        return value.upper()
+
+    monkeypatch.setitem(dataset.FIELD_CHECKS, ("nodes", "credit_code"), check_code)
+    monkeypatch.setitem(errors.MESSAGES, "bad_credit_code", ("{value!r} is not 18 characters", "{value!r} 不是 18 位",
+                                                             "copy it from the licence", "从营业执照抄写"))
+    chk = RecordChecker()
+    chk.check(Record("sources", {"id": "s1", "title": "t"}, "sources.csv", 2))
+    for i, code in enumerate(["91510300ma62abcd1x", "123"]):
+        chk.check(Record("nodes", {"id": f"o{i}", "label": "Organization", "name": f"企业{i}", "kind": "enterprise",
+                                   "credit_code": code, "source": "s1", "paragraphs": "1"}, "nodes.csv", i + 2))
+    [p] = chk.finish()
+    assert (p.row, p.field, p.code, p.message_zh) == (3, "credit_code", "bad_credit_code", "'123' 不是 18 位")
+    assert chk.dataset.nodes["o0"]["credit_code"] == "91510300MA62ABCD1X" and "o1" not in chk.dataset.nodes

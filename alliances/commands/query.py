@@ -145,12 +145,23 @@ def search_command(text, limit, fmt, source):
 @click.option("--encoding", help="Force the CSV encoding (default: detect UTF-8, UTF-8 with BOM, GB18030/GBK).")
 @format_option("text", ["text", "json"])
 def validate_command(path, encoding, fmt):
-    """Check a dataset folder (default: the bundled one) and list every problem at once."""
+    """Check a dataset folder (default: the bundled one) and list every problem at once.
+
+    PATH may also be an .xlsx workbook: it gets the checks `alliances import`
+    runs (the same problems for the same rows), and nothing is written.
+    """
+    from pathlib import Path
+
     from alliances.dataset import read_dataset
     from alliances.errors import ValidationError
 
     try:
-        ds = read_dataset(path, encoding=encoding)
+        if path and Path(path).suffix.lower() in (".xlsx", ".xlsm") and not Path(path).is_dir():
+            from alliances.io.importer import import_source
+
+            ds = import_source([path], encoding=encoding).dataset
+        else:
+            ds = read_dataset(path, encoding=encoding)
     except ValidationError as err:
         if fmt == "json":
             echo_json({"valid": False, "problems": [p.as_dict() for p in err.problems]})

@@ -122,16 +122,11 @@ def _load_xlsx(path: Path, problems: list, warnings: list | None = None) -> list
     from alliances.io import xlsx
 
     head = path.read_bytes()[:8] if path.is_file() else b""
-    where = Loc(str(path), None, None)
     if not head:
-        problems.append(_p(where, None, "the file is empty", "文件是空的",
-                           "save the workbook again from Excel", "请在 Excel 中重新保存工作簿"))
+        problems.append(problem("workbook_empty", str(path)))
         return []
     if not head.startswith(b"PK") and not head.startswith(xlsx.OLE_MAGIC):
-        problems.append(_p(where, None, "is not an Excel .xlsx workbook (it looks like a text/CSV file)",
-                           "不是 Excel .xlsx 工作簿（看起来是文本/CSV 文件）",
-                           "save it as .xlsx, or rename it to .csv and import the folder",
-                           "另存为 .xlsx，或改名为 .csv 后导入所在文件夹"))
+        problems.append(problem("not_xlsx", str(path)))
         return []
     try:
         wb = xlsx.read_workbook(path)
@@ -148,10 +143,7 @@ def _load_xlsx(path: Path, problems: list, warnings: list | None = None) -> list
     for ws in wb.sheets:
         kind = classify(ws.name)
         if kind is None:
-            problems.append(_p(Loc(str(path), ws.name, None), None,
-                               f"unknown sheet {ws.name!r}", f"无法识别的工作表 {ws.name!r}",
-                               "name sheets like the template (e.g. '组织 Organization', '关系 Relationships')",
-                               "按模板命名工作表（如“组织 Organization”“关系 Relationships”）", "unknown_sheet"))
+            problems.append(problem("unknown_sheet", str(path), sheet=ws.name, name=ws.name))
             continue
         if kind[0] == "skip":
             continue
@@ -169,9 +161,7 @@ def _load_xlsx(path: Path, problems: list, warnings: list | None = None) -> list
         rows = ws.grid()
         if not rows or rows[0][0] != 1 or not any(v not in (None, "") for v in rows[0][1]):
             if rows:
-                problems.append(_p(Loc(str(path), ws.name, 1), None, "row 1 (the header) is empty",
-                                   "第 1 行（表头）是空的", "put the template's header in row 1",
-                                   "第 1 行填写模板表头", "empty_header"))
+                problems.append(problem("empty_header", str(path), 1, sheet=ws.name))
             continue
         tables.append(Table(kind[0], kind[1], str(path), ws.name, list(rows[0][1]),
                             [(i, list(r)) for i, r in rows[1:]]))
