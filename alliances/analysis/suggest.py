@@ -261,12 +261,10 @@ _VERB = {
 
 def _ties_words(via: list[dict], lang: str) -> str:
     words = _VERB[lang]
-    sep = "、" if lang == "zh" else ", "
-    parts = [words["direct"] if h["label"] == "direct" else words.get(h["label"], "{}").format(h["name"])
-             for h in via[:1]]
-    if len(via) > 1:
-        parts.append(f"等 {len(via)} 项" if lang == "zh" else f"{len(via) - 1} more")
-    return sep.join(parts)
+    first = words["direct"] if via[0]["label"] == "direct" else words.get(via[0]["label"], "{}").format(via[0]["name"])
+    if len(via) == 1:
+        return first
+    return f"{first}等 {len(via)} 项" if lang == "zh" else f"{first} and {len(via) - 1} more"
 
 
 def reason_text(row: dict, lang: str = "zh") -> str:
