@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import networkx as nx
 
-from alliances.graph import organization_ids, organizations_projection, partnership_graph
+from alliances.graph import organization_ids, organizations_projection, projection
 from alliances.network import PROJECTIONS, Network, as_network, thresholds
 
 METRICS = ("degree", "weighted_degree", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank")
-
-
-def projection(G: nx.MultiDiGraph, name: str = "organizations") -> nx.Graph:
-    """The graph a centrality runs on: ``organizations`` or ``full`` (partnership graph)."""
-    if name == "organizations":
-        return organizations_projection(G)
-    if name == "full":
-        H = partnership_graph(G)
-        for u, v, d in H.edges(data=True):
-            d["weight"] = len(d["rels"])
-        return H
-    raise ValueError(f"unknown projection {name!r}; use one of {PROJECTIONS}")
 
 
 def centrality_scores(H: nx.Graph, *, seed: int = 0, metrics=METRICS) -> dict[str, dict[str, float]]:

@@ -9,8 +9,8 @@ import sys
 
 import click
 
-from alliances.commands.common import (as_of_option, echo, echo_json, format_option, meta_note,
-                                       projection_option, source_options)
+from alliances.commands.common import (as_of_option, cache_folder, cache_options, echo, echo_json,
+                                       format_option, meta_note, projection_option, source_options)
 
 
 # ---------------------------------------------------------------------------
@@ -144,16 +144,19 @@ def search_command(text, limit, fmt, source):
 @click.argument("path", type=click.Path(), required=False)
 @click.option("--encoding", help="Force the CSV encoding (default: detect UTF-8, UTF-8 with BOM, GB18030/GBK).")
 @format_option("text", ["text", "json"])
-def validate_command(path, encoding, fmt):
+@cache_options
+def validate_command(path, encoding, fmt, cache_dir, no_cache):
     """Check a dataset folder (default: the bundled one) and list every problem at once.
 
     PATH may also be an .xlsx workbook: it gets the checks `alliances import`
     runs (the same problems for the same rows), and nothing is written.
+    Every row is checked each time; a valid folder's snapshot is written to
+    the cache so later commands on it start without re-reading the CSVs.
     """
     from pathlib import Path
 
-    from alliances.dataset import read_dataset
     from alliances.errors import ValidationError
+    from alliances.snapshot import read_checked
 
     try:
         if path and Path(path).suffix.lower() in (".xlsx", ".xlsm") and not Path(path).is_dir():
@@ -161,7 +164,7 @@ def validate_command(path, encoding, fmt):
 
             ds = import_source([path], encoding=encoding).dataset
         else:
-            ds = read_dataset(path, encoding=encoding)
+            ds = read_checked(path, cache_dir=cache_folder(cache_dir, no_cache), encoding=encoding, refresh=True)
     except ValidationError as err:
         if fmt == "json":
             echo_json({"valid": False, "problems": [p.as_dict() for p in err.problems]})

@@ -234,7 +234,8 @@ def _sizes(H: nx.MultiDiGraph, size_by: str, seed: int) -> dict:
     function, one choice of backend), so a map sized by a measure agrees
     with the table.
     """
-    from alliances.analysis.centrality import centrality_scores, projection
+    from alliances.analysis.centrality import centrality_scores
+    from alliances.graph import projection
 
     P = projection(H, "full")
     scores = {v: s[size_by] for v, s in centrality_scores(P, seed=seed, metrics=(size_by,)).items()}
