@@ -331,10 +331,10 @@ def table_records(t: Table, problems: list, *, today: str, sources: dict) -> lis
             continue
         if t.kind == "nodes" and t.label and not data.get("label"):
             data["label"] = t.label
-        rec = Record(t.kind, data, t.file, r, t.sheet, written=written)
+        rec = Record(t.kind, data, t.file, r, t.sheet, written=written or None)
         if extra:
             problems.append(problem("value_outside_header", t.file, r, None, sheet=t.sheet))
-            rec.reported.add("")
+            rec.reported = rec.reported | {""}
         if t.kind != "sources" and not data.get("source") and not data.get("paragraphs") \
                 and not data.get("source_row"):
             sid = import_source_id(t.file)
@@ -386,7 +386,7 @@ def _resolve(recs: list[Record], problems: list, warnings: list) -> None:
             if len(found) > 1:
                 problems.append(problem("ambiguous_name", rec.file, rec.row, column, sheet=rec.sheet, value=value,
                                         candidates=", ".join(shown[n] for n in sorted(found))))
-                rec.reported.add(column)
+                rec.reported = rec.reported | {column}
                 return value
         return value
 
