@@ -138,7 +138,10 @@ def test_each_size_threshold_is_defined_once_in_network_thresholds():
     outside = [(p.relative_to(ROOT).as_posix(), value, line)
                for p in sorted(PKG.rglob("*.py")) if p != PKG / "network.py"
                for line, value in _numbers(p)]
-    assert [o for o in outside if o[:2] not in not_thresholds] == []
+    found = [o for o in outside if o[:2] not in not_thresholds]
+    assert found == [], (f"{found}: a graph-size threshold belongs in alliances.network.Thresholds "
+                         "(read it through network.thresholds()); a number that only happens to be "
+                         "equal goes into not_thresholds above, with the reason")
     fields = Thresholds.__dataclass_fields__
     assert [value for _, value in _numbers(PKG / "network.py")] == [f.default for f in fields.values()]
     assert (THRESHOLDS.engine, THRESHOLDS.exact, THRESHOLDS.path_arrays) == (2_000, 5_000, 50_000)
