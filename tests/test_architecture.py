@@ -138,7 +138,10 @@ def test_each_size_threshold_is_defined_once_in_network_thresholds():
     outside = [(p.relative_to(ROOT).as_posix(), value, line)
                for p in sorted(PKG.rglob("*.py")) if p != PKG / "network.py"
                for line, value in _numbers(p)]
-    assert [o for o in outside if o[:2] not in not_thresholds] == []
+    found = [o for o in outside if o[:2] not in not_thresholds]
+    assert found == [], (f"{found}: a graph-size threshold belongs in alliances.network.Thresholds "
+                         "(read it through network.thresholds()); a number that only happens to be "
+                         "equal goes into not_thresholds above, with the reason")
     fields = Thresholds.__dataclass_fields__
     assert [value for _, value in _numbers(PKG / "network.py")] == [f.default for f in fields.values()]
     assert (THRESHOLDS.engine, THRESHOLDS.exact, THRESHOLDS.path_arrays) == (2_000, 5_000, 50_000)
@@ -201,7 +204,7 @@ LAYERS = {
     "commands": 5,
     "io": 4, "render": 4, "analysis": 4, "generate": 4, "output": 4,
     "network": 3, "source": 3, "graph": 3, "engine": 3, "paths": 3, "query": 3,
-    "store": 2, "dataset": 2, "resolve": 2, "snapshot": 2,
+    "store": 2, "dataset": 2, "snapshot": 2, "resolve": 2,  # snapshot: a cache of checked datasets
     "model": 1, "errors": 1, "settings": 1, "order": 1, "files": 1, "cells": 1, "redact": 1,
 }
 FEATURE = 4
@@ -224,4 +227,5 @@ def test_every_import_points_down_or_sideways():
             other = _layer(module)
             if other is not None and other > own:
                 up.append(f"{path.relative_to(ROOT)}:{line} (layer {own}) imports {module} (layer {other})")
-    assert up == [], "imports that point up (see docs/architecture.md):\n" + "\n".join(up)
+    assert up == [], ("imports that point up (see docs/architecture.md); a new module that belongs "
+                      "lower goes into LAYERS in tests/test_architecture.py:\n" + "\n".join(up))

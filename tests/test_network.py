@@ -122,3 +122,16 @@ def test_the_engine_threshold_can_be_moved_from_the_environment_of_the_cli():
     bad = run_cli("centrality", env={"ALLIANCES_FAST_THRESHOLD": "many"})
     err = bad.stderr.decode("utf-8", "replace")
     assert bad.returncode == 2 and "ALLIANCES_FAST_THRESHOLD" in err and "Traceback" not in err
+
+
+def test_a_large_map_never_builds_the_whole_graph(tmp_path):
+    from alliances.render.map import build_map
+
+    generate_dataset(tmp_path / "g", 1500, seed=4)
+    net = Network(read_dataset(tmp_path / "g"))
+    aggregated = build_map(net, max_nodes=100, hard_cap=100)
+    assert aggregated["meta"]["notices"] and not net.has_graph  # from the arrays
+    around = build_map(net, around="org-17", hops=1, max_nodes=100, hard_cap=100)
+    assert 1 < len(around["nodes"]) < 100 and not net.has_graph  # from its part of the data
+    build_map(net, path=("org-17", "org-900"), max_nodes=100, hard_cap=100)
+    assert net.has_graph  # a path needs the whole graph
