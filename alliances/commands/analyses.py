@@ -20,7 +20,9 @@ def _note(meta: dict, fmt: str) -> None:
     if fmt == "csv":
         click.echo(note, err=True)
     elif fmt == "markdown":
-        echo(f"\n_{note}_\n")
+        from alliances.output import md_text
+
+        echo(f"\n_{md_text(note)}_\n")
     else:
         echo(note + "\n")
 

@@ -86,7 +86,7 @@ def growth(periods: list[str], series: list[tuple[str, str, list[int]]], *, titl
            note: str = "") -> Markup:
     """Lines of cumulative counts per period; ``series`` is ``[(name, colour, counts per period)]``."""
     left, right, topm, bottom = 50, 10, 30, 60
-    height = 250
+    height = 240
     plot_w, plot_h = width - left - right, height - topm - bottom
     cum = [(name, col, [sum(v[: k + 1]) for k in range(len(v))]) for name, col, v in series]
     peak = max((max(v, default=0) for _, _, v in cum), default=0) or 1

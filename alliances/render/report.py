@@ -2,8 +2,8 @@
 
 :func:`build_report` gathers plain data (no markup); :func:`render_html` and
 :func:`render_markdown` lay it out. Every string that comes from the data is
-escaped where it is written (``markupsafe.escape`` for HTML, ``|`` and line
-breaks for Markdown cells). The HTML has inline CSS only and makes no
+escaped where it is written (``markupsafe.escape`` for HTML, :func:`alliances.output.md_text`
+for Markdown: no live HTML, image or link). The HTML has inline CSS only and makes no
 external request.
 """
 
@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import Counter
 
 from markupsafe import Markup, escape
+
+from alliances.output import md_cell, md_text  # noqa: F401  (md_cell is part of this module's API)
 
 from alliances import model
 
@@ -193,7 +195,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     from alliances.analysis.communities import louvain
     from alliances.analysis.suggest import reason_text, suggest_partners
     from alliances.graph import organizations_projection
-    from alliances.network import DEFAULT_PROJECTION, Network
+    from alliances.network import DEFAULT_PROJECTION, Network, thresholds
 
     step = progress or (lambda stage: None)
     T = TEXT[lang]
@@ -201,7 +203,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     step("graph")
     ds, G0 = net.dataset, net.graph
     G, meta = scenario_graph(G0, as_of=as_of)
-    H = organizations_projection(G) if as_of else net.organisations
+    H = organizations_projection(G, max_members=thresholds().hub_members) if as_of else net.organisations
     cite = _Citations(G, ds, lang)
 
     labels = Counter(d.get("label") for _, d in G.nodes(data=True))
@@ -738,21 +740,6 @@ def _charts(rep: dict, sid: str) -> list:
 
 # ---------------------------------------------------------------------------
 # Markdown
-
-
-def md_text(value) -> str:
-    """Markdown text with HTML made inert: ``&``, ``<`` and ``>`` as entities.
-
-    Markdown renderers pass raw HTML through, so a name like
-    ``<img src=x onerror=...>`` would run when the report is previewed.
-    """
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def md_cell(value) -> str:
-    """A Markdown table cell: ``|`` escaped, HTML made inert, line breaks folded to spaces."""
-    text = md_text(str(value).replace("\\", "\\\\").replace("|", "\\|"))
-    return " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text
 
 
 def render_markdown(rep: dict) -> str:
