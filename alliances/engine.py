@@ -60,15 +60,16 @@ from __future__ import annotations
 import csv
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from alliances import model
 from alliances.network import thresholds
-from alliances.order import HUB_LABELS
+from alliances.order import HUB_LABELS, capped_hub, hub_order
 
 METRICS = ("degree", "weighted_degree", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank")
 LABEL_CODES = {name: i for i, name in enumerate(model.LABELS)}
+LABEL_NAMES = list(model.LABELS)
 TYPE_CODES = {name: i for i, name in enumerate(model.REL_TYPES)}
 
 
@@ -91,6 +92,10 @@ class Projection:
     u: object  # np.int32
     v: object  # np.int32
     weight: object  # np.float64
+    #: Hubs whose members were not tied (``max_members``): :func:`alliances.order.capped_hub`
+    #: dicts, and ``capped_members[i]`` the member positions (into ``ids``) of ``capped_hubs[i]``.
+    capped_hubs: list = field(default_factory=list)
+    capped_members: list = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -199,13 +204,15 @@ def partnership_arrays(A: GraphArrays) -> tuple[Projection, object]:
                        counts.astype(np.float64)), nodes)
 
 
-def projection_arrays(A: GraphArrays) -> Projection:
+def projection_arrays(A: GraphArrays, *, max_members: int | None = None) -> Projection:
     """The organisations projection of :func:`alliances.graph.organizations_projection`, as arrays.
 
     Two organisations are tied once per shared alliance, agreement or activity
     (a partnership tie to the hub, whatever its type or direction, counted
     once per hub) and once per direct partnership relationship; ``weight`` is
-    the number of such ties. Regions and zones never take part.
+    the number of such ties. Regions and zones never take part. A hub with
+    more than ``max_members`` members ties none of them (listed in
+    ``capped_hubs``), as in :func:`alliances.graph.organizations_projection`.
     """
     import numpy as np
 
@@ -236,11 +243,19 @@ def projection_arrays(A: GraphArrays) -> Projection:
     m = np.concatenate([pos[d[m1]], pos[s[m2]]])
     key = np.unique(h * n + m) if len(h) else np.zeros(0, dtype=np.int64)
     h, m = key // max(n, 1), key % max(n, 1)
+    capped, capped_members = [], []
     if len(h):
         starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
         sizes = np.diff(np.r_[starts, len(h)])
+        if max_members is not None:
+            for i in np.flatnonzero(sizes > max_members).tolist():
+                hub = int(h[starts[i]])
+                capped.append((capped_hub(A.ids[hub], LABEL_NAMES[labels[hub]], int(sizes[i])),
+                               m[starts[i]:starts[i] + sizes[i]].astype(np.int32)))
+            capped.sort(key=lambda c: hub_order(c[0]))
+            capped, capped_members = [c[0] for c in capped], [c[1] for c in capped]
         for size in np.unique(sizes):
-            if size < 2:
+            if size < 2 or (max_members is not None and size > max_members):
                 continue
             first = starts[sizes == size]
             members = m[first[:, None] + np.arange(size)[None, :]]  # hubs x size
@@ -252,7 +267,7 @@ def projection_arrays(A: GraphArrays) -> Projection:
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     pairs, counts = np.unique(lo * n + hi, return_counts=True)
     return Projection([A.ids[i] for i in orgs], (pairs // n).astype(np.int32),
-                      (pairs % n).astype(np.int32), counts.astype(np.float64))
+                      (pairs % n).astype(np.int32), counts.astype(np.float64), capped, capped_members)
 
 
 class PartnershipAdjacency:

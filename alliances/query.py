@@ -87,28 +87,39 @@ def explain_paths(result: dict, lang: str = "zh") -> str:
 
 
 def show_node(source, name: str) -> dict:
-    """A node with its properties, figures (with provenance) and every tie."""
+    """A node with its properties, figures (with provenance) and every tie.
+
+    Read from the dataset's rows and the region groups: the whole graph is
+    never built for it (the same answer as from the graph, tested).
+    """
     net = source.network()
-    ds, G = net.dataset, net.graph
+    ds, nodes, groups = net.dataset, net.nodes, net.region_groups
     nid = net.resolve(name)
     props = dict(ds.nodes[nid])
+    mine = [rel for rel in ds.relationships if rel["start"] == nid or rel["end"] == nid]
     ties = []
-    for rel in sorted(ds.relationships, key=lambda r: (r["type"], r["start"], r["end"])):
-        if nid in (rel["start"], rel["end"]):
-            other = rel["end"] if rel["start"] == nid else rel["start"]
-            ties.append({
-                "direction": "out" if rel["start"] == nid else "in",
-                "other": node_summary(G, other),
-                **rel_summary(rel),
-                "provenance": provenance_text(rel, ds.sources),
-            })
+    for rel in sorted(mine, key=lambda r: (r["type"], r["start"], r["end"])):
+        other = rel["end"] if rel["start"] == nid else rel["start"]
+        ties.append({
+            "direction": "out" if rel["start"] == nid else "in",
+            "other": _summary(nodes, groups, other),
+            **rel_summary(rel),
+            "provenance": provenance_text(rel, ds.sources),
+        })
     return {
-        "node": {**props, "region_group": G.nodes[nid].get("region_group", "other")},
+        "node": {**props, "region_group": groups.get(nid, "other")},
         "figures": [{**f, "provenance": provenance_text(f, ds.sources)} for f in ds.figures_of(nid)],
         "source": ds.sources.get(props.get("source", ""), {}),
         "provenance": provenance_text(props, ds.sources),
         "ties": ties,
     }
+
+
+def _summary(nodes, groups, nid: str) -> dict:
+    """:func:`node_summary` from node attributes and region groups (no graph)."""
+    d = nodes[nid]
+    return {f: (nid if f == "id" else groups.get(nid, "other") if f == "region_group" else d.get(f, ""))
+            for f in NODE_FIELDS}
 
 
 def explain_node(result: dict) -> str:
@@ -147,5 +158,6 @@ def explain_node(result: dict) -> str:
 
 
 def search_nodes(source, text: str, limit: int = 50) -> list[dict]:
-    G = source.network().graph
-    return [node_summary(G, n) for n in search(G, text, limit=limit)]
+    """Rows of the nodes :func:`alliances.resolve.search` finds, from the dataset's nodes (no graph)."""
+    net = source.network()
+    return [_summary(net.nodes, net.region_groups, n) for n in search(net.names, text, limit=limit)]

@@ -104,11 +104,11 @@ def _lookalikes(G, nodes, text: str, found: str) -> list[str]:
         s and skeleton(s) == key and normalize(s) != q for s in _names(G.nodes[n])))
 
 
-def search(G: nx.Graph, text: str, limit: int = 50) -> list[str]:
+def search(G: nx.Graph | DatasetNames, text: str, limit: int = 50) -> list[str]:
     """Ids of nodes whose id, names or aliases contain ``text``; exact hits first."""
     q = normalize(text)
     hits = []
-    for n, d in G.nodes(data=True):
+    for n, d in G.nodes.items():  # a graph's NodeView or DatasetNames' dict
         names = [n, *_names(d), d.get("description", "")]
         norm = [normalize(s) for s in names if s]
         if any(q == s for s in norm):

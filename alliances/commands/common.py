@@ -181,6 +181,10 @@ def meta_note(meta: dict) -> str:
                      f"{meta['undated_nodes']} undated nodes kept (not guessed); "
                      f"{meta['removed_nodes']} nodes and {meta['removed_relationships']} relationships "
                      f"dated later left out")
+    for hub in meta.get("capped_hubs") or []:
+        parts.append(f"{hub['name']} ({hub['id']}) has {hub['members']:,} member organisations, more than the "
+                     f"organisations projection ties pairwise: its members are not tied through it here "
+                     f"(with --projection full it is one node)")
     if meta.get("without") or meta.get("without_ties"):
         gone = list(meta.get("without", [])) + ["~".join(t) for t in meta.get("without_ties", [])]
         parts.append("without " + ", ".join(gone))

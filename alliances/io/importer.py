@@ -46,13 +46,6 @@ _KIND_WORDS = {
 
 
 @dataclass
-class Loc:
-    file: str
-    sheet: str | None
-    row: int | None
-
-
-@dataclass
 class Table:
     kind: str
     label: str | None
@@ -67,11 +60,6 @@ class ImportResult:
     dataset: object
     warnings: list[str] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
-
-
-def _p(loc: Loc, column, en: str, zh: str, fix_en: str, fix_zh: str, code: str = "") -> Problem:
-    """A problem of the workbook reader, its English and Chinese given together."""
-    return Problem(loc.file, loc.row, column, en, fix_en, loc.sheet, code, {}, zh, fix_zh)
 
 
 # ---------------------------------------------------------------------------

@@ -172,13 +172,13 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     from alliances.analysis.communities import louvain
     from alliances.analysis.suggest import reason_text, suggest_partners
     from alliances.graph import organizations_projection, partnership_graph
-    from alliances.network import Network
+    from alliances.network import Network, thresholds
 
     T = TEXT[lang]
     net = network if isinstance(network, Network) else Network(network)
     ds, G0 = net.dataset, net.graph
     G, meta = scenario_graph(G0, as_of=as_of)
-    H = organizations_projection(G)
+    H = organizations_projection(G, max_members=thresholds().hub_members)
     P = partnership_graph(G)
     cite = _Citations(G, ds, lang)
 
