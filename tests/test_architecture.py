@@ -205,7 +205,7 @@ LAYERS = {
     "io": 4, "render": 4, "analysis": 4, "generate": 4, "output": 4,
     "network": 3, "source": 3, "graph": 3, "engine": 3, "paths": 3, "query": 3,
     "store": 2, "dataset": 2, "snapshot": 2, "resolve": 2,  # snapshot: a cache of checked datasets
-    "model": 1, "errors": 1, "settings": 1, "order": 1, "files": 1, "cells": 1, "redact": 1,
+    "model": 1, "errors": 1, "settings": 1, "order": 1, "files": 1, "cells": 1, "redact": 1, "chars": 1,
 }
 FEATURE = 4
 

@@ -218,10 +218,16 @@ def validate_command(path, encoding, fmt, cache_dir, no_cache):
             echo_json({"valid": False, "problems": [p.as_dict() for p in err.problems]})
             sys.exit(1)
         raise
+    from alliances.chars import lookalike_warnings
+
     labels, types = ds.counts()
+    warnings = lookalike_warnings(ds.nodes)  # probable duplicates: said, never merged
     if fmt == "json":
-        echo_json({"valid": True, "nodes": labels, "relationships": types, "figures": len(ds.figures)})
+        echo_json({"valid": True, "nodes": labels, "relationships": types, "figures": len(ds.figures),
+                   **({"warnings": warnings} if warnings else {})})
         return
+    for w in warnings:
+        click.echo(f"Warning: {w}", err=True)
     click.echo(f"OK: {ds.path}: {len(ds.nodes)} nodes, {len(ds.relationships)} relationships, "
                f"{len(ds.figures)} figures.")
     click.echo("  nodes: " + ", ".join(f"{k} {v}" for k, v in sorted(labels.items())))
