@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from alliances.commands.common import (as_of_option, echo, echo_json, format_option, meta_note,
+from alliances.commands.common import (FiniteFloat, as_of_option, echo, echo_json, format_option, meta_note,
                                        projection_option, source_options)
 
 
@@ -112,7 +112,7 @@ def corridors_command(lang, as_of, fmt, source):
 
 @click.command("communities")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed for Louvain.")
-@click.option("--resolution", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+@click.option("--resolution", type=FiniteFloat(min=0, min_open=True), default=1.0, show_default=True,
               help="Louvain resolution: above 1 favours smaller communities.")
 @projection_option
 @as_of_option
