@@ -31,6 +31,7 @@ from sys import intern
 
 from alliances import model
 from alliances.cells import CsvWriter
+from alliances.chars import KIND_TEXT, SUSPECT_RE, describe, hidden_characters
 from alliances.errors import DataError, Problem, ValidationError, problem
 
 FILES = {
@@ -58,7 +59,6 @@ MAX_FIELD = 10_000
 # Names are indexed in Neo4j, whose index keys hold at most 8,167 bytes: 1,000
 # characters is at most 4,000 bytes of UTF-8, and far longer than any real name.
 MAX_NAME = 1_000
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 
 
@@ -526,11 +526,29 @@ class RecordChecker:
                 if len(v) > MAX_FIELD:
                     self.add("value_too_long", rec, k, length=len(v), limit=MAX_FIELD)
                     out[k] = v[:MAX_FIELD]
-        if _CONTROL_RE.search(joined):
+        if SUSPECT_RE.search(joined):  # control, bidirectional and invisible characters, with their place
             for k, v in out.items():
-                if _CONTROL_RE.search(v):
-                    self.add("control_characters", rec, k)
+                self._hidden(rec, k, v)
         return out
+
+    def _hidden(self, rec: Record, column: str, value: str) -> None:
+        found = hidden_characters(value)
+        if not found:
+            return
+        controls = [f for f in found if f[1] != "\t" and f[2] == "control"]
+        others = [f for f in found if f[2] != "control"]
+        if controls:
+            pos, ch, _ = controls[0]
+            more = f", and {len(controls) - 1} more" if len(controls) > 1 else ""
+            self.add("control_characters", rec, column, at=f" ({describe(ch)} at character {pos}{more})",
+                     at_zh=f"（第 {pos} 个字符 {describe(ch)}{'等 ' + str(len(controls)) + ' 个' if more else ''}）")
+        if others:
+            pos, ch, kind = others[0]
+            n = len(others) - 1
+            self.add("hidden_character", rec, column, position=pos, character=describe(ch),
+                     kind=KIND_TEXT[kind][0], kind_zh=KIND_TEXT[kind][1],
+                     more=f" (and {n} more such character{'s' if n > 1 else ''})" if n else "",
+                     more_zh=f"（另有 {n} 个）" if n else "")
 
     def _free(self, rec: Record, column: str) -> bool:
         return column not in rec.reported

@@ -234,9 +234,14 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     # any cell
     "value_too_long": ("value is {length:,} characters long (limit {limit:,})", "内容过长（{length:,} 个字符，上限 {limit:,}）",
                        "shorten it; long texts belong in the source document", "缩短内容；长文本放在来源文档中"),
-    "control_characters": ("contains control characters", "含有不可见的控制字符",
+    "control_characters": ("contains control characters{at}", "含有不可见的控制字符{at_zh}",
                            "remove invisible characters (often pasted from another program)",
                            "删除从其他程序粘贴来的不可见字符"),
+    "hidden_character": ("character {position} is {character}, {kind}{more}",
+                         "第 {position} 个字符是{kind_zh} {character}{more_zh}",
+                         "delete it: nobody sees it, so two names that differ by it look the same (it often comes "
+                         "with text pasted from a web page, a chat or a PDF)",
+                         "删除该字符：它看不见，会让两个不同的名称看起来一样（常随网页、聊天记录或 PDF 复制而来）"),
     # ids and names
     "no_id": ("no id", "缺少编号", "give it a stable id (letters, digits, - _ . :)", "填写编号（字母、数字和 - _ . :）"),
     "invalid_id": ("{value!r} is not a valid id", "{value!r} 不是有效的编号",

@@ -32,6 +32,7 @@ def _projection(network):
     activity).
     """
     import networkx as nx
+    import numpy as np
 
     from alliances import engine
     from alliances.network import Network
@@ -53,12 +54,24 @@ def _projection(network):
     for u, v in P.edges():
         if u != v and P.nodes[u].get("label") == "Organization" and P.nodes[v].get("label") == "Organization":
             H.add_edge(u, v)
+    from alliances.network import thresholds
+    from alliances.order import capped_hub, hub_order
+
+    cap, capped = thresholds().hub_members, []
     for z, d in P.nodes(data=True):
         if d.get("label") in HUB_LABELS:
             ms = sorted(m for m in P.neighbors(z) if P.nodes[m].get("label") == "Organization")
+            if len(ms) > cap:  # as the organisations projection does (Thresholds.hub_members)
+                capped.append((capped_hub(z, d["label"], len(ms)), ms))
+                continue
             H.add_edges_from((a, b) for i, a in enumerate(ms) for b in ms[i + 1:])
     groups = {n: d.get("region_group", "other") for n, d in P.nodes(data=True)}
-    return engine.projection_from_networkx(H), P.nodes, groups, P
+    proj = engine.projection_from_networkx(H)
+    index = {nid: k for k, nid in enumerate(proj.ids)}
+    capped.sort(key=lambda c: hub_order(c[0]))
+    proj.capped_hubs = [c[0] for c in capped]
+    proj.capped_members = [np.array([index[m] for m in c[1]], dtype=np.int32) for c in capped]
+    return proj, P.nodes, groups, P
 
 
 def _matrices(proj, groups):
@@ -79,9 +92,22 @@ def _matrices(proj, groups):
     return A, deg, aa, ra, region
 
 
-def _scores_block(A, aa, ra, region, rows, *, upper: bool):
+def _capped_matrix(proj):
+    """Organisations × capped hubs (members not tied in the projection), or ``None``."""
+    if not proj.capped_members:
+        return None
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    rows = np.concatenate(proj.capped_members).astype(np.int64)
+    cols = np.repeat(np.arange(len(proj.capped_members)), [len(m) for m in proj.capped_members])
+    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(proj.n, len(proj.capped_members)))
+
+
+def _scores_block(A, aa, ra, region, rows, *, upper: bool, capped=None):
     """Scores of every qualifying pair (i, j) with i in ``rows``: not tied, other region,
-    at least one common partner (and j > i when ``upper``)."""
+    at least one common partner (and j > i when ``upper``). ``capped``
+    (:func:`_capped_matrix`): pairs sharing a hub too large to be projected are tied too."""
     import numpy as np
     B = A[rows]
     B.sort_indices()
@@ -108,6 +134,9 @@ def _scores_block(A, aa, ra, region, rows, *, upper: bool):
     keep &= ~tied[r, j]
     i, j = i[keep], j[keep]
     c, s_aa, s_ra = (M.data[keep] for M in mats)
+    if capped is not None and len(i):
+        shared = np.asarray(capped[i].multiply(capped[j]).sum(axis=1)).ravel() > 0
+        i, j, c, s_aa, s_ra = i[~shared], j[~shared], c[~shared], s_aa[~shared], s_ra[~shared]
     return i, j, c.astype(np.int64), s_aa, s_ra
 
 
@@ -184,13 +213,15 @@ def suggest_partners(
     if proj.n == 0:
         return []
     A, deg, aa, ra, region = _matrices(proj, groups)
+    capped = _capped_matrix(proj)
     rank = engine.id_rank(proj.ids)
     picked: list[tuple] = []
     if for_node is not None:
         index = {nid: k for k, nid in enumerate(proj.ids)}
         if for_node not in index:
             return []
-        i, j, c, s_aa, s_ra = _scores_block(A, aa, ra, region, np.array([index[for_node]]), upper=False)
+        i, j, c, s_aa, s_ra = _scores_block(A, aa, ra, region, np.array([index[for_node]]), upper=False,
+                                             capped=capped)
         o = _order(by, i, j, c, s_aa, s_ra, rank)
         o = o[:top] if top else o
         picked = [(int(i[k]), int(j[k]), int(c[k]), float(s_aa[k]), float(s_ra[k])) for k in o]
@@ -198,7 +229,7 @@ def suggest_partners(
         parts = []
         for start in range(0, proj.n, _BLOCK):
             rows = np.arange(start, min(start + _BLOCK, proj.n))
-            i, j, c, s_aa, s_ra = _scores_block(A, aa, ra, region, rows, upper=not top)
+            i, j, c, s_aa, s_ra = _scores_block(A, aa, ra, region, rows, upper=not top, capped=capped)
             if top and len(i):
                 # each row's best `top`, ordered as for_node orders them (scores, then partner id)
                 o = _order(by, i, j, c, s_aa, s_ra, rank, per_row=True)

@@ -422,6 +422,26 @@ for name, value in (("bell", "甲\x07党委"), ("ansi_escape", "\x1b[31mred\x1b[
 simple("relationship_role_control", "relationships", 4, "role", "secre\x1btary",
        "relationships.csv, row 4, column role: contains control characters")
 simple("source_title_control", "sources", 2, "title", "Ti\x0ctle", "sources.csv, row 2, column title: contains control characters")
+for name, value, at in (("c1_csi", "甲\x9b31m党委", 2), ("c1_osc", "a\x9d0;x\x9cb", 2), ("c1_next_line", "甲\x85乙", 2)):
+    simple(f"node_name_control_{name}", "nodes", 4, "name", value,
+           f"nodes.csv, row 4, column name: contains control characters (U+{ord(value[at - 1]):04X}",
+           f"at character {at}")
+
+# Characters nobody sees: two names that differ by one look the same (refused with the position)
+for name, value, at in (("zero_width_space", "甲\u200b党委", 2), ("zero_width_joiner", "甲党\u200d委", 3),
+                        ("soft_hyphen", "甲\u00ad党委", 2), ("word_joiner", "甲\u2060党委", 2),
+                        ("bom_inside", "甲\ufeff党委", 2), ("variation_selector", "甲党\ufe0f委", 3),
+                        ("tag_characters", "甲\U000e0041\U000e0042党委", 2), ("hangul_filler", "甲\u3164党委", 2)):
+    simple(f"node_name_invisible_{name}", "nodes", 4, "name", value,
+           f"nodes.csv, row 4, column name: character {at} is U+{ord(value[at - 1]):04X}", "an invisible character")
+for name, value, at in (("rlo", "\u202e委党甲", 1), ("lro", "甲\u202d党委", 2), ("rli", "甲\u2067党委\u2069", 2),
+                        ("rlm", "甲党委\u200f", 4)):
+    simple(f"node_name_bidi_{name}", "nodes", 4, "name", value,
+           f"nodes.csv, row 4, column name: character {at} is U+{ord(value[at - 1]):04X}", "a bidirectional control")
+simple("relationship_role_bidi", "relationships", 4, "role", "sec\u202eyrat",
+       "relationships.csv, row 4, column role: character 4 is U+202E RIGHT-TO-LEFT OVERRIDE")
+simple("source_title_zero_width", "sources", 2, "title", "测试\u200b来源",
+       "sources.csv, row 2, column title: character 3 is U+200B ZERO WIDTH SPACE")
 
 # ---------------------------------------------------------------------------
 # Encodings
