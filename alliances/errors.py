@@ -15,6 +15,12 @@
 
 Every message says what failed, where (file, row, column or URI) and what to
 do next. Driver and OS errors are wrapped with ``raise ... from err``.
+
+Problems with input rows are :class:`Problem` objects: a ``code``, the
+location (file, sheet, row, column), ``params``, and texts rendered from
+:data:`MESSAGES`, the one table where each code's English and Chinese message
+and fix are written side by side. Make them with :func:`problem`; a module
+with problems of its own adds its codes to :data:`MESSAGES`.
 """
 
 from __future__ import annotations
