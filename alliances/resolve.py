@@ -85,6 +85,45 @@ def resolve(G: nx.Graph, text: str, *, among: set | None = None) -> str:
     )
 
 
+class Resolver:
+    """:func:`resolve` for many texts over one graph: ids and whole names indexed once.
+
+    The same answer as :func:`resolve` for every text (an id, an id in
+    another case, an exact name); anything else (a part of a name, an
+    ambiguous or unknown name) goes to :func:`resolve` itself, errors included.
+    """
+
+    def __init__(self, G):
+        self.G = G
+        self.by_id: dict[str, list] = {}
+        self.by_name: dict[str, set] = {}
+        self.by_skeleton: dict[str, set] = {}
+        from alliances.chars import skeleton
+
+        for n, d in G.nodes.items():
+            if isinstance(n, str):
+                self.by_id.setdefault(normalize(n), []).append(n)
+            for s in _names(d):
+                if s:
+                    self.by_name.setdefault(normalize(s), set()).add(n)
+                    self.by_skeleton.setdefault(skeleton(s), set()).add((n, normalize(s)))
+
+    def __call__(self, text: str) -> str:
+        from alliances.chars import skeleton
+
+        if text in self.G:
+            return text
+        q = normalize(text)
+        if q and len(self.by_id.get(q, ())) == 1:
+            return self.by_id[q][0]
+        if q and len(self.by_name.get(q, ())) == 1:
+            found = next(iter(self.by_name[q]))
+            # resolve's look-alike rule, from the index: other nodes with a name of the same skeleton
+            if not any(n != found and ns != q for n, ns in self.by_skeleton.get(skeleton(text), ())):
+                return found
+        return resolve(self.G, text)
+
+
 def _ambiguous(G, text, ids, why: str = "") -> NameResolutionError:
     cands = [describe(G, n) for n in ids]
     shown = "\n  ".join(cands[:20]) + ("\n  …" if len(cands) > 20 else "")

@@ -201,7 +201,7 @@ ACTIVITY_TYPES = ("ORGANIZED", "PARTICIPATED_IN")
 AGREEMENT_TYPES = ("PARTY_TO",)
 
 
-def hub_explanation(G: nx.MultiDiGraph, nid: str) -> dict:
+def hub_explanation(G: nx.MultiDiGraph, nid: str, *, projection_graph: nx.Graph | None = None) -> dict:
     """Why an organisation is a hub: what it belongs to and whom it reaches.
 
     Returns ``{"alliances", "activities", "agreements", "partners_other_regions"}``,
@@ -230,7 +230,9 @@ def hub_explanation(G: nx.MultiDiGraph, nid: str) -> dict:
             found[want[label][0]].add(other)
     out = {k: [item(n) for n in sorted(v)] for k, v in found.items()}
     own = G.nodes[nid].get("region_group", "other")
-    P = organizations_projection(G, max_members=thresholds().hub_members)
+    # the organisations projection of G, when the caller has it already (it is costly)
+    P = organizations_projection(G, max_members=thresholds().hub_members) if projection_graph is None \
+        else projection_graph
     partners = []
     if nid in P:
         for m in sorted(P.neighbors(nid)):
