@@ -25,6 +25,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("alliances.commands.io:export_command", "Export as GraphML, GEXF, JSON, CSV, .xlsx or a Cypher script."),
     "generate": ("alliances.commands.generate:generate_command", "Write a synthetic dataset of N organisations (benchmarks)."),
     "load": ("alliances.commands.load:load_command", "Load a dataset into Neo4j (validated, batched, idempotent)."),
+    "datasets": ("alliances.commands.datasets:datasets_command", "List (or drop) the datasets loaded into Neo4j."),
     "brokers": ("alliances.commands.analyses:brokers_command", "Cross-region brokers: Gould–Fernandez roles, constraint, cut points."),
     "corridors": ("alliances.commands.analyses:corridors_command", "How region pairs connect and which organisation or tie would cut them."),
     "communities": ("alliances.commands.analyses:communities_command", "Louvain communities, modularity and their regions."),

@@ -39,13 +39,16 @@ def path_query(source, from_name: str, to_name: str, *, k: int = 1, max_hops=Non
         from alliances.store.neo4j import Neo4jStore
 
         with Neo4jStore(source.settings) as store:
-            table = store.name_table()
-            names = nx.Graph()
-            names.add_nodes_from((row["id"], row) for row in table)
-            a, b = resolve(names, from_name), resolve(names, to_name)
+            ends = []
+            for text in (from_name, to_name):
+                # candidates from the cjk full-text index where it decides, else the name table
+                names = nx.Graph()
+                names.add_nodes_from((row["id"], row) for row in store.name_candidates(text))
+                ends.append(resolve(names, text))
+            a, b = ends
             raw = store.paths(a, b, k=k, max_hops=max_hops, via=via)
             wanted = {a, b, *(n for p in raw for n in p["nodes"])}
-            wanted.update(row["id"] for row in table if row["label"] == "Region")
+            wanted.update(store.ids_of("Region"))
             G = build_graph(store.read_nodes(wanted))
     elif k == 1 and not via and len(source.dataset().nodes) > ARRAYS_THRESHOLD:
         # a large dataset: the path from its arrays, a graph of the answer's nodes only
@@ -174,5 +177,22 @@ def explain_node(result: dict) -> str:
 
 
 def search_nodes(source, text: str, limit: int = 50) -> list[dict]:
+    """Nodes whose id, names, aliases or description contain ``text``, exact hits first.
+
+    With Neo4j, Chinese text is looked up in the store's cjk full-text index
+    and only the candidates are read; other text reads the whole graph.
+    """
+    if source.use_neo4j:
+        from alliances.store.neo4j import Neo4jStore
+
+        with Neo4jStore(source.settings) as store:
+            hits = store.search_names(text)
+            if hits is not None:
+                from alliances.graph import build_graph
+
+                part = store.read_nodes({h["id"] for h in hits} | set(store.ids_of("Region")))
+                G = build_graph(part)
+                return [node_summary(G, n) for n in search(G, text, limit=limit)
+                        if n in {h["id"] for h in hits}]
     G = source.graph()
     return [node_summary(G, n) for n in search(G, text, limit=limit)]

@@ -1,3 +1,3 @@
-// Remove the project's own data (nodes labelled Alliances and the sources), in batches.
-MATCH (n) WHERE n:Alliances OR n:AlliancesSource
+// Remove every dataset (nodes labelled AlliancesData, the sources and the dataset records), in batches.
+MATCH (n) WHERE n:AlliancesData OR n:AlliancesSource OR n:AlliancesDataset
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS

@@ -1,6 +1,7 @@
-// Relationships of one type in a batch, keyed by (start, type, end).
+// Relationships of one type in a batch, keyed by (start, type, end); properties already merged with what
+// other datasets hold, so they are replaced as a whole.
 UNWIND $rows AS row
-MATCH (a:Alliances {id: row.start})
-MATCH (b:Alliances {id: row.end})
+MATCH (a:AlliancesData {id: row.start})
+MATCH (b:AlliancesData {id: row.end})
 MERGE (a)-[r:{type}]->(b)
 SET r = row.props

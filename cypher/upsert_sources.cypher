@@ -1,4 +1,4 @@
-// Sources of provenance, one row per document.
+// Sources of provenance, one row per document (already merged with what other datasets hold).
 UNWIND $rows AS row
 MERGE (s:AlliancesSource {id: row.id})
-SET s = row
+SET s = row.props
