@@ -23,15 +23,15 @@ import gc
 import io
 import os
 import re
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from sys import intern
 
 from alliances import model
-from alliances.errors import DataError, Problem, ValidationError
+from alliances.cells import CsvWriter
+from alliances.errors import DataError, Problem, ValidationError, problem
 
 FILES = {
     "sources": "sources.csv",
@@ -41,12 +41,15 @@ FILES = {
 }
 REQUIRED_FILES = ("sources", "nodes", "relationships")
 COLUMNS = {
-    "sources": [p.name for p in model.SOURCE_PROPS],
+    "sources": [p.name for p in model.SOURCE_PROPS if p.name != "imported"],
     "nodes": [p.name for p in model.NODE_PROPS if p.name != "synthetic"],
     "relationships": [p.name for p in model.REL_PROPS],
     "figures": [p.name for p in model.FIGURE_PROPS],
 }
-OPTIONAL_COLUMNS = {"nodes": ["synthetic"]}
+_PROVENANCE = [p.name for p in model.PROVENANCE_PROPS]
+# Written only when a row has them: generated data, and where an imported fact came from.
+OPTIONAL_COLUMNS = {"nodes": ["synthetic", *_PROVENANCE], "relationships": _PROVENANCE, "figures": _PROVENANCE,
+                    "sources": ["imported"]}
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -93,6 +96,36 @@ class Dataset:
         for r in self.relationships:
             types[r["type"]] = types.get(r["type"], 0) + 1
         return labels, types
+
+
+def provenance_text(fact: dict, sources: dict[str, dict]) -> str:
+    """Where a node, relationship or figure is stated, in one line.
+
+    A document cited by paragraph: ``zigong-2022 ¶3, ¶4``. A row of an
+    imported file (no source document named): ``book.xlsx, sheet 组织, row 5
+    (imported 2026-12-01)``. Used by ``show``, map tooltips and reports.
+
+    >>> provenance_text({"source": "s1", "paragraphs": [3, 4]}, {})
+    's1 ¶3, ¶4'
+    >>> provenance_text({"source": "import-1", "source_sheet": "组织", "source_row": 5, "paragraphs": []},
+    ...                 {"import-1": {"file": "book.xlsx", "imported": "2026-12-01"}})
+    'book.xlsx, sheet 组织, row 5 (imported 2026-12-01)'
+    """
+    sid = fact.get("source", "") or ""
+    paras = fact.get("paragraphs") or []
+    if fact.get("source_row"):
+        src = sources.get(sid, {})
+        parts = [src.get("file") or src.get("title") or sid]
+        if fact.get("source_sheet"):
+            parts.append(f"sheet {fact['source_sheet']}")
+        parts.append(f"row {fact['source_row']}")
+        text = ", ".join(parts)
+        if src.get("imported"):
+            text += f" (imported {src['imported']})"
+        if paras:
+            text += " " + ", ".join(f"¶{p}" for p in paras)
+        return text
+    return f"{sid} {', '.join(f'¶{p}' for p in paras)}".strip()
 
 
 # ---------------------------------------------------------------------------
@@ -198,7 +231,7 @@ def iter_csv_rows(path: Path, encoding: str | None = None) -> tuple[list[str], I
     text = decode_bytes(data, where, encoding)
     del data
     if not text.strip():
-        raise ValidationError([Problem(where, None, None, "the file is empty", "add the header row")])
+        raise ValidationError([problem("file_empty", where)])
     header_values = None
     with _field_limit(len(text) + 1):  # MAX_FIELD is checked per cell, with its row
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -215,10 +248,7 @@ def iter_csv_rows(path: Path, encoding: str | None = None) -> tuple[list[str], I
                     header_values = values
                 count += 1
         except csv.Error as err:
-            raise ValidationError(
-                [Problem(where, count + 1, None, f"broken CSV quoting ({err}) in the row that starts on line {line}",
-                         'close every quote; write a quote inside a field as ""')]
-            ) from err
+            raise ValidationError([problem("broken_quoting", where, count + 1, error=str(err), line=line)]) from err
     header = [h.strip().lstrip("\ufeff") for h in header_values or []]
     return header, _rows(text, header)
 
@@ -234,13 +264,21 @@ def _field_limit(size: int):
 
 
 def _rows(text: str, header: list[str]) -> Iterator[tuple[int, dict]]:
-    """The data rows of ``text`` (already checked to parse), blank rows left out."""
+    """The data rows of ``text`` (already checked to parse), blank rows left out.
+
+    A value written with a formula guard (``'=1+1``, :mod:`alliances.cells`) reads back as written.
+    """
+    from alliances.cells import unguard
+
+    apostrophes = "'" in text  # one search of the whole file spares a check of every cell
     with _field_limit(len(text) + 1):
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         next(reader)
         for i, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
                 continue
+            if apostrophes:
+                values = [unguard(v) if v[:1] == "'" else v for v in values]
             if len(values) > len(header):
                 extra = values[len(header):]
                 if any(v.strip() for v in extra):
@@ -250,7 +288,7 @@ def _rows(text: str, header: list[str]) -> Iterator[tuple[int, dict]]:
 
 
 # ---------------------------------------------------------------------------
-# Field parsing and checks
+# Field parsing
 
 
 def _clean(value: str) -> str:
@@ -263,22 +301,32 @@ def split_list(value: str) -> list[str]:
 
 def parse_date(value: str) -> str | None:
     """Validate ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; return it or None."""
+    return value if date_problem(value) is None else None
+
+
+def date_problem(value: str) -> tuple[str, str] | None:
+    """Why ``value`` is not a date we accept, in English and Chinese (``""`` when it is not date-shaped), or None."""
+    import datetime
+
     m = DATE_RE.match(value)
     if not m:
-        return None
+        loose = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", value, re.ASCII)
+        if loose:
+            return (": write month and day with two digits, e.g. 2021-02-03",
+                    "（月和日写两位数，如 2021-02-03）")
+        return "", ""
     year, month, day = m.group(1), m.group(2), m.group(3)
     if not 1900 <= int(year) <= 2100:
-        return None
+        return f": the year {int(year)} is outside 1900–2100", f"（年份 {int(year)} 不在 1900—2100 之间）"
     if month and not 1 <= int(month) <= 12:
-        return None
+        return f": month {int(month)} does not exist", f"（没有 {int(month)} 月）"
     if day:
-        import datetime
-
         try:
             datetime.date(int(year), int(month), int(day))
         except ValueError:
-            return None
-    return value
+            return (f": {year}-{month} has no day {int(day)}",
+                    f"（{int(year)} 年 {int(month)} 月没有 {int(day)} 日）")
+    return None
 
 
 def date_end(value: str) -> str:
@@ -304,76 +352,6 @@ def _number(value: str) -> int | float | None:
     return int(f) if f.is_integer() and "." not in value else f
 
 
-class _Checker:
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.problems: list[Problem] = []
-
-    def add(self, file: str, row: int | None, fld: str | None, message: str, fix: str = "") -> None:
-        self.problems.append(Problem(str(self.folder / file), row, fld, message, fix))
-
-    def text_fields(self, file: str, row: int, data: dict) -> dict:
-        out = {}
-        for k, v in data.items():
-            if k == "__extra__":
-                self.add(file, row, None, f"{len(v)} more value(s) than the header has columns",
-                         "quote fields that contain commas, or remove the extra cells")
-                continue
-            v = _clean(v)
-            if len(v) > MAX_FIELD:
-                self.add(file, row, k, f"value is {len(v):,} characters long (limit {MAX_FIELD:,})",
-                         "shorten it; long texts belong in the source document")
-                v = v[:MAX_FIELD]
-            if _CONTROL_RE.search(v):
-                self.add(file, row, k, "contains control characters",
-                         "remove invisible characters (often pasted from another program)")
-            out[k] = v
-        return out
-
-    def header(self, file: str, header: list[str], kind: str) -> bool:
-        expected = COLUMNS[kind]
-        missing = [c for c in expected if c not in header and model_required(kind, c)]
-        unknown = [c for c in header if c not in expected and c not in OPTIONAL_COLUMNS.get(kind, [])]
-        dupes = sorted({c for c in header if header.count(c) > 1})
-        for c in missing:
-            self.add(file, 1, c, "required column is missing", f"add a column named {c!r} to the header")
-        for c in unknown:
-            self.add(file, 1, c or "(blank)", "unknown column", f"columns are: {', '.join(expected)}")
-        for c in dupes:
-            self.add(file, 1, c, "column appears more than once", "keep one")
-        return not missing and not dupes
-
-    def paragraphs(self, file: str, row: int, value: str) -> list[int]:
-        out = []
-        for part in split_list(value):
-            if not (part.isascii() and part.isdigit()) or int(part) < 1:
-                self.add(file, row, "paragraphs", f"{part!r} is not a paragraph number",
-                         "write paragraph numbers as whole numbers separated by ;")
-            else:
-                out.append(int(part))
-        if not out and not any(p.field == "paragraphs" and p.row == row and p.file.endswith(file)
-                               for p in self.problems):
-            self.add(file, row, "paragraphs", "no paragraph given",
-                     "give the paragraph number(s) of the source that state this fact")
-        return out
-
-    def source(self, file: str, row: int, value: str, sources: dict) -> None:
-        if not value:
-            self.add(file, row, "source", "no source given", "name a source id from sources.csv")
-        elif value not in sources:
-            self.add(file, row, "source", f"unknown source {value!r}",
-                     f"use one of: {', '.join(sorted(sources)) or '(sources.csv is empty)'}")
-
-    def date(self, file: str, row: int, value: str) -> str:
-        if not value:
-            return ""
-        if parse_date(value) is None:
-            self.add(file, row, "date", f"{value!r} is not a date between 1900 and 2100",
-                     "write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2020-12)")
-            return ""
-        return value
-
-
 def model_required(kind: str, column: str) -> bool:
     props = {
         "sources": model.SOURCE_PROPS,
@@ -385,11 +363,515 @@ def model_required(kind: str, column: str) -> bool:
 
 
 # ---------------------------------------------------------------------------
+# Checking records: one set of checks for every reader
+
+
+@dataclass
+class Record:
+    """One row of a table as the checks see it, with where it came from.
+
+    ``kind`` is ``sources``, ``nodes``, ``relationships`` or ``figures``;
+    ``data`` maps field names (``model.*_PROPS``) to cleaned text. ``file``,
+    ``sheet`` and ``row`` locate it (row 1 is the header). ``derived_id`` marks
+    a node whose id was made from its label and name (messages then show its
+    name); ``written`` holds cells as the planner wrote them where cleaning
+    changed them (``2021年13月`` for ``2021-13``), for messages. ``reported``
+    names fields a reader already reported a problem on: the checks leave
+    them alone (no second, knock-on problem).
+    """
+
+    kind: str
+    data: dict
+    file: str
+    row: int | None = None
+    sheet: str | None = None
+    derived_id: bool = False
+    written: dict = field(default_factory=dict)
+    reported: set = field(default_factory=set)
+
+
+#: The order records must come in: each kind may refer to the kinds before it.
+KIND_ORDER = ("sources", "nodes", "relationships", "figures")
+
+#: Checks of optional fields other modules add (e.g. a registry's credit codes), run on every
+#: record that has the field: ``(kind, field) → check(checker, rec, value)``. A check reports
+#: with ``checker.add(code, rec, field, **params)`` (its code in :data:`alliances.errors.MESSAGES`)
+#: and returns the value to keep on the fact, or None to keep nothing. Add the field to
+#: ``OPTIONAL_COLUMNS`` too, so dataset folders may hold it.
+FIELD_CHECKS: dict[tuple[str, str], Callable] = {}
+_SUGGESTIONS_CAP = 200  # fuzzy "did you mean" look-ups per run: bounded work on a million bad rows
+
+
+class RecordChecker:
+    """The checks every record goes through, whichever file, sheet or reader it came from.
+
+    Feed records with :meth:`check` in :data:`KIND_ORDER` (sources, then
+    nodes, relationships, figures; rows in file order); then :meth:`finish`.
+    Problems go to ``problems`` as coded :class:`~alliances.errors.Problem`
+    objects, each located at its record. Rows with a problem are left out of
+    ``dataset``; a row that refers to one of them is not reported again
+    (no knock-on problems) — unless ``skip_invalid``, where it is skipped too
+    and says so (``refers_to_skipped``).
+
+    ``names=True`` (the importer) means references may also have been written
+    as names: an unknown one is reported as "not the id, name or alias of a
+    node", with did-you-mean candidates among names.
+
+    Work is linear in the number of records: each check looks at its own
+    record and at dictionaries keyed by id, never at the problem list.
+
+    >>> chk = RecordChecker()
+    >>> chk.check(Record("sources", {"id": "s1", "title": "t"}, "sources.csv", 2))
+    >>> chk.check(Record("nodes", {"id": "a", "label": "Region", "name": "甲", "source": "s1",
+    ...                            "paragraphs": "x"}, "nodes.csv", 2))
+    >>> [p.code for p in chk.finish()]
+    ['bad_paragraph']
+    """
+
+    def __init__(self, *, names: bool = False, skip_invalid: bool = False, path: str = ""):
+        self.names = names
+        self.skip_invalid = skip_invalid
+        self.problems: list[Problem] = []
+        self.dataset = Dataset(path=path)
+        self._count = 0  # problems of the record being checked
+        self._node_at: dict[str, Record] = {}  # first row of every node id, valid or not
+        self._failed_nodes: dict[str, Record] = {}
+        self._failed_sources: dict[str, Record] = {}
+        self._derived: set[str] = set()
+        self._rel_at: dict[tuple, Record] = {}
+        self._fig_at: dict[tuple, Record] = {}
+        self._suggested = 0
+        self._nodes_done = False
+        self._names_index: list[str] | None = None
+        #: kinds whose table could not be read at all (a broken file): references to them are not checked
+        self.unread: dict[str, bool] = {}
+
+    # -- reporting ------------------------------------------------------
+
+    def add(self, code: str, rec: Record, fld: str | None = None, /, **params) -> None:
+        """Report ``code`` at ``rec`` (its file, sheet and row) and column ``fld``."""
+        self.problems.append(problem(code, rec.file, rec.row, fld, sheet=rec.sheet, **params))
+        self._count += 1
+
+    def _where(self, rec: Record, other: Record) -> tuple[str, str]:
+        """``row 4`` (same table) or ``row 4 of sheet 组织 Organization`` / ``row 4 of nodes.csv``."""
+        if (other.file, other.sheet) == (rec.file, rec.sheet):
+            return f"row {other.row}", f"第 {other.row} 行"
+        if other.sheet and other.file == rec.file:
+            return f"row {other.row} of sheet {other.sheet}", f"工作表“{other.sheet}”第 {other.row} 行"
+        name = Path(other.file).name + (f", sheet {other.sheet}" if other.sheet else "")
+        return f"row {other.row} of {name}", f"{name} 第 {other.row} 行"
+
+    def display(self, nid: str) -> str:
+        """How a message names a node: its id, or its name when the id was generated."""
+        if nid in self._derived:
+            rec = self._node_at.get(nid)
+            if rec is not None and rec.data.get("name"):
+                return rec.data["name"]
+        return nid
+
+    def _suggest(self, value: str, choices) -> list[str]:
+        if self._suggested >= _SUGGESTIONS_CAP or not value:
+            return []
+        self._suggested += 1
+        from alliances.resolve import suggest
+
+        return suggest(value, choices)
+
+    # -- the checks -------------------------------------------------------
+
+    def check(self, rec: Record) -> None:
+        """Check one record and, when it has no problem, add it to ``dataset``."""
+        self._count = 0
+        if rec.kind != "nodes" and not self._nodes_done and rec.kind != "sources":
+            self.finish_nodes()
+        d = self._cells(rec)
+        getattr(self, f"_check_{rec.kind}")(rec, d, failed_before=bool(rec.reported))
+
+    def _cells(self, rec: Record) -> dict:
+        out = {}
+        for k, v in rec.data.items():
+            v = _clean(v) if isinstance(v, str) else ("" if v is None else str(v))
+            if len(v) > MAX_FIELD:
+                self.add("value_too_long", rec, k, length=len(v), limit=MAX_FIELD)
+                v = v[:MAX_FIELD]
+            if _CONTROL_RE.search(v):
+                self.add("control_characters", rec, k)
+            out[k] = v
+        return out
+
+    def _free(self, rec: Record, column: str) -> bool:
+        return column not in rec.reported
+
+    def _check_sources(self, rec: Record, d: dict, failed_before: bool) -> None:
+        ds = self.dataset
+        sid = d.get("id", "")
+        if not sid:
+            self.add("no_id", rec, "id")
+            return
+        if not ID_RE.match(sid):
+            self.add("invalid_id", rec, "id", value=sid)
+        if sid in ds.sources or sid in self._failed_sources:
+            self.add("duplicate_source_id", rec, "id", value=sid)
+        if not d.get("title"):
+            self.add("no_title", rec, "title")
+        if d.get("imported"):
+            self._date(rec, d, "imported")
+        if self._count or failed_before:
+            self._failed_sources.setdefault(sid, rec)
+        else:
+            src = {k: d.get(k, "") for k in COLUMNS["sources"]}
+            if d.get("imported"):
+                src["imported"] = d["imported"]
+            ds.sources[sid] = src
+
+    def _check_nodes(self, rec: Record, d: dict, failed_before: bool) -> None:
+        ds = self.dataset
+        nid, label = d.get("id", ""), d.get("label", "")
+        first = self._node_at.get(nid) if nid else None
+        if self._free(rec, "id"):
+            if not nid:
+                self.add("no_id", rec, "id")
+            elif not ID_RE.match(nid):
+                self.add("invalid_id", rec, "id", value=nid)
+            elif first is not None:
+                where, where_zh = self._where(rec, first)
+                names, names_zh = "", ""
+                if rec.derived_id:
+                    names = (f": both rows are {d.get('name', '')!r} {label} with no id "
+                             "(the id is made from label and name)")
+                    names_zh = f"：两行都是未填编号的“{d.get('name', '')}”"
+                self.add("duplicate_id", rec, "id", value=nid, first=where, first_zh=where_zh,
+                         names=names, names_zh=names_zh)
+        label_ok = label in model.LABELS
+        if self._free(rec, "label") and not label_ok:
+            if label:
+                self.add("unknown_label", rec, "label", value=label, choices=", ".join(model.LABELS),
+                         suggestions=self._code_hints("label", label))
+            else:
+                self.add("no_label", rec, "label", choices=", ".join(model.LABELS))
+        name = d.get("name", "")
+        if self._free(rec, "name"):
+            if not name:
+                self.add("no_name", rec, "name")
+            elif MAX_NAME < len(name) <= MAX_FIELD:
+                self.add("name_too_long", rec, "name", length=len(name), limit=MAX_NAME)
+        kind = d.get("kind", "")
+        if self._free(rec, "kind"):
+            if label == "Organization" and not kind:
+                self.add("kind_required", rec, "kind", choices=", ".join(model.KINDS))
+            elif kind and kind not in model.KINDS:
+                self.add("unknown_kind", rec, "kind", value=kind, choices=", ".join(model.KINDS),
+                         suggestions=self._code_hints("kind", kind))
+            elif kind and label != "Organization" and label_ok:
+                self.add("kind_not_allowed", rec, "kind", label=label, label_zh=model.LABELS[label].zh)
+        citation = self._citation(rec, d)
+        node = {
+            "id": nid,
+            "label": intern(label),
+            "name": name,
+            "name_en": d.get("name_en", ""),
+            "kind": intern(kind),
+            "region": intern(d.get("region", "")),
+            "date": intern(self._date(rec, d, "date")),
+            "date_note": d.get("date_note", ""),
+            "status": d.get("status", ""),
+            "aliases": split_list(d.get("aliases", "")),
+            "description": d.get("description", ""),
+            **citation,
+        }
+        syn = d.get("synthetic", "").lower()
+        if syn in ("true", "1", "yes"):
+            node["synthetic"] = True
+        elif syn not in ("", "false", "0", "no"):
+            self.add("not_boolean", rec, "synthetic", value=syn)
+        self._extra(rec, d, node)
+        if not nid or first is not None:
+            return
+        self._node_at[nid] = rec
+        if rec.derived_id:
+            self._derived.add(nid)
+        if self._count or failed_before:
+            self._failed_nodes[nid] = rec
+        else:
+            ds.nodes[nid] = node
+
+    def finish_nodes(self) -> None:
+        """Check the ``region`` of every node (a Region anywhere in the table); called once, after the last node."""
+        if self._nodes_done:
+            return
+        self._nodes_done = True
+        ds = self.dataset
+        changed = True
+        while changed:  # a node placed in a skipped region is skipped, and so on down
+            changed = False
+            for nid, node in list(ds.nodes.items()):
+                region = node["region"]
+                if not region:
+                    continue
+                rec = self._node_at[nid]
+                if region in ds.nodes and ds.nodes[region]["label"] == "Region":
+                    continue
+                if region in self._failed_nodes:
+                    if not self.skip_invalid:
+                        continue
+                    self._count = 0
+                    self._skipped_ref(rec, "region", region)
+                elif "region" in rec.reported:
+                    pass
+                else:
+                    self.add("region_not_region", rec, "region", value=region)
+                del ds.nodes[nid]
+                self._failed_nodes[nid] = rec
+                changed = True
+
+    def _skipped_ref(self, rec: Record, column: str, ref: str) -> None:
+        other = self._failed_nodes.get(ref) or self._failed_sources.get(ref)
+        where = self._where(rec, other)[0] if other is not None else ""
+        self.add("refers_to_skipped", rec, column, value=self.display(ref), where=where)
+
+    def _node_ref(self, rec: Record, column: str, nid: str) -> bool:
+        """Whether ``nid`` (a start, end or figure node) is a usable node; reports it when not."""
+        ds = self.dataset
+        if nid in ds.nodes:
+            return True
+        if not self._free(rec, column):
+            return False
+        if not nid:
+            if column == "node":
+                self.add("no_node", rec, column)
+            else:
+                self.add("no_endpoint", rec, column, column=column, column_zh="起点" if column == "start" else "终点")
+        elif self.unread.get("nodes"):
+            self._count += 1  # the nodes table could not be read: its problem is reported, not each reference
+        elif nid in self._failed_nodes:
+            if self.skip_invalid:
+                self._skipped_ref(rec, column, nid)
+            else:
+                self._count += 1  # not usable, and already reported on its own row
+        elif self.names:
+            self.add("unknown_node_name", rec, column, value=nid, suggestions=self._suggest(nid, self._all_names()))
+        else:
+            self.add("unknown_node", rec, column, value=nid, suggestions=self._suggest(nid, ds.nodes))
+        return False
+
+    def _all_names(self) -> list[str]:
+        if self._names_index is None:
+            names = []
+            for rec in self._node_at.values():
+                names += [rec.data.get("name", ""), rec.data.get("name_en", ""), *split_list(rec.data.get("aliases", ""))]
+                if not rec.derived_id:
+                    names.append(rec.data.get("id", ""))
+            self._names_index = [n for n in names if n]
+        return self._names_index
+
+    def _code_hints(self, fld: str, value: str) -> list[str]:
+        hits = self._suggest(value, model.name_choices(fld))
+        out = []
+        for h in hits:
+            code = model.find_code(fld, h)
+            text = f"{code} ({model.code_names(fld)[code][0]})" if code else h
+            if text not in out:
+                out.append(text)
+        return out
+
+    def _check_relationships(self, rec: Record, d: dict, failed_before: bool) -> None:
+        ds = self.dataset
+        start, rtype, end = d.get("start", ""), d.get("type", ""), d.get("end", "")
+        ok = self._node_ref(rec, "start", start)
+        ok = self._node_ref(rec, "end", end) and ok
+        if rtype not in model.REL_TYPES:
+            if self._free(rec, "type"):
+                if rtype:
+                    self.add("unknown_type", rec, "type", value=rtype, choices=", ".join(model.REL_TYPES),
+                             suggestions=self._code_hints("type", rtype))
+                else:
+                    self.add("no_type", rec, "type", choices=", ".join(model.REL_TYPES))
+            ok = False
+        if ok:
+            a, b = ds.nodes[start]["label"], ds.nodes[end]["label"]
+            allowed = model.REL_TYPES[rtype].endpoints
+            if (a, b) not in allowed:
+                self.add("wrong_endpoints", rec, "type", type=rtype, start_label=a, end_label=b,
+                         start_zh=model.LABELS[a].zh, end_zh=model.LABELS[b].zh,
+                         allowed=", ".join(f"{x}→{y}" for x, y in allowed))
+            if start == end:
+                self.add("self_loop", rec, "end")
+            # the node's own id strings: a million rows share them instead of copying
+            start, end, rtype = ds.nodes[start]["id"], ds.nodes[end]["id"], intern(rtype)
+            key = (start, rtype, end)
+            first = self._rel_at.get(key)
+            if first is not None:
+                where, where_zh = self._where(rec, first)
+                self.add("duplicate_relationship", rec, "type", type=rtype, start=self.display(start),
+                         end=self.display(end), first=where, first_zh=where_zh)
+            else:
+                self._rel_at[key] = rec
+        citation = self._citation(rec, d)
+        rel = {
+            "start": start,
+            "type": rtype,
+            "end": end,
+            "role": intern(d.get("role", "")),
+            "date": intern(self._date(rec, d, "date")),
+            "date_note": d.get("date_note", ""),
+            "status": intern(d.get("status", "")),
+            **citation,
+        }
+        self._extra(rec, d, rel)
+        if ok and not self._count and not failed_before:
+            ds.relationships.append(rel)
+
+    def _check_figures(self, rec: Record, d: dict, failed_before: bool) -> None:
+        ds = self.dataset
+        node, key, value = d.get("node", ""), d.get("key", ""), d.get("value", "")
+        self._node_ref(rec, "node", node)
+        if self._free(rec, "key"):
+            if not KEY_RE.match(key):
+                if key:
+                    self.add("bad_key", rec, "key", value=key)
+                else:
+                    self.add("no_key", rec, "key")
+            elif key in model.RESERVED_KEYS:
+                self.add("reserved_key", rec, "key", value=key)
+            elif (node, key) in self._fig_at:
+                where, where_zh = self._where(rec, self._fig_at[(node, key)])
+                self.add("duplicate_figure", rec, "key", node=self.display(node), key=key, first=where,
+                         first_zh=where_zh)
+            else:
+                self._fig_at[(node, key)] = rec
+        number = _number(value)
+        if number is None and self._free(rec, "value"):
+            if value:
+                self.add("not_a_number", rec, "value", value=value)
+            else:
+                self.add("no_value", rec, "value")
+        q = d.get("qualifier", "") or "exact"
+        if q not in model.QUALIFIERS and self._free(rec, "qualifier"):
+            self.add("unknown_qualifier", rec, "qualifier", value=q, choices=", ".join(model.QUALIFIERS),
+                     suggestions=self._code_hints("qualifier", q))
+        citation = self._citation(rec, d)
+        fig = {
+            "node": node,
+            "key": key,
+            "value": number,
+            "qualifier": q,
+            "unit": d.get("unit", ""),
+            "label_zh": d.get("label_zh", ""),
+            "label_en": d.get("label_en", ""),
+            **citation,
+        }
+        self._extra(rec, d, fig)
+        if not self._count and not failed_before:
+            ds.figures.append(fig)
+
+    def _extra(self, rec: Record, d: dict, fact: dict) -> None:
+        if not FIELD_CHECKS:
+            return
+        for fld, value in d.items():
+            check = FIELD_CHECKS.get((rec.kind, fld))
+            if check is not None and value and self._free(rec, fld):
+                kept = check(self, rec, value)
+                if kept is not None:
+                    fact[fld] = kept
+
+    def _citation(self, rec: Record, d: dict) -> dict:
+        """``source`` and where in it: ``paragraphs`` of a document, or the ``source_sheet``/``source_row`` of a file."""
+        sources = self.dataset.sources
+        sid = d.get("source", "")
+        if self._free(rec, "source"):
+            if not sid:
+                self.add("no_source", rec, "source")
+            elif self.unread.get("sources"):
+                self._count += 1
+            elif sid in self._failed_sources:
+                if self.skip_invalid:
+                    self._skipped_ref(rec, "source", sid)
+                else:
+                    self._count += 1
+            elif sid not in sources:
+                self.add("unknown_source", rec, "source", value=sid,
+                         choices=", ".join(sorted(sources)) or "(sources.csv is empty)",
+                         suggestions=self._suggest(sid, sources))
+        out = {"source": intern(sid), "paragraphs": []}
+        row_ref = d.get("source_row", "")
+        if row_ref:
+            if row_ref.isascii() and row_ref.isdigit() and int(row_ref) >= 1:
+                out["source_sheet"] = d.get("source_sheet", "")
+                out["source_row"] = int(row_ref)
+            else:
+                self.add("bad_row_ref", rec, "source_row", value=row_ref)
+        bad = False
+        for part in split_list(d.get("paragraphs", "")):
+            if not (part.isascii() and part.isdigit()) or int(part) < 1:
+                self.add("bad_paragraph", rec, "paragraphs", value=part)
+                bad = True
+            else:
+                out["paragraphs"].append(int(part))
+        if not out["paragraphs"] and not bad and not row_ref and self._free(rec, "paragraphs"):
+            self.add("no_paragraph", rec, "paragraphs")
+        return out
+
+    def _date(self, rec: Record, d: dict, column: str) -> str:
+        value = d.get(column, "")
+        if not value:
+            return ""
+        why = date_problem(value)
+        if why is None:
+            return value
+        reason, reason_zh = why
+        written = rec.written.get(column)
+        if written and written != value:
+            reason += f" (written {written!r})"
+            reason_zh += f"（原文 {written!r}）"
+        if self._free(rec, column):
+            self.add("bad_date", rec, column, value=value, reason=reason, reason_zh=reason_zh)
+        return ""
+
+    def finish(self) -> list[Problem]:
+        """Complete the checks that need every record; return all problems found."""
+        self.finish_nodes()
+        return self.problems
+
+    def failed(self) -> bool:
+        """Whether the record just checked had a problem."""
+        return bool(self._count)
+
+
+def check_header(file: str, header: list[str], kind: str) -> tuple[list[Problem], bool]:
+    """A dataset CSV's header row: its problems, and whether its rows can be read."""
+    expected = COLUMNS[kind]
+    allowed = set(expected) | set(OPTIONAL_COLUMNS.get(kind, []))
+    out = []
+    missing = [c for c in expected if c not in header and model_required(kind, c)]
+    zh = {p.name: p.zh for p in _props(kind)}
+    for c in missing:
+        out.append(problem("missing_column", file, 1, c, column=c, zh=zh.get(c, c)))
+    for c in header:
+        if c not in allowed:
+            from alliances.resolve import suggest
+
+            out.append(problem("unknown_column", file, 1, c or "(blank)", shown=repr(c) if c else "(a blank header cell)",
+                               columns=", ".join(expected), suggestions=suggest(c, sorted(allowed)) if c else []))
+    for c in sorted({c for c in header if header.count(c) > 1}):
+        out.append(problem("duplicate_column", file, 1, c))
+    return out, not missing and not any(p.code == "duplicate_column" for p in out)
+
+
+def _props(kind: str) -> tuple:
+    return {"sources": model.SOURCE_PROPS, "nodes": model.NODE_PROPS, "relationships": model.REL_PROPS,
+            "figures": model.FIGURE_PROPS}[kind] + (() if kind == "sources" else model.PROVENANCE_PROPS)
+
+
+# ---------------------------------------------------------------------------
 # Reading a dataset
 
 
 def read_dataset(path: str | os.PathLike | None = None, encoding: str | None = None) -> Dataset:
     """Read and check a dataset folder (the bundled one when ``path`` is None).
+
+    Every row goes through :class:`RecordChecker`, the checks the importer
+    uses too.
 
     Raises
     ------
@@ -425,196 +907,39 @@ def _read_dataset(folder: Path, encoding: str | None) -> Dataset:
     if not folder.is_dir():
         raise DataError(f"{folder}: is a file, not a dataset folder. Fix: give the folder that holds "
                         f"{FILES['nodes']}; to bring in a workbook or other files use 'alliances import'.")
-    chk = _Checker(folder)
-    ds = Dataset(path=str(folder))
-    checks = {"sources": _check_sources, "nodes": _check_nodes, "relationships": _check_relationships,
-              "figures": _check_figures}
+    chk = RecordChecker(path=str(folder))
     # File by file, each checked row by row as it is read: only the dataset is held, never
     # every raw row (sources before nodes before relationships: each refers to the ones before).
     for kind, fname in FILES.items():
         f = folder / fname
-        rows: Iterable[tuple[int, dict]] = ()
+        where = str(f)
+        if kind == "relationships":
+            chk.finish_nodes()
         if not f.exists():
             if kind in REQUIRED_FILES:
-                chk.add(fname, None, None, "file is missing", f"create {fname} with columns "
-                        + ", ".join(COLUMNS[kind]))
-        else:
-            try:
-                header, raw = iter_csv_rows(f, encoding)
-            except ValidationError as err:
-                chk.problems.extend(err.problems)
-            else:
-                if chk.header(fname, header, kind):
-                    rows = ((r, chk.text_fields(fname, r, d)) for r, d in raw)
-        checks[kind](chk, rows, ds)
+                chk.problems.append(problem("file_missing", where, name=fname, columns=", ".join(COLUMNS[kind])))
+                chk.unread[kind] = True
+            continue
+        try:
+            header, raw = iter_csv_rows(f, encoding)
+        except ValidationError as err:
+            chk.problems.extend(err.problems)
+            chk.unread[kind] = True
+            continue
+        found, readable = check_header(where, header, kind)
+        chk.problems.extend(found)
+        if not readable:
+            chk.unread[kind] = True
+            continue
+        for r, d in raw:
+            extra = d.pop("__extra__", None)
+            if extra is not None:
+                chk.problems.append(problem("extra_values", where, r, count=len(extra)))
+            chk.check(Record(kind, d, where, r))
+    chk.finish()
     if chk.problems:
         raise ValidationError(chk.problems, str(folder))
-    return ds
-
-
-def _check_sources(chk: _Checker, rows, ds: Dataset) -> None:
-    f = FILES["sources"]
-    for r, d in rows:
-        sid = d.get("id", "")
-        if not sid:
-            chk.add(f, r, "id", "no id", "give the source a short id")
-            continue
-        if not ID_RE.match(sid):
-            chk.add(f, r, "id", f"{sid!r} is not a valid id", "use letters, digits, - _ . :")
-        if sid in ds.sources:
-            chk.add(f, r, "id", f"duplicate source id {sid!r}", "give each source its own id")
-        if not d.get("title"):
-            chk.add(f, r, "title", "no title", "give the document's title")
-        ds.sources[sid] = d
-
-
-def _check_nodes(chk: _Checker, rows, ds: Dataset) -> None:
-    f = FILES["nodes"]
-    first_row: dict[str, int] = {}
-    for r, d in rows:
-        nid, label = d.get("id", ""), d.get("label", "")
-        if not nid:
-            chk.add(f, r, "id", "no id", "give every node a stable id (letters, digits, - _ . :)")
-        elif not ID_RE.match(nid):
-            chk.add(f, r, "id", f"{nid!r} is not a valid id",
-                    "use letters, digits, - _ . : (at most 200, starting with a letter or digit)")
-        elif nid in first_row:
-            chk.add(f, r, "id", f"duplicate id {nid!r} (first on row {first_row[nid]})",
-                    "give each node its own id, or merge the two rows")
-        if label not in model.LABELS:
-            chk.add(f, r, "label", f"unknown label {label!r}" if label else "no label",
-                    f"use one of: {', '.join(model.LABELS)}")
-        if not d.get("name"):
-            chk.add(f, r, "name", "no name", "give the Chinese name as the source writes it")
-        elif MAX_NAME < len(d["name"]) <= MAX_FIELD:
-            chk.add(f, r, "name", f"name is {len(d['name']):,} characters long (limit {MAX_NAME:,} for names)",
-                    "shorten it; put the rest in description")
-        kind = d.get("kind", "")
-        if label == "Organization" and not kind:
-            chk.add(f, r, "kind", "an Organization needs a kind", f"use one of: {', '.join(model.KINDS)}")
-        elif kind and kind not in model.KINDS:
-            chk.add(f, r, "kind", f"unknown kind {kind!r}", f"use one of: {', '.join(model.KINDS)}")
-        elif kind and label != "Organization":
-            chk.add(f, r, "kind", f"only an Organization has a kind (this is a {label})", "leave kind empty")
-        chk.source(f, r, d.get("source", ""), ds.sources)
-        node = {
-            "id": nid,
-            "label": intern(label),
-            "name": d.get("name", ""),
-            "name_en": d.get("name_en", ""),
-            "kind": intern(kind),
-            "region": intern(d.get("region", "")),
-            "date": intern(chk.date(f, r, d.get("date", ""))),
-            "date_note": d.get("date_note", ""),
-            "status": d.get("status", ""),
-            "aliases": split_list(d.get("aliases", "")),
-            "description": d.get("description", ""),
-            "source": intern(d.get("source", "")),
-            "paragraphs": chk.paragraphs(f, r, d.get("paragraphs", "")),
-        }
-        syn = d.get("synthetic", "").lower()
-        if syn in ("true", "1", "yes"):
-            node["synthetic"] = True
-        elif syn not in ("", "false", "0", "no"):
-            chk.add(f, r, "synthetic", f"{syn!r} is not true or false", "write true or false")
-        if nid and nid not in first_row:
-            first_row[nid] = r
-            ds.nodes[nid] = node
-            node["_row"] = r
-    for nid, node in ds.nodes.items():
-        region = node["region"]
-        if region and (region not in ds.nodes or ds.nodes[region]["label"] != "Region"):
-            chk.add(f, node["_row"], "region", f"{region!r} is not the id of a Region node",
-                    "use the id of a Region row, or leave it empty")
-    for node in ds.nodes.values():
-        node.pop("_row", None)
-
-
-def _check_relationships(chk: _Checker, rows, ds: Dataset) -> None:
-    f = FILES["relationships"]
-    seen: dict[tuple, int] = {}
-    for r, d in rows:
-        start, rtype, end = d.get("start", ""), d.get("type", ""), d.get("end", "")
-        ok = True
-        for col, nid in (("start", start), ("end", end)):
-            if not nid:
-                chk.add(f, r, col, f"no {col} node", f"give the id of the {col} node")
-                ok = False
-            elif nid not in ds.nodes:
-                chk.add(f, r, col, f"{nid!r} is not a node id in nodes.csv",
-                        "add that node, or correct the id")
-                ok = False
-        if rtype not in model.REL_TYPES:
-            chk.add(f, r, "type", f"unknown relationship type {rtype!r}" if rtype else "no type",
-                    f"use one of: {', '.join(model.REL_TYPES)}")
-            ok = False
-        if ok:
-            pair = (ds.nodes[start]["label"], ds.nodes[end]["label"])
-            allowed = model.REL_TYPES[rtype].endpoints
-            if pair not in allowed:
-                chk.add(f, r, "type", f"{rtype} cannot go from a {pair[0]} to a {pair[1]}",
-                        "allowed: " + ", ".join(f"{a}→{b}" for a, b in allowed))
-            if start == end:
-                chk.add(f, r, "end", "a relationship from a node to itself", "correct start or end")
-        if ok:  # the node's own id strings: a million rows share them instead of copying
-            start, end, rtype = ds.nodes[start]["id"], ds.nodes[end]["id"], intern(rtype)
-        key = (start, rtype, end)
-        if ok and key in seen:
-            chk.add(f, r, "type", f"the same {rtype} from {start} to {end} is on row {seen[key]}",
-                    "keep one row; put several paragraphs in one row separated by ;")
-        seen.setdefault(key, r)
-        chk.source(f, r, d.get("source", ""), ds.sources)
-        rel = {
-            "start": start,
-            "type": rtype,
-            "end": end,
-            "role": intern(d.get("role", "")),
-            "date": intern(chk.date(f, r, d.get("date", ""))),
-            "date_note": d.get("date_note", ""),
-            "status": intern(d.get("status", "")),
-            "source": intern(d.get("source", "")),
-            "paragraphs": chk.paragraphs(f, r, d.get("paragraphs", "")),
-        }
-        if ok:
-            ds.relationships.append(rel)
-
-
-def _check_figures(chk: _Checker, rows, ds: Dataset) -> None:
-    f = FILES["figures"]
-    seen: dict[tuple, int] = {}
-    for r, d in rows:
-        node, key, value = d.get("node", ""), d.get("key", ""), d.get("value", "")
-        if node not in ds.nodes:
-            chk.add(f, r, "node", f"{node!r} is not a node id in nodes.csv" if node else "no node",
-                    "give the id of the node the figure describes")
-        if not KEY_RE.match(key):
-            chk.add(f, r, "key", f"{key!r} is not a property name" if key else "no key",
-                    "use lower-case letters, digits and _ (e.g. party_members)")
-        elif key in model.RESERVED_KEYS:
-            chk.add(f, r, "key", f"{key!r} is a built-in property", "choose another name")
-        elif (node, key) in seen:
-            chk.add(f, r, "key", f"{node}.{key} is already given on row {seen[(node, key)]}", "keep one")
-        seen.setdefault((node, key), r)
-        number = _number(value)
-        if number is None:
-            chk.add(f, r, "value", f"{value!r} is not a number" if value else "no value",
-                    "write the number only (e.g. 1200 with qualifier more_than for 1200余)")
-        q = d.get("qualifier", "") or "exact"
-        if q not in model.QUALIFIERS:
-            chk.add(f, r, "qualifier", f"unknown qualifier {q!r}", f"use one of: {', '.join(model.QUALIFIERS)}")
-        chk.source(f, r, d.get("source", ""), ds.sources)
-        fig = {
-            "node": node,
-            "key": key,
-            "value": number,
-            "qualifier": q,
-            "unit": d.get("unit", ""),
-            "label_zh": d.get("label_zh", ""),
-            "label_en": d.get("label_en", ""),
-            "source": d.get("source", ""),
-            "paragraphs": chk.paragraphs(f, r, d.get("paragraphs", "")),
-        }
-        ds.figures.append(fig)
+    return chk.dataset
 
 
 # ---------------------------------------------------------------------------
@@ -631,14 +956,17 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def write_dataset(ds: Dataset, out: str | os.PathLike, *, overwrite: bool = False) -> Path:
-    """Write ``ds`` as a dataset folder, atomically: a complete folder or nothing."""
-    out = Path(out)
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise DataError(f"{out}: folder exists and is not empty. Fix: choose a new folder, or pass --force.")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+def write_dataset(ds: Dataset, out: str | os.PathLike, *, overwrite: bool = False,
+                  extra: dict[str, str] | None = None) -> Path:
+    """Write ``ds`` as a dataset folder, atomically: a complete folder or nothing.
+
+    ``extra`` adds files by name (the import's ``skipped.csv``) to the same
+    folder. An existing folder is replaced only with ``overwrite`` and only if
+    it holds nothing but dataset files (:func:`alliances.files.replace_folder`).
+    """
+    from alliances.files import replace_folder
+
+    def fill(tmp: Path) -> None:
         tables = {
             "sources": list(ds.sources.values()),
             "nodes": list(ds.nodes.values()),
@@ -647,29 +975,13 @@ def write_dataset(ds: Dataset, out: str | os.PathLike, *, overwrite: bool = Fals
         }
         for kind, rows in tables.items():
             cols = list(COLUMNS[kind])
-            if kind == "nodes" and any(r.get("synthetic") for r in rows):
-                cols.append("synthetic")
+            cols += [c for c in OPTIONAL_COLUMNS.get(kind, []) if any(r.get(c) for r in rows)]
             with open(tmp / FILES[kind], "w", encoding="utf-8", newline="") as fh:
-                w = csv.writer(fh, lineterminator="\n")
-                w.writerow(cols)
+                w = CsvWriter(fh)  # formula-guarded, every line break quoted
+                w.writeheader(cols)
                 for row in rows:
                     w.writerow([_fmt(row.get(c, "")) for c in cols])
-        if out.exists():
-            backup = out.with_name(f".{out.name}.old")
-            if backup.exists():
-                import shutil
+        for name, text in (extra or {}).items():
+            (tmp / name).write_text(text, encoding="utf-8", newline="")
 
-                shutil.rmtree(backup)
-            out.rename(backup)
-            tmp.rename(out)
-            import shutil
-
-            shutil.rmtree(backup)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        import shutil
-
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    return replace_folder(out, fill, overwrite=overwrite)

@@ -21,6 +21,7 @@ do next. Driver and OS errors are wrapped with ``raise ... from err``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 
 class AlliancesError(Exception):
@@ -45,7 +46,14 @@ class NameResolutionError(UsageError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input, located as precisely as we can."""
+    """One thing wrong with an input: a code, where it is, and its text in English and Chinese.
+
+    Make one with :func:`problem` (``problem("unknown_kind", file, row, "kind",
+    value="xyz")``): the texts come from :data:`MESSAGES`, where
+    each code's English and Chinese are written side by side. ``message`` and
+    ``fix`` are the English texts; ``message_zh`` and ``fix_zh`` the Chinese.
+    A Problem made directly with a message and no code is allowed (text only).
+    """
 
     file: str
     row: int | None  # 1-based line/row as a spreadsheet shows it (header = row 1)
@@ -53,6 +61,10 @@ class Problem:
     message: str
     fix: str = ""
     sheet: str | None = None
+    code: str = ""
+    params: dict = dc_field(default_factory=dict, compare=False, hash=False)
+    message_zh: str = ""
+    fix_zh: str = ""
 
     def location(self) -> str:
         parts = [self.file]
@@ -64,10 +76,17 @@ class Problem:
             parts.append(f"column {self.field}")
         return ", ".join(parts)
 
+    def text(self) -> str:
+        """The message in both languages: ``English / 中文``."""
+        return f"{self.message} / {self.message_zh}" if self.message_zh else self.message
+
+    def fix_text(self) -> str:
+        return f"{self.fix} / {self.fix_zh}" if self.fix and self.fix_zh else self.fix
+
     def __str__(self) -> str:
-        text = f"{self.location()}: {self.message}"
+        text = f"{self.location()}: {self.text()}"
         if self.fix:
-            text += f" — fix: {self.fix}"
+            text += f" — fix: {self.fix_text()}"
         return text
 
     def as_dict(self) -> dict:
@@ -78,7 +97,25 @@ class Problem:
             "field": self.field,
             "message": self.message,
             "fix": self.fix,
+            "code": self.code,
+            "params": dict(self.params),
+            "message_zh": self.message_zh,
+            "fix_zh": self.fix_zh,
         }
+
+
+def problem(code: str, file: str, row: int | None = None, field: str | None = None, *,
+            sheet: str | None = None, **params) -> Problem:
+    """A :class:`Problem` of ``code`` at ``file``/``sheet``/``row``/``field``, its texts filled from ``params``.
+
+    ``suggestions`` (a list of strings), when given and not empty, starts the
+    fix with "did you mean …?" in both languages.
+
+    >>> str(problem("no_name", "nodes.csv", 4, "name"))  # doctest: +ELLIPSIS
+    'nodes.csv, row 4, column name: no name / 缺少名称 — fix: ...'
+    """
+    en, zh, fix_en, fix_zh = render(code, params)
+    return Problem(file, row, field, en, fix_en, sheet, code, dict(params), zh, fix_zh)
 
 
 class DataError(AlliancesError):
@@ -124,3 +161,155 @@ class DatabaseNotFound(StoreError):
 
 class RenderError(AlliancesError):
     """An output document could not be produced."""
+
+
+# ---------------------------------------------------------------------------
+# The problem catalogue: code → (English, 中文, fix, 修改办法), each a str.format template.
+# One row per code, both languages together, so a reworded message keeps its translation.
+
+MESSAGES: dict[str, tuple[str, str, str, str]] = {
+    # files, sheets and headers
+    "file_missing": ("file is missing", "缺少文件",
+                     "create {name} with columns {columns}", "按模板建立 {name}（列：{columns}）"),
+    "file_empty": ("the file is empty", "文件是空的", "add the header row", "添加表头行"),
+    "file_unreadable": ("{detail}", "无法读取此文件（编码不对或文件损坏）",
+                        "check the file, or pass --encoding", "检查文件，或用 --encoding 指定编码"),
+    "broken_quoting": ("broken CSV quoting ({error}) in the row that starts on line {line}",
+                       "CSV 引号不完整（从第 {line} 行开始的那一行）",
+                       'close every quote; write a quote inside a field as ""',
+                       '每个引号都要闭合；字段内的引号写成 ""'),
+    "not_xlsx": ("is not an Excel .xlsx workbook (it looks like a text/CSV file)",
+                 "不是 Excel .xlsx 工作簿（看起来是文本/CSV 文件）",
+                 "save it as .xlsx, or rename it to .csv and import the folder",
+                 "另存为 .xlsx，或改名为 .csv 后导入所在文件夹"),
+    "bad_xlsx": ("cannot be opened as an .xlsx workbook ({error}); it may be truncated or damaged",
+                 "无法作为 .xlsx 工作簿打开，文件可能不完整或已损坏",
+                 "save it again from Excel as .xlsx", "请在 Excel 中重新另存为 .xlsx"),
+    "workbook_empty": ("the file is empty", "文件是空的", "save the workbook again from Excel",
+                       "请在 Excel 中重新保存工作簿"),
+    "unknown_sheet": ("unknown sheet {name!r}", "无法识别的工作表 {name!r}",
+                      "name sheets like the template (e.g. '组织 Organization', '关系 Relationships')",
+                      "按模板命名工作表（如“组织 Organization”“关系 Relationships”）"),
+    "empty_header": ("row 1 (the header) is empty", "第 1 行（表头）是空的",
+                     "put the template's header in row 1", "第 1 行填写模板表头"),
+    "missing_column": ("required column is missing", "缺少必填列“{zh}”",
+                       "add a column named {column!r} (in a workbook also '{zh} {column}')",
+                       "添加列“{column}”（工作簿中也可写“{zh} {column}”或“{zh}”）"),
+    "unknown_column": ("unknown column {shown}", "未知的列 {shown}",
+                       "columns are: {columns}", "可用的列（中文或英文表头均可）：{columns}"),
+    "duplicate_column": ("column appears more than once", "列重复", "keep one", "只保留一列"),
+    "extra_values": ("{count} more value(s) than the header has columns", "数值个数多于表头列数（多 {count} 个）",
+                     "quote fields that contain commas, or remove the extra cells",
+                     "含逗号的内容请加引号，或删除多余的单元格"),
+    "value_outside_header": ("a value outside the header's columns", "表头之外的列有内容",
+                             "remove it or give the column a header", "删除该内容，或为该列添加表头"),
+    "nothing_found": ("no {what} found (only headers or example rows)", "没有找到任何{what_zh}（只有表头或示例行）",
+                      "fill in at least one {one} row", "至少填写一行{what_zh}"),
+    # any cell
+    "value_too_long": ("value is {length:,} characters long (limit {limit:,})", "内容过长（{length:,} 个字符，上限 {limit:,}）",
+                       "shorten it; long texts belong in the source document", "缩短内容；长文本放在来源文档中"),
+    "control_characters": ("contains control characters", "含有不可见的控制字符",
+                           "remove invisible characters (often pasted from another program)",
+                           "删除从其他程序粘贴来的不可见字符"),
+    # ids and names
+    "no_id": ("no id", "缺少编号", "give it a stable id (letters, digits, - _ . :)", "填写编号（字母、数字和 - _ . :）"),
+    "invalid_id": ("{value!r} is not a valid id", "{value!r} 不是有效的编号",
+                   "use letters, digits, - _ . : (at most 200, starting with a letter or digit)",
+                   "编号只用字母、数字和 - _ . :（最多 200 个，以字母或数字开头）"),
+    "duplicate_id": ("duplicate id {value!r} (first on {first}){names}", "编号 {value!r} 重复（第一次在{first_zh}）{names_zh}",
+                     "give each node its own id, or merge the two rows", "每个节点一个编号，或合并两行"),
+    "duplicate_source_id": ("duplicate source id {value!r}", "来源编号 {value!r} 重复",
+                            "give each source its own id", "每个来源一个编号"),
+    "no_title": ("no title", "缺少标题", "give the document's title", "填写文章标题"),
+    "no_name": ("no name", "缺少名称", "give the Chinese name as the source writes it", "填写来源中的中文名称"),
+    "name_too_long": ("name is {length:,} characters long (limit {limit:,} for names)",
+                      "名称过长（{length:,} 个字符，上限 {limit:,}）",
+                      "shorten it; put the rest in description", "缩短名称，其余写进说明"),
+    # codes
+    "no_label": ("no label", "缺少类型", "use one of: {choices}", "填写节点类型：{choices}"),
+    "unknown_label": ("unknown label {value!r}", "未知的节点类型 {value!r}",
+                      "use one of: {choices}", "从下拉列表选择类型：{choices}"),
+    "kind_required": ("an Organization needs a kind", "组织必须填写组织类别",
+                      "use one of: {choices}", "从下拉列表选择组织类别：{choices}"),
+    "unknown_kind": ("unknown kind {value!r}", "未知的组织类别 {value!r}",
+                     "use one of: {choices}", "从下拉列表选择组织类别：{choices}"),
+    "kind_not_allowed": ("only an Organization has a kind (this is a {label})", "只有组织才有组织类别（这是{label_zh}）",
+                         "leave kind empty", "清空组织类别"),
+    "no_type": ("no type", "缺少关系类型", "use one of: {choices}", "从下拉列表选择关系类型：{choices}"),
+    "unknown_type": ("unknown relationship type {value!r}", "未知的关系类型 {value!r}",
+                     "use one of: {choices}", "从下拉列表选择关系类型：{choices}"),
+    "unknown_qualifier": ("unknown qualifier {value!r}", "未知的限定词 {value!r}",
+                          "use one of: {choices}", "使用：{choices}"),
+    "not_boolean": ("{value!r} is not true or false", "{value!r} 应为 true 或 false", "write true or false",
+                    "写 true 或 false（是/否）"),
+    # provenance
+    "no_source": ("no source given", "缺少来源",
+                  "name a source id from sources.csv (or, in a workbook to import, leave source and paragraphs "
+                  "both empty: the row itself is then the provenance)",
+                  "填写来源表中的来源编号（导入工作簿时也可把来源和段落都留空，以该行本身作为出处）"),
+    "unknown_source": ("unknown source {value!r}", "未知的来源 {value!r}",
+                       "use one of: {choices}", "使用来源表中的编号：{choices}"),
+    "bad_paragraph": ("{value!r} is not a paragraph number", "{value!r} 不是段落编号",
+                      "write paragraph numbers as whole numbers separated by ;", "段落编号写整数，用 ; 分隔"),
+    "no_paragraph": ("no paragraph given", "缺少段落编号",
+                     "give the paragraph number(s) of the source that state this fact",
+                     "填写来源中说明此事的段落编号"),
+    "bad_row_ref": ("{value!r} is not a row number", "{value!r} 不是行号", "write the row as a whole number",
+                    "行号写整数"),
+    # dates and numbers
+    "bad_date": ("{value!r} is not a date between 1900 and 2100{reason}", "{value!r} 不是 1900—2100 年间的有效日期{reason_zh}",
+                 "write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2020-12)", "写成 YYYY、YYYY-MM 或 YYYY-MM-DD（如 2020-12）"),
+    "not_a_number": ("{value!r} is not a number", "{value!r} 不是数字",
+                     "write the number only (e.g. 1200 with qualifier more_than for 1200余)",
+                     "只写数字（如“1200余”写 1200，限定写 more_than / 多于）"),
+    "no_value": ("no value", "缺少数值", "write the number", "填写数值"),
+    # references
+    "region_not_region": ("{value!r} is not the id of a Region node", "{value!r} 不是地区表中的编号",
+                          "use the id of a Region row, or leave it empty", "填写地区表中的编号或名称，或留空"),
+    "no_endpoint": ("no {column} node", "缺少{column_zh}", "give the id of the {column} node",
+                    "填写{column_zh}节点的编号或名称"),
+    "no_node": ("no node", "缺少节点", "give the id of the node the figure describes", "填写该数据所描述节点的编号"),
+    "unknown_node": ("{value!r} is not a node id in nodes.csv", "{value!r} 不是 nodes.csv 中的节点编号",
+                     "add that node, or correct the id", "先添加该节点，或改正编号"),
+    "unknown_node_name": ("{value!r} is not the id, name or alias of a node", "{value!r} 不是已有节点的编号、名称或别名",
+                          "add that node, or correct the id or name", "先添加该节点，或改正编号/名称"),
+    "ambiguous_name": ("{value!r} names several nodes: {candidates}", "{value!r} 对应多个节点：{candidates}",
+                       "write the id instead (give the rows ids if they have none), or a name only one row has",
+                       "改写为编号（没有编号的行请先填写编号），或写只有一行使用的名称"),
+    "refers_to_skipped": ("{value!r} is a node whose row was skipped ({where})", "{value!r} 所在的行已被跳过（{where}）",
+                          "correct that row, then import again", "改正那一行后重新导入"),
+    # relationships
+    "wrong_endpoints": ("{type} cannot go from a {start_label} to a {end_label}", "关系 {type} 不能从{start_zh}指向{end_zh}",
+                        "allowed: {allowed}", "允许：{allowed}"),
+    "self_loop": ("a relationship from a node to itself", "关系的起点和终点相同", "correct start or end", "改正起点或终点"),
+    "duplicate_relationship": ("the same {type} from {start} to {end} is on {first}", "同一关系 {type}（{start} → {end}）已在{first_zh}",
+                               "keep one row; put several paragraphs in one row separated by ;",
+                               "只保留一行，多个段落用 ; 分隔"),
+    # figures
+    "no_key": ("no key", "缺少指标名", "use lower-case letters, digits and _ (e.g. party_members)",
+               "用小写字母、数字和 _（如 party_members）"),
+    "bad_key": ("{value!r} is not a property name", "{value!r} 不是有效的指标名",
+                "use lower-case letters, digits and _ (e.g. party_members)", "用小写字母、数字和 _（如 party_members）"),
+    "reserved_key": ("{value!r} is a built-in property", "{value!r} 与内置属性重名", "choose another name", "换一个指标名"),
+    "duplicate_figure": ("{node}.{key} is already given on {first}", "{node}.{key} 已在{first_zh}给出", "keep one", "只保留一行"),
+}
+
+
+def render(code: str, params: dict) -> tuple[str, str, str, str]:
+    """English message, Chinese message, English fix, Chinese fix of ``code`` with ``params``."""
+    en, zh, fix_en, fix_zh = MESSAGES[code]
+    values = _Defaults(params)
+    out = [t.format_map(values) for t in (en, zh, fix_en, fix_zh)]
+    hints = [h for h in params.get("suggestions") or () if h]
+    if hints:
+        shown = ", ".join(hints)
+        out[2] = f"did you mean {shown}? Otherwise {out[2]}"
+        out[3] = f"是不是 {shown}？否则{out[3]}"
+    return out[0], out[1], out[2], out[3]
+
+
+class _Defaults(dict):
+    """Parameters for a template; an optional one left out reads as empty."""
+
+    def __missing__(self, key):
+        return ""

@@ -20,8 +20,7 @@ import networkx as nx
 
 from alliances import model
 from alliances.dataset import Dataset, date_end, paused_gc
-
-REL_ORDER = {name: i for i, name in enumerate(model.REL_TYPES)}
+from alliances.order import HUB_LABELS, edge_sort_key
 
 
 def build_graph(ds: Dataset) -> nx.MultiDiGraph:
@@ -117,7 +116,7 @@ def ego_dataset(ds: Dataset, centre: str, hops: int) -> Dataset | None:
     import numpy as np
     from scipy.sparse.csgraph import dijkstra
 
-    from alliances.analysis import engine
+    from alliances import engine
 
     A = engine.arrays_from_dataset(ds)
     adj = engine.PartnershipAdjacency(A)
@@ -133,6 +132,23 @@ def ego_dataset(ds: Dataset, centre: str, hops: int) -> Dataset | None:
                    sources=ds.sources, path=ds.path)
 
 
+def ego_graph(G: nx.MultiDiGraph, centre: str, hops: int) -> nx.MultiDiGraph:
+    """The nodes within ``hops`` partnership steps of ``centre`` and every relationship among them.
+
+    Steps run over :func:`partnership_graph`; a region or zone (not in it)
+    reaches out over every relationship. Nodes and edges keep ``G``'s order.
+    """
+    P = partnership_graph(G)
+    base = P if centre in P else nx.Graph(G.to_undirected(as_view=True))
+    keep = set(nx.single_source_shortest_path_length(base, centre, cutoff=hops))
+    # an ordered copy: a subgraph view would list nodes in the set's (hash) order, and the
+    # map's edge ids with them, differently on every run
+    H = nx.MultiDiGraph()
+    H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if n in keep)
+    H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep)
+    return H
+
+
 def dataset_part(ds: Dataset, ids) -> Dataset:
     """Some nodes of ``ds`` with every region and zone and the ``PART_OF`` ties among them.
 
@@ -144,10 +160,6 @@ def dataset_part(ds: Dataset, ids) -> Dataset:
     nodes = {n: d for n, d in ds.nodes.items() if n in keep or d["label"] in model.GEOGRAPHIC_LABELS}
     rels = [r for r in ds.relationships if r["type"] == "PART_OF" and r["start"] in nodes and r["end"] in nodes]
     return Dataset(nodes=nodes, relationships=rels, sources=ds.sources, path=ds.path)
-
-
-def edge_sort_key(rel: dict) -> tuple:
-    return (REL_ORDER.get(rel["type"], 99), rel["start"], rel["end"])
 
 
 def filter_graph(
@@ -232,10 +244,6 @@ def _partnership_graph(G: nx.MultiDiGraph, via: Iterable[str] | None) -> nx.Grap
     return H
 
 
-# Hubs that, when shared, tie two organisations in the projection.
-SHARED_LABELS = ("Alliance", "Agreement", "Activity")
-
-
 def organizations_projection(G: nx.MultiDiGraph) -> nx.Graph:
     """Organisations tied by shared alliances, agreements, activities or a direct tie.
 
@@ -261,7 +269,7 @@ def organizations_projection(G: nx.MultiDiGraph) -> nx.Graph:
             for rel in d["rels"]:
                 tie(u, v, "direct", rel["type"])
     for hub, d in P.nodes(data=True):
-        if d.get("label") not in SHARED_LABELS:
+        if d.get("label") not in HUB_LABELS:
             continue
         members = sorted(m for m in P.neighbors(hub) if P.nodes[m].get("label") == "Organization")
         for i, a in enumerate(members):

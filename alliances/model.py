@@ -1,7 +1,7 @@
 """The graph model, defined once.
 
 Validation, loading, the Cypher allowlist, the map legend, the templates and
-the README table all read these definitions. Cypher cannot take labels or
+the tables of docs/model.md all read these definitions. Cypher cannot take labels or
 relationship types as parameters, so :func:`cypher_label` and
 :func:`cypher_type` are the only way a label or type reaches a query string.
 """
@@ -306,12 +306,124 @@ SOURCE_PROPS: tuple[Prop, ...] = (
     Prop("published", "发布日期", "publication date", kind="date"),
     Prop("file", "文件", "file name of the source text"),
     Prop("paragraphs", "段落规则", "how paragraphs are numbered"),
+    Prop("imported", "导入日期", "for a file brought in by 'alliances import': the day it was imported", kind="date"),
+)
+
+# Where in an imported file a fact was stated, for rows that named no source
+# document: the fact's ``source`` is then the file (a source made by the
+# import, with its ``file`` and ``imported`` date), and these say where in it.
+PROVENANCE_PROPS: tuple[Prop, ...] = (
+    Prop("source_sheet", "来源工作表", "sheet of the imported file the fact was read from"),
+    Prop("source_row", "来源行", "row of the imported file (or sheet) the fact was read from", kind="int"),
 )
 
 QUALIFIERS = ("exact", "more_than", "about", "nearly")
 
 # Property keys a figure may not overwrite.
 RESERVED_KEYS = frozenset(p.name for p in NODE_PROPS) | {"figures"}
+
+
+# ---------------------------------------------------------------------------
+# Codes by their names: what the tool prints is accepted back
+
+# Qualifiers and common statuses, with the words the tool and planners use for them.
+QUALIFIER_NAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    # code: (中文, English, other words)
+    "exact": ("确数", "exact", ("精确",)),
+    "more_than": ("多于", "more than", ("余", "以上", "超过")),
+    "about": ("约", "about", ("左右", "大约")),
+    "nearly": ("将近", "nearly", ("近", "接近")),
+}
+STATUS_NAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "planned": ("计划", "planned", ("计划中", "拟")),
+    "ongoing": ("进行中", "ongoing", ("在建", "推进中")),
+    "completed": ("已完成", "completed", ("完成", "已建成")),
+    "cancelled": ("已取消", "cancelled", ("取消",)),
+}
+CODED_FIELDS = ("label", "kind", "type", "qualifier", "status")
+
+
+def code_names(field: str) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """``{code: (中文 name, English name, other words)}`` for a coded field.
+
+    ``field`` is one of :data:`CODED_FIELDS`: ``label``, ``kind``, ``type``
+    (relationship type), ``qualifier`` or ``status``.
+    """
+    if field == "label":
+        return {c: (lab.zh, lab.en, ()) for c, lab in LABELS.items()}
+    if field == "kind":
+        return {c: (k.zh, k.en, ()) for c, k in KINDS.items()}
+    if field == "type":
+        return {c: (r.zh, r.en, ()) for c, r in REL_TYPES.items()}
+    if field == "qualifier":
+        return dict(QUALIFIER_NAMES)
+    if field == "status":
+        return dict(STATUS_NAMES)
+    raise ValueError(f"not a coded field: {field!r}")
+
+
+def fold(text: str) -> str:
+    """Case-, width- and separator-insensitive form: ``ＰＡＲＴＹ－Committee`` → ``partycommittee``."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    return "".join(ch for ch in text if not (ch.isspace() or ch in "_-"))
+
+
+_CODE_INDEX: dict[str, dict[str, str]] = {}
+
+
+def _code_index(field: str) -> dict[str, str]:
+    index = _CODE_INDEX.get(field)
+    if index is None:
+        index = {}
+        for code, (zh, en, others) in code_names(field).items():
+            for name in (code, zh, en, *others):
+                index.setdefault(fold(name), code)
+        _CODE_INDEX[field] = index
+    return index
+
+
+def find_code(field: str, text: str) -> str | None:
+    """The code that ``text`` names for ``field``, or None.
+
+    Accepted: the code, its Chinese or English name as the tool prints them,
+    and the template's drop-down form ``中文 (code)``; case, full-width forms,
+    spaces, ``_`` and ``-`` do not matter.
+
+    >>> find_code("kind", "党支部"), find_code("type", "Member of"), find_code("label", "地区 (Region)")
+    ('party_branch', 'MEMBER_OF', 'Region')
+    """
+    import re
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    index = _code_index(field)
+    found = index.get(fold(text))
+    if found:
+        return found
+    m = re.fullmatch(r"(.*?)\s*[（(]\s*([^()（）]*?)\s*[)）]", text)
+    if m:
+        inner, outer = index.get(fold(m.group(2))), index.get(fold(m.group(1)))
+        if inner and (outer is None or outer == inner):
+            return inner
+        if outer and not m.group(2).strip():
+            return outer
+    return None
+
+
+def choice_text(field: str, code: str) -> str:
+    """How a drop-down shows a code: ``中文 (code)``, e.g. ``党支部 (party_branch)``."""
+    return f"{code_names(field)[code][0]} ({code})"
+
+
+def name_choices(field: str) -> list[str]:
+    """Every name a code of ``field`` may be written as (for did-you-mean)."""
+    out = []
+    for code, (zh, en, others) in code_names(field).items():
+        out += [code, zh, en, *others]
+    return out
 
 
 # ---------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
+
+from alliances.cells import CsvWriter
 
 FORMATS = ("table", "csv", "json", "markdown")
 
@@ -25,10 +26,10 @@ def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, ti
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     columns = columns or (list(rows[0].keys()) if rows else [])
-    if fmt == "csv":
+    if fmt == "csv":  # formula-guarded, every line break quoted (alliances.cells)
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(columns)
+        w = CsvWriter(buf)
+        w.writeheader(columns)
         for r in rows:
             w.writerow([_cell(r.get(c)) for c in columns])
         return buf.getvalue()

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from alliances.graph import partnership_graph
+from alliances.order import TIE_CAP, edge_sort_key, path_order
 
 
 def find_paths(
@@ -63,12 +64,29 @@ def _answer(P, source: str, target: str, *, k: int, max_hops: int | None, first_
     return out
 
 
+def network_paths(net, source: str, target: str, *, k: int = 1, max_hops: int | None = None,
+                  via: Iterable[str] | None = None) -> tuple[nx.MultiDiGraph, list[dict]]:
+    """:func:`find_paths` on a :class:`~alliances.network.Network`, on the backend it picks.
+
+    Returns ``(G, paths)``: ``G`` holds at least the answer's nodes with the
+    attributes they have in the whole graph. On a large dataset
+    (:meth:`~alliances.network.Network.paths_on_arrays`) the path comes from
+    the arrays and ``G`` is a graph of the answer's nodes only.
+    """
+    if net.paths_on_arrays(k=k, via=via):
+        from alliances.graph import build_graph, dataset_part
+
+        raw = find_path_arrays(net, source, target, max_hops=max_hops)
+        return build_graph(dataset_part(net.dataset, {source, target, *(n for p in raw for n in p["nodes"])})), raw
+    return net.graph, find_paths(net.graph, source, target, k=k, max_hops=max_hops, via=via)
+
+
 def find_path_arrays(ds, source: str, target: str, *, max_hops: int | None = None) -> list[dict]:
     """:func:`find_paths` with ``k=1`` over the partnership types, without building the graph.
 
     The same search (:func:`first_shortest_path`) on the dataset's
     partnership graph held as int32 arrays
-    (:class:`~alliances.analysis.engine.PartnershipAdjacency`); each hop is
+    (:class:`~alliances.engine.PartnershipAdjacency`); each hop is
     explained by the first of its relationships in the model's order. For a
     million organisations this needs the dataset and a few arrays, not the
     nine gigabytes of a networkx graph. Equal to :func:`find_paths` (tested
@@ -76,11 +94,11 @@ def find_path_arrays(ds, source: str, target: str, *, max_hops: int | None = Non
     """
     import numpy as np
 
-    from alliances.analysis import engine
-    from alliances.graph import edge_sort_key
+    from alliances import engine
+    from alliances.network import Network
 
-    A = engine.arrays_from_dataset(ds)
-    adj = engine.PartnershipAdjacency(A)
+    net = ds if isinstance(ds, Network) else Network(ds)
+    ds, A, adj = net.dataset, net.arrays, net.adjacency
     partnership = engine.geographic_and_partnership_masks()[1][A.types]
 
     def first_rel(a, b):
@@ -89,19 +107,6 @@ def find_path_arrays(ds, source: str, target: str, *, max_hops: int | None = Non
         return min((ds.relationships[i] for i in np.flatnonzero(tie).tolist()), key=edge_sort_key)
 
     return _answer(adj, source, target, k=1, max_hops=max_hops, first_rel=first_rel)
-
-
-#: How many extra equally long paths are gathered to break ties at the k-th path.
-TIE_CAP = 1000
-
-
-def path_order(nodes) -> tuple:
-    """The order of answers: fewer hops first, then by the node ids along the path.
-
-    Both backends rank with it, so the embedded default and Neo4j give the same
-    path when several are equally short.
-    """
-    return (len(nodes), list(nodes))
 
 
 def first_shortest_path(P: nx.Graph, source: str, target: str) -> list:

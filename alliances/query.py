@@ -7,13 +7,10 @@
 
 from __future__ import annotations
 
-import networkx as nx
-
 from alliances import model
-from alliances.resolve import resolve, search
+from alliances.dataset import provenance_text
+from alliances.resolve import search
 
-#: Above this many nodes a single shortest path is found on arrays (no whole graph is built).
-ARRAYS_THRESHOLD = 50_000
 NODE_FIELDS = ("id", "name", "name_en", "label", "kind", "region", "region_group")
 REL_FIELDS = ("type", "start", "end", "role", "date", "date_note", "status", "source", "paragraphs")
 
@@ -28,44 +25,12 @@ def rel_summary(rel: dict) -> dict:
 
 
 def path_query(source, from_name: str, to_name: str, *, k: int = 1, max_hops=None, via=None) -> dict:
-    """Shortest partnership paths between two named nodes, from the chosen store.
+    """Shortest partnership paths between two named nodes, from the chosen source.
 
-    With Neo4j only what the answer needs is read: the names (to resolve what
-    was typed, by the embedded default's rules), the paths, and the nodes on
-    them with the regions that place them.
+    ``source`` is an :class:`alliances.source.GraphSource`; it answers from
+    the store that holds the network (:meth:`~alliances.source.GraphSource.paths`).
     """
-    if source.use_neo4j:
-        from alliances.graph import build_graph
-        from alliances.store.neo4j import Neo4jStore
-
-        with Neo4jStore(source.settings) as store:
-            ends = []
-            for text in (from_name, to_name):
-                # candidates from the cjk full-text index where it decides, else the name table
-                names = nx.Graph()
-                names.add_nodes_from((row["id"], row) for row in store.name_candidates(text))
-                ends.append(resolve(names, text))
-            a, b = ends
-            raw = store.paths(a, b, k=k, max_hops=max_hops, via=via)
-            wanted = {a, b, *(n for p in raw for n in p["nodes"])}
-            wanted.update(store.ids_of("Region"))
-            G = build_graph(store.read_nodes(wanted))
-    elif k == 1 and not via and len(source.dataset().nodes) > ARRAYS_THRESHOLD:
-        # a large dataset: the path from its arrays, a graph of the answer's nodes only
-        from alliances.graph import build_graph, dataset_part
-        from alliances.paths import find_path_arrays
-        from alliances.resolve import DatasetNames
-
-        ds = source.dataset()
-        a, b = resolve(DatasetNames(ds), from_name), resolve(DatasetNames(ds), to_name)
-        raw = find_path_arrays(ds, a, b, max_hops=max_hops)
-        G = build_graph(dataset_part(ds, {a, b, *(n for p in raw for n in p["nodes"])}))
-    else:
-        from alliances.paths import find_paths
-
-        G = source.graph()
-        a, b = resolve(G, from_name), resolve(G, to_name)
-        raw = find_paths(G, a, b, k=k, max_hops=max_hops, via=via)
+    G, a, b, raw = source.paths(from_name, to_name, k=k, max_hops=max_hops, via=via)
     paths = [
         {
             "hops": p["hops"],
@@ -123,9 +88,9 @@ def explain_paths(result: dict, lang: str = "zh") -> str:
 
 def show_node(source, name: str) -> dict:
     """A node with its properties, figures (with provenance) and every tie."""
-    ds = source.dataset()
-    G = source.graph()
-    nid = resolve(G, name)
+    net = source.network()
+    ds, G = net.dataset, net.graph
+    nid = net.resolve(name)
     props = dict(ds.nodes[nid])
     ties = []
     for rel in sorted(ds.relationships, key=lambda r: (r["type"], r["start"], r["end"])):
@@ -135,11 +100,13 @@ def show_node(source, name: str) -> dict:
                 "direction": "out" if rel["start"] == nid else "in",
                 "other": node_summary(G, other),
                 **rel_summary(rel),
+                "provenance": provenance_text(rel, ds.sources),
             })
     return {
         "node": {**props, "region_group": G.nodes[nid].get("region_group", "other")},
-        "figures": ds.figures_of(nid),
+        "figures": [{**f, "provenance": provenance_text(f, ds.sources)} for f in ds.figures_of(nid)],
         "source": ds.sources.get(props.get("source", ""), {}),
+        "provenance": provenance_text(props, ds.sources),
         "ties": ties,
     }
 
@@ -159,20 +126,23 @@ def explain_node(result: dict) -> str:
     if n.get("aliases"):
         lines.append(f"  aliases: {'; '.join(n['aliases'])}")
     title = result["source"].get("title", "")
-    lines.append(f"  source: {n.get('source', '')} {title} ¶{', ¶'.join(map(str, n.get('paragraphs', [])))}")
+    if n.get("source_row"):
+        lines.append(f"  source: {result['provenance']}")
+    else:
+        lines.append(f"  source: {n.get('source', '')} {title} ¶{', ¶'.join(map(str, n.get('paragraphs', [])))}")
     if result["figures"]:
         lines.append("  figures:")
         for f in result["figures"]:
             q = {"exact": "", "more_than": "more than ", "about": "about ", "nearly": "nearly "}[f["qualifier"]]
-            lines.append(f"    {f['key']} = {q}{f['value']} {f['unit']} — {f['label_zh']} "
-                         f"[{f['source']} ¶{', ¶'.join(map(str, f['paragraphs']))}]")
+            cite = f.get("provenance") if f.get("source_row") else f"{f['source']} ¶{', ¶'.join(map(str, f['paragraphs']))}"
+            lines.append(f"    {f['key']} = {q}{f['value']} {f['unit']} — {f['label_zh']} [{cite}]")
     if result["ties"]:
         lines.append(f"  ties ({len(result['ties'])}):")
         for t in result["ties"]:
             arrow = f"—{t['type']}→ " if t["direction"] == "out" else f"←{t['type']}— "
             extra = "; ".join(x for x in (t.get("role"), t.get("date"), t.get("status")) if x)
             lines.append(f"    {arrow}{t['other']['name']} ({t['other']['id']})"
-                         f"{' (' + extra + ')' if extra else ''} [{_para(t)}]")
+                         f"{' (' + extra + ')' if extra else ''} [{t.get('provenance') or _para(t)}]")
     return "\n".join(lines) + "\n"
 
 
@@ -180,19 +150,12 @@ def search_nodes(source, text: str, limit: int = 50) -> list[dict]:
     """Nodes whose id, names, aliases or description contain ``text``, exact hits first.
 
     With Neo4j, Chinese text is looked up in the store's cjk full-text index
-    and only the candidates are read; other text reads the whole graph.
+    and only the candidates are read (:meth:`alliances.source.GraphSource.search`);
+    other text reads the whole network.
     """
-    if source.use_neo4j:
-        from alliances.store.neo4j import Neo4jStore
-
-        with Neo4jStore(source.settings) as store:
-            hits = store.search_names(text)
-            if hits is not None:
-                from alliances.graph import build_graph
-
-                part = store.read_nodes({h["id"] for h in hits} | set(store.ids_of("Region")))
-                G = build_graph(part)
-                return [node_summary(G, n) for n in search(G, text, limit=limit)
-                        if n in {h["id"] for h in hits}]
-    G = source.graph()
+    found = source.search(text, limit=limit)
+    if found is not None:
+        G, ids = found
+        return [node_summary(G, n) for n in ids]
+    G = source.network().graph
     return [node_summary(G, n) for n in search(G, text, limit=limit)]

@@ -1,4 +1,9 @@
-"""Find a node from what a planner types: id, name, English name, alias or a unique part."""
+"""Find a node from what a planner types: id, name, English name, alias or a unique part.
+
+Ids are matched exactly, then case-insensitively; names are folded (case,
+full-width forms, spaces). :func:`suggest` gives "did you mean" candidates
+for a mistyped name or code (RapidFuzz).
+"""
 
 from __future__ import annotations
 
@@ -51,6 +56,9 @@ def resolve(G: nx.Graph, text: str, *, among: set | None = None) -> str:
     q = normalize(text)
     if not q:
         raise NameResolutionError("an empty name matches nothing; give a name or id")
+    by_id = sorted(n for n in nodes if isinstance(n, str) and normalize(n) == q)
+    if len(by_id) == 1:  # an id typed in another case: 'Alliance-1' for 'alliance-1'
+        return by_id[0]
     exact = sorted(n for n in nodes if any(normalize(s) == q for s in _names(G.nodes[n]) if s))
     if len(exact) == 1:
         return exact[0]
@@ -64,8 +72,12 @@ def resolve(G: nx.Graph, text: str, *, among: set | None = None) -> str:
         return part[0]
     if len(part) > 1:
         raise _ambiguous(G, text, part)
+    names = [s for n in nodes for s in _names(G.nodes[n]) if s]
+    hints = suggest(text, names)
+    hint = f" Did you mean {', '.join(hints)}?" if hints else ""
     raise NameResolutionError(
-        f"no node matches {text!r}. Fix: check the spelling, or list names with 'alliances search'."
+        f"no node matches {text!r}.{hint} Fix: check the spelling, or list names with 'alliances search'.",
+        hints,
     )
 
 
@@ -90,3 +102,32 @@ def search(G: nx.Graph, text: str, limit: int = 50) -> list[str]:
             hits.append((1, n))
     hits.sort()
     return [n for _, n in hits[:limit]]
+
+
+def suggest(text: str, choices, *, limit: int = 3, cutoff: float | None = None) -> list[str]:
+    """Up to ``limit`` of ``choices`` that ``text`` is probably a misspelling of, best first.
+
+    Compared folded (case, width, spaces), by normalised Indel similarity
+    (RapidFuzz ``fuzz.ratio``, 0–100); only scores of at least ``cutoff``
+    count (default 60; 50 for texts of up to 4 characters, where one wrong
+    character of a Chinese word already costs half), and a choice equal to
+    ``text`` once folded comes first.
+
+    >>> suggest("party_comittee", ["party_committee", "party_branch", "enterprise"])
+    ['party_committee']
+    """
+    from rapidfuzz import fuzz, process
+
+    q = normalize(text)
+    if not q:
+        return []
+    folded: dict[str, str] = {}
+    for c in choices:
+        if c:
+            folded.setdefault(normalize(c), c)
+    if q in folded:
+        return [folded[q]]
+    if cutoff is None:
+        cutoff = 50.0 if len(q) <= 4 else 60.0
+    hits = process.extract(q, list(folded), scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
+    return [folded[key] for key, _score, _i in hits]

@@ -72,7 +72,7 @@ def neo4j_env() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def neo4j_settings(neo4j_env):
-    from alliances.commands.common import Neo4jSettings
+    from alliances.settings import Neo4jSettings
 
     return Neo4jSettings(
         uri=neo4j_env["NEO4J_URI"],

@@ -99,14 +99,14 @@ def test_table_from_the_dataset_arrays_equals_the_graph_table(bundled, bundled_g
 
 
 def test_large_table_from_arrays_equals_the_graph_table(tmp_path, monkeypatch):
-    from alliances.analysis import engine
+    from alliances import engine, network
     from alliances.dataset import read_dataset
     from alliances.generate import generate_dataset
     from alliances.graph import build_graph
 
     generate_dataset(tmp_path / "g", 1500, seed=5)
     ds = read_dataset(tmp_path / "g")
-    monkeypatch.setattr(engine, "FAST_THRESHOLD", 100)  # the compiled engine on both sides
+    monkeypatch.setattr(network, "THRESHOLDS", network.THRESHOLDS.with_(engine=100))  # the compiled engine on both sides
     G = build_graph(ds)
     for projection in ("organizations", "full"):
         rows = centrality_table(None, dataset=ds, projection_name=projection)

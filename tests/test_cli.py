@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from click.testing import CliRunner
 
 from alliances import __version__
 from alliances.cli import LAZY_COMMANDS, cli
-from tests.conftest import ROOT, run_cli
+from tests.conftest import run_cli
 
 
 @pytest.fixture
@@ -160,16 +159,7 @@ def _all_commands():
     return [(name, cli.get_command(ctx, name)) for name in cli.list_commands(ctx)]
 
 
-def test_every_command_and_option_has_help_and_is_in_the_readme():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name, cmd in _all_commands():
-        assert cmd.help, f"{name} has no help"
-        assert re.search(rf"alliances {re.escape(name)}\b", readme), f"README does not show 'alliances {name}'"
-        for param in cmd.params:
-            if getattr(param, "help", None) is None and param.param_type_name == "option":
-                pytest.fail(f"alliances {name} {param.opts} has no help")
-            if param.param_type_name == "option":
-                assert any(opt in readme for opt in param.opts), f"README does not mention {name} {param.opts}"
+# (every command and option has help and is in the CLI reference: tests/test_docs.py)
 
 
 def test_lazy_commands_are_importable_and_listed_without_importing_them():

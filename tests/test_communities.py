@@ -84,11 +84,13 @@ def test_cli_communities_json_and_seed():
 
     from alliances.cli import cli
 
-    res = CliRunner().invoke(cli, ["communities", "--format", "json", "--seed", "7"])
+    res = CliRunner().invoke(cli, ["communities", "--projection", "organizations", "--format", "json",
+                                   "--seed", "7"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["seed"] == 7 and data["modularity"] == pytest.approx(61 / 98)
-    full = CliRunner().invoke(cli, ["communities", "--projection", "full", "--format", "json"])
+    # one --projection default for every command (as centrality's): the full partnership graph
+    full = CliRunner().invoke(cli, ["communities", "--format", "json"])
     assert full.exit_code == 0 and json.loads(full.output)["meta"]["projection"] == "full"
 
 
@@ -98,10 +100,10 @@ def test_large_graphs_use_the_compiled_louvain_with_networkx_quality(monkeypatch
     same partition whichever order the graph was read in."""
     import random
 
-    from alliances.analysis import engine
+    from alliances import engine, network
 
     G = nx.relabel_nodes(nx.planted_partition_graph(8, 40, 0.3, 0.01, seed=3), lambda i: f"n{i:03d}")
-    monkeypatch.setattr(engine, "FAST_THRESHOLD", 50)
+    monkeypatch.setattr(network, "THRESHOLDS", network.THRESHOLDS.with_(engine=50))
     res = louvain(G, seed=0)
     members = [m["id"] for c in res["communities"] for m in c["members"]]
     assert sorted(members) == sorted(G.nodes)

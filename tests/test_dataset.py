@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import json
 import shutil
 from pathlib import Path
 
@@ -13,8 +13,10 @@ from alliances.dataset import read_dataset, write_dataset
 from alliances.errors import ValidationError
 from alliances.resolve import normalize
 
-GLOSSARY = Path(__file__).resolve().parents[2] / "shared" / "GLOSSARY.md"
-ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "zigong-alliance-article.zh.txt"
+# What the tests need from the source article and its glossary, as facts kept in the
+# repository (entity names, paragraph numbers, names as the article writes them; never
+# the article's sentences): a clone with nothing beside it runs these tests too.
+FACTS = json.loads((Path(__file__).resolve().parent / "fixtures" / "article_facts.json").read_text("utf-8"))
 
 # Each row of the glossary's "Named in the article" table, keyed by the first
 # Chinese run of its entity cell, and the dataset nodes that stand for it.
@@ -38,16 +40,7 @@ EXPECTED_ENTITIES = {
 
 
 def glossary_rows():
-    text = GLOSSARY.read_text(encoding="utf-8")
-    section = text.split("## Named in the article", 1)[1].split("\n## ", 1)[0]
-    rows = []
-    for line in section.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 4 and cells[0] not in ("entity", "---") and not set(cells[0]) <= {"-"}:
-            key = re.search(r"[\u4e00-\u9fff]+", cells[0]).group(0)
-            paras = {int(p) for p in re.findall(r"\d+", cells[3])}
-            rows.append((key, cells[0], paras))
-    return rows
+    return [(row["key"], row["entity"], set(row["paragraphs"])) for row in FACTS["glossary_entities"]]
 
 
 def test_every_glossary_entity_is_in_the_dataset_with_its_paragraph(bundled):
@@ -68,8 +61,7 @@ def test_every_glossary_entity_is_in_the_dataset_with_its_paragraph(bundled):
 
 
 def test_every_node_and_relationship_cites_a_paragraph_that_mentions_it(bundled):
-    paragraphs = [line for line in ARTICLE.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(paragraphs) == 24
+    assert FACTS["paragraph_count"] == 24
     for rel in bundled.relationships:
         assert rel["paragraphs"] and all(1 <= p <= 24 for p in rel["paragraphs"]), rel
     for nid, node in bundled.nodes.items():
@@ -106,11 +98,11 @@ def test_dates_the_article_gives(bundled):
 def test_no_invented_organisations(bundled):
     # Every organisation's Chinese name or one of its aliases appears in the article
     # (自贡市委组织部 is 市委组织部 there, the glossary's fuller name).
-    article = ARTICLE.read_text(encoding="utf-8")
+    named = set(FACTS["names_in_article"])  # every organisation name the article writes
     derived = {"xindipeier-branch", "xindipeier-vanguard", "weipeng", "haichuan"}  # named inside a longer name
     for nid, node in bundled.nodes.items():
         if node["label"] == "Organization" and nid not in derived:
-            assert any(n in article for n in [node["name"], *node["aliases"]]), node["name"]
+            assert any(n in named for n in [node["name"], *node["aliases"]]), node["name"]
 
 
 def test_relationships_respect_the_model(bundled):

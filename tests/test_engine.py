@@ -11,7 +11,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from alliances.analysis import centrality, engine
+from alliances import engine, network
+from alliances.analysis import centrality
 from alliances.dataset import read_dataset
 from alliances.generate import generate_dataset
 from alliances.graph import build_graph, organizations_projection
@@ -158,7 +159,7 @@ def test_communities_repeat_for_a_seed(generated):
 def test_centrality_scores_dispatches_above_the_threshold(monkeypatch):
     G = nx.les_miserables_graph()
     reference = centrality.centrality_scores(G)  # 77 nodes: networkx
-    monkeypatch.setattr(engine, "FAST_THRESHOLD", 50)
+    monkeypatch.setattr(network, "THRESHOLDS", network.THRESHOLDS.with_(engine=50))
     calls = []
     real = engine.centrality_scores_fast
     monkeypatch.setattr(engine, "centrality_scores_fast", lambda H, **kw: calls.append(1) or real(H, **kw))

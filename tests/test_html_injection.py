@@ -177,7 +177,7 @@ def test_markdown_report_keeps_payloads_as_text(tmp_path, datasets):
     # Markdown renderers pass raw HTML through: no '<' may survive, and each name is
     # there as an escaped table cell (&lt; renders as a literal '<')
     assert "<" not in text
-    from alliances.analysis.report import md_cell
+    from alliances.render.report import md_cell
 
     for i, payload in enumerate(HTML):
         assert md_cell(f"{payload} {MARK}{i}") in text, (i, payload)

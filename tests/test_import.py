@@ -2,7 +2,7 @@
 
 The expected datasets below are worked out by hand from the rows written in
 each test: the rules are those of ``alliances/io/normalize.py`` (documented in
-the README, "Data in and out").
+docs/dataset-format.md, "Data in and out").
 """
 
 from __future__ import annotations

@@ -440,7 +440,7 @@ def test_aggregated_map_from_the_dataset_equals_the_one_from_the_graph(tmp_path)
 
 
 def test_aggregated_map_communities_are_those_of_the_communities_command(tmp_path, monkeypatch):
-    from alliances.analysis import engine
+    from alliances import engine, network
     from alliances.analysis.centrality import projection
     from alliances.analysis.communities import louvain
     from alliances.dataset import read_dataset
@@ -450,8 +450,8 @@ def test_aggregated_map_communities_are_those_of_the_communities_command(tmp_pat
 
     generate_dataset(tmp_path / "g", 1500, seed=4)
     ds = read_dataset(tmp_path / "g")
-    for threshold in (engine.FAST_THRESHOLD, 100):  # networkx's Louvain, then networkit's PLM
-        monkeypatch.setattr(engine, "FAST_THRESHOLD", threshold)
+    for threshold in (network.THRESHOLDS.engine, 100):  # networkx's Louvain, then networkit's PLM
+        monkeypatch.setattr(network, "THRESHOLDS", network.THRESHOLDS.with_(engine=threshold))
         expected = louvain(projection(build_graph(ds), "full"), seed=0)["communities"]
         m = build_map(None, dataset=ds, max_nodes=100, hard_cap=400)
         sizes = {n["id"]: int(n["tip"][1][1].replace(",", "")) for n in m["nodes"]}

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from alliances.cli import cli
-from alliances.commands.common import GraphSource, Neo4jSettings
+from alliances.settings import Neo4jSettings
+from alliances.source import GraphSource
 from alliances.dataset import Dataset
 from alliances.errors import AuthenticationFailed, ConnectionFailed, DatabaseNotFound
 from alliances.store.neo4j import Neo4jStore

@@ -196,16 +196,17 @@ def test_path_from_arrays_equals_find_paths_pair_by_pair(tmp_path):
 
 
 def test_path_query_on_a_large_dataset_uses_the_arrays_and_gives_the_same_answer(tmp_path, monkeypatch):
-    from alliances import query
-    from alliances.commands.common import GraphSource
+    from alliances import network, query
     from alliances.generate import generate_dataset
+    from alliances.source import GraphSource
 
     generate_dataset(tmp_path / "g", 1500, seed=8)
-    source = GraphSource(str(tmp_path / "g"))
-    expected = query.path_query(source, "org-10", "org-900")
-    monkeypatch.setattr(query, "ARRAYS_THRESHOLD", 0)
+    expected = query.path_query(GraphSource(str(tmp_path / "g")), "org-10", "org-900")
+    source = GraphSource(str(tmp_path / "g"))  # a fresh network: its graph is not built
+    monkeypatch.setattr(network, "THRESHOLDS", network.THRESHOLDS.with_(path_arrays=0))
     built = []
-    monkeypatch.setattr(GraphSource, "graph", lambda self: built.append(1))  # the whole graph is never built
+    # the whole graph is never built
+    monkeypatch.setattr(network.Network, "graph", property(lambda self: built.append(1)))
     assert query.path_query(source, "org-10", "org-900") == expected
     assert query.path_query(source, "org-10", "org-900", max_hops=1)["paths"] == []
     assert built == [] and expected["paths"] and expected["from"]["region_group"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from alliances.analysis.report import build_report, md_cell, render_html, render_markdown
+from alliances.render.report import build_report, md_cell, render_html, render_markdown
 from alliances.cli import cli
 from tests.conftest import ROOT, run_cli
 

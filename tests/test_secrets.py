@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from alliances.cli import cli
-from alliances.commands.common import Neo4jSettings, neo4j_settings
+from alliances.commands.common import neo4j_settings
+from alliances.settings import Neo4jSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -54,9 +54,15 @@ def test_drop_downs_for_kind_region_type_and_label(template):
     # region: the ids of the Region sheet, a list range
     assert org[f"{region_col}3:{region_col}5000"] == "='地区 Region'!$A$3:$A$5000"
     lists = template[LISTS_SHEET]
-    assert [lists.cell(i, 1).value for i in range(2, len(model.KINDS) + 2)] == list(model.KINDS)
-    assert [lists.cell(i, 2).value for i in range(2, len(model.REL_TYPES) + 2)] == list(model.REL_TYPES)
-    assert [lists.cell(i, 3).value for i in range(2, len(model.LABELS) + 2)] == list(model.LABELS)
+    # each choice shows as "中文 (code)" (issue 16), in the model's order
+    assert [lists.cell(i, 1).value for i in range(2, len(model.KINDS) + 2)] == [
+        f"{k.zh} ({code})" for code, k in model.KINDS.items()]
+    assert lists.cell(2, 1).value == "党委 (party_committee)"
+    assert [lists.cell(i, 2).value for i in range(2, len(model.REL_TYPES) + 2)] == [
+        f"{r.zh} ({code})" for code, r in model.REL_TYPES.items()]
+    assert [lists.cell(i, 3).value for i in range(2, len(model.LABELS) + 2)] == [
+        f"{lab.zh} ({code})" for code, lab in model.LABELS.items()]
+    assert lists.cell(2, 3).value == "地区 (Region)"
     rel = _validations(template["关系 Relationships"])
     assert rel["B3:B5000"] == f"='{LISTS_SHEET}'!$B$2:$B${len(model.REL_TYPES) + 1}"
     nodes = _validations(template["节点 Nodes"])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import networkx as nx
 
 from alliances.graph import organization_ids, organizations_projection, partnership_graph
+from alliances.network import PROJECTIONS, Network, as_network, thresholds
 
 METRICS = ("degree", "weighted_degree", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank")
-PROJECTIONS = ("organizations", "full")
 
 
 def projection(G: nx.MultiDiGraph, name: str = "organizations") -> nx.Graph:
@@ -22,8 +22,8 @@ def projection(G: nx.MultiDiGraph, name: str = "organizations") -> nx.Graph:
     raise ValueError(f"unknown projection {name!r}; use one of {PROJECTIONS}")
 
 
-def centrality_scores(H: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, float]]:
-    """Every metric for every node of ``H``, normalised.
+def centrality_scores(H: nx.Graph, *, seed: int = 0, metrics=METRICS) -> dict[str, dict[str, float]]:
+    """The chosen metrics (default: every one) for every node of ``H``, normalised.
 
     - degree: networkx's degree centrality (share of other nodes tied to);
     - weighted_degree: sum of tie weights (number of shared ties), not normalised;
@@ -33,35 +33,42 @@ def centrality_scores(H: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, floa
     - eigenvector: leading eigenvector (power iteration), per component;
     - pagerank: PageRank with damping 0.85, weighted.
 
+    The backend follows :data:`alliances.network.THRESHOLDS`: networkx (the
+    reference) up to ``engine`` nodes, the compiled engine above it, with the
+    same conventions (:mod:`alliances.engine`). ``alliances centrality`` and
+    the map's node sizes both come from here, so they agree.
+
     References: Freeman (1977); Wasserman & Faust (1994); Marchiori & Latora
     (2000) for harmonic closeness; Page et al. (1999).
     """
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown:
+        raise ValueError(f"unknown metric(s) {unknown}; use one of {METRICS}")
     n = H.number_of_nodes()
     if n == 0:
         return {}
-    from alliances.analysis import engine
+    if thresholds().on_engine(n):  # large graphs: compiled engine, same conventions
+        from alliances import engine
 
-    if n > engine.FAST_THRESHOLD:  # large graphs: compiled engine, same conventions
-        return engine.centrality_scores_fast(H, seed=seed)
-    out: dict[str, dict[str, float]] = {v: {} for v in H}
-    deg = nx.degree_centrality(H) if n > 1 else {v: 0.0 for v in H}
-    wdeg = dict(H.degree(weight="weight"))
-    btw = nx.betweenness_centrality(H, normalized=True, seed=seed)
-    clo = nx.closeness_centrality(H, wf_improved=True)
-    har = nx.harmonic_centrality(H)
-    eig = _eigenvector(H)
-    pr = nx.pagerank(H, alpha=0.85, weight="weight")
-    for v in H:
-        out[v] = {
-            "degree": deg[v],
-            "weighted_degree": float(wdeg[v]),
-            "betweenness": btw[v],
-            "closeness": clo[v],
-            "harmonic": har[v] / (n - 1) if n > 1 else 0.0,
-            "eigenvector": eig[v],
-            "pagerank": pr[v],
-        }
-    return out
+        return engine.centrality_scores_fast(H, metrics=tuple(metrics), seed=seed)
+    want = set(metrics)
+    cols: dict[str, dict] = {}
+    if "degree" in want:
+        cols["degree"] = nx.degree_centrality(H) if n > 1 else {v: 0.0 for v in H}
+    if "weighted_degree" in want:
+        cols["weighted_degree"] = {v: float(d) for v, d in H.degree(weight="weight")}
+    if "betweenness" in want:
+        cols["betweenness"] = nx.betweenness_centrality(H, normalized=True, seed=seed)
+    if "closeness" in want:
+        cols["closeness"] = nx.closeness_centrality(H, wf_improved=True)
+    if "harmonic" in want:
+        har = nx.harmonic_centrality(H)
+        cols["harmonic"] = {v: har[v] / (n - 1) if n > 1 else 0.0 for v in H}
+    if "eigenvector" in want:
+        cols["eigenvector"] = _eigenvector(H)
+    if "pagerank" in want:
+        cols["pagerank"] = nx.pagerank(H, alpha=0.85, weight="weight")
+    return {v: {m: cols[m][v] for m in metrics} for v in H}
 
 
 def _eigenvector(H: nx.Graph) -> dict[str, float]:
@@ -74,7 +81,7 @@ def _eigenvector(H: nx.Graph) -> dict[str, float]:
 
 
 def centrality_table(
-    G: nx.MultiDiGraph | None,
+    G: Network | nx.MultiDiGraph | None,
     *,
     projection_name: str = "organizations",
     by: str = "betweenness",
@@ -86,29 +93,26 @@ def centrality_table(
     Rows are sorted by ``by`` (descending), then degree, then id; ``rank`` is
     the overall position and ``region_rank`` the position within its region.
     With ``G=None`` the projection is built as int32 arrays straight from the
-    checked ``dataset`` (equal to the graph's, tested) and only the rows asked
-    for become dicts: at a million organisations no networkx graph is built.
+    checked ``dataset`` (a Dataset or a :class:`~alliances.network.Network`;
+    equal to the graph's, tested) and only the rows asked for become dicts:
+    at a million organisations no networkx graph is built.
     """
     import numpy as np
 
-    from alliances.analysis import engine
+    from alliances import engine
 
     if by not in METRICS:
         raise ValueError(f"unknown metric {by!r}; use one of {METRICS}")
+    if isinstance(G, Network):
+        G = G.graph
     if G is None:
-        from alliances.graph import dataset_region_groups
-
         if projection_name not in PROJECTIONS:
             raise ValueError(f"unknown projection {projection_name!r}; use one of {PROJECTIONS}")
-        A = engine.arrays_from_dataset(dataset)
-        if projection_name == "organizations":
-            P = engine.projection_arrays(A)
-        else:
-            P = engine.partnership_arrays(A)[0]
-        del A
-        attrs, groups = dataset.nodes, dataset_region_groups(dataset)
+        net = dataset if isinstance(dataset, Network) else Network(dataset)
+        P = net.projection_arrays(projection_name)
+        attrs, groups = net.nodes, net.region_groups
         ids = P.ids
-        if P.n > engine.FAST_THRESHOLD:
+        if thresholds().on_engine(P.n):
             cols = engine.scores_arrays(P)
         else:  # small: the networkx reference, on the same graph
             H = nx.Graph()
@@ -252,7 +256,7 @@ def explanation_text(expl: dict, lang: str = "zh") -> str:
 
 
 def centrality_report(
-    G: nx.MultiDiGraph,
+    G: Network | nx.MultiDiGraph | None,
     *,
     projection_name: str = "organizations",
     by: str = "betweenness",
@@ -264,22 +268,24 @@ def centrality_report(
 ) -> dict:
     """:func:`centrality_table` on a scenario, with explanations and metadata.
 
-    ``G=None``: the checked ``dataset`` is used, as arrays unless a scenario
-    or explanations need the graph.
+    ``G`` is a :class:`~alliances.network.Network`, a ``MultiDiGraph``, or
+    ``None`` with the checked ``dataset``. The whole network of a dataset runs
+    on its arrays (no graph built); a scenario or explanations need the graph.
 
     Returns ``{"meta": {...}, "rows": [...]}``; with ``explain`` each row has
     ``explanation`` (:func:`hub_explanation`) and ``explanation_text``.
     """
-    if G is None and (as_of or without or explain):
-        from alliances.graph import build_graph
-
-        G = build_graph(dataset)
-    if G is None:  # the whole network: straight from the dataset's arrays
+    net = as_network(G, dataset)
+    if as_of or without or explain or net.dataset is None:
+        G = net.graph
+    else:  # the whole network of a dataset: straight from its arrays
+        G = None
+    if G is None:
         H, meta = None, {"as_of": None, "without": [], "without_ties": [], "undated_relationships": 0,
                          "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0}
     else:
         H, meta = scenario_graph(G, as_of=as_of, without=without)
-    rows = centrality_table(H, projection_name=projection_name, by=by, top=top, dataset=dataset)
+    rows = centrality_table(H, projection_name=projection_name, by=by, top=top, dataset=net)
     if explain:
         for row in rows:
             row["explanation"] = hub_explanation(H, row["id"])

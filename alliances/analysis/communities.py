@@ -10,14 +10,14 @@ from alliances.model import REGION_GROUPS
 def partition(H: nx.Graph, *, seed: int = 0, weight: str = "weight", resolution: float = 1.0) -> list[set]:
     """Louvain communities of ``H`` as a list of node sets.
 
-    networkx's Louvain up to :data:`alliances.analysis.engine.FAST_THRESHOLD`
-    nodes; above it networkit's PLM (the same method, compiled). Either runs
+    networkx's Louvain up to ``Thresholds.engine`` nodes
+    (:mod:`alliances.network`); above it networkit's PLM (the same method, compiled). Either runs
     on the graph in canonical order (:func:`partition_arrays`), so a seed
     gives the same partition however the graph was read (a folder, Neo4j).
     Louvain is a heuristic: the two give partitions of comparable
     modularity, not the same partition.
     """
-    from alliances.analysis import engine
+    from alliances import engine
 
     P = engine.projection_from_networkx(H, weight)
     groups: dict[int, set] = {}
@@ -27,20 +27,22 @@ def partition(H: nx.Graph, *, seed: int = 0, weight: str = "weight", resolution:
 
 
 def partition_arrays(P, *, seed: int = 0, resolution: float = 1.0):
-    """Louvain community of each node of a :class:`~alliances.analysis.engine.Projection`.
+    """Louvain community of each node of a :class:`~alliances.engine.Projection`.
 
     Returns an integer array aligned with ``P.ids`` (equal numbers, same
     community). Works on ``P`` in canonical order, so the answer does not
     depend on how the arrays were read; networkx's Louvain up to
-    :data:`~alliances.analysis.engine.FAST_THRESHOLD` nodes, networkit's PLM
+    ``Thresholds.engine`` nodes, networkit's PLM
     above, as :func:`partition`.
     """
     import numpy as np
 
-    from alliances.analysis import engine
+    from alliances import engine
+
+    from alliances.network import thresholds
 
     C, order = engine.canonical(P)
-    if C.n <= engine.FAST_THRESHOLD:
+    if not thresholds().on_engine(C.n):
         H = nx.Graph()
         H.add_nodes_from(range(C.n))
         H.add_weighted_edges_from(zip(C.u.tolist(), C.v.tolist(), np.asarray(C.weight).tolist()))
@@ -98,3 +100,20 @@ def louvain(H: nx.Graph, *, seed: int = 0, weight: str = "weight", resolution: f
         })
     return {"seed": seed, "resolution": resolution, "modularity": q,
             "communities": communities, "membership": membership}
+
+
+def communities_report(network, *, projection: str = "full", as_of: str | None = None,
+                       seed: int = 0, resolution: float = 1.0) -> tuple[dict, dict]:
+    """``(meta, louvain result)`` of a network's projection as of a date (``alliances communities``).
+
+    ``network`` is a :class:`~alliances.network.Network` or a ``MultiDiGraph``;
+    ``meta`` is :func:`alliances.analysis.centrality.scenario_graph`'s with ``projection``.
+    """
+    from alliances.analysis.centrality import projection as make_projection
+    from alliances.analysis.centrality import scenario_graph
+    from alliances.network import graph_of
+
+    G, meta = scenario_graph(graph_of(network), as_of=as_of)
+    result = louvain(make_projection(G, projection), seed=seed, resolution=resolution)
+    meta.update({"projection": projection})
+    return meta, result

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import networkx as nx
 
 from alliances.analysis.brokerage import broker_table, corridors
 from alliances.analysis.centrality import centrality_scores, scenario_graph
 from alliances.graph import organizations_projection
 
+if TYPE_CHECKING:
+    from alliances.network import Network
 
-def parse_without(G: nx.MultiDiGraph, items) -> tuple[list[str], list[tuple[str, str]]]:
+
+def parse_without(G: Network | nx.MultiDiGraph, items) -> tuple[list[str], list[tuple[str, str]]]:
     """Split ``--without`` values into node ids and ties (``A~B``), resolving names.
 
     Raises :class:`alliances.errors.NameResolutionError` for a name that
@@ -17,8 +22,10 @@ def parse_without(G: nx.MultiDiGraph, items) -> tuple[list[str], list[tuple[str,
     malformed tie.
     """
     from alliances.errors import UsageError
+    from alliances.network import graph_of
     from alliances.resolve import resolve
 
+    G = graph_of(G)
     nodes, ties = [], []
     for item in items:
         if "~" in item:
@@ -35,7 +42,7 @@ def parse_without(G: nx.MultiDiGraph, items) -> tuple[list[str], list[tuple[str,
 
 
 def organisations_view(
-    G: nx.MultiDiGraph,
+    G: Network | nx.MultiDiGraph,
     *,
     as_of: str | None = None,
     without: list | tuple = (),
@@ -48,6 +55,9 @@ def organisations_view(
     organisations and their projected tie, so sharing an alliance no longer
     links them either; ``meta["missing_ties"]`` lists ties that did not exist.
     """
+    from alliances.network import graph_of
+
+    G = graph_of(G)
     G2, meta = scenario_graph(G, as_of=as_of, without=without, without_ties=without_ties)
     H = organizations_projection(G2)
     missing = []
@@ -75,7 +85,7 @@ def _names(H_or_G, ids) -> list[dict]:
 
 
 def what_if(
-    G: nx.MultiDiGraph,
+    G: Network | nx.MultiDiGraph,
     *,
     without: list | tuple = (),
     without_ties: list | tuple = (),
@@ -94,6 +104,9 @@ def what_if(
     (:func:`alliances.analysis.brokerage.brokerage_roles`); hubs are the
     ``top`` by betweenness.
     """
+    from alliances.network import graph_of
+
+    G = graph_of(G)
     before, meta = organisations_view(G, as_of=as_of)
     after, meta_after = organisations_view(G, as_of=as_of, without=without, without_ties=without_ties)
     meta.update({k: meta_after[k] for k in ("without", "without_ties", "missing_ties")})

@@ -1,27 +1,27 @@
-"""Options shared by commands: where the graph comes from, output format."""
+"""What commands share: where the network comes from, --as-of, --projection, --format, output.
+
+Each option is defined here once, so every command spells, checks and
+documents it the same way. The library types behind them live in the
+library: :class:`alliances.settings.Neo4jSettings`,
+:class:`alliances.source.GraphSource`.
+"""
 
 from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
+import re
 
 import click
 
+from alliances.network import DEFAULT_PROJECTION, PROJECTIONS
 from alliances.output import FORMATS
+from alliances.settings import DEFAULT_DATABASE, DEFAULT_URI, DEFAULT_USER, Neo4jSettings
+from alliances.source import GraphSource
 
-
-@dataclass
-class Neo4jSettings:
-    """Connection settings; the password is never printed (see ``__repr__``)."""
-
-    uri: str = "neo4j://localhost:7687"
-    user: str = "neo4j"
-    password: str = field(default="", repr=False)
-    database: str = "neo4j"
-
-    def __repr__(self) -> str:  # never show the password
-        return f"Neo4jSettings(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
+__all__ = ["GraphSource", "Neo4jSettings", "as_of_option", "check_date", "echo", "echo_json",
+           "format_option", "meta_note", "neo4j_options", "neo4j_settings", "projection_option",
+           "source_options"]
 
 
 def read_password_file(path: str) -> str:
@@ -38,9 +38,15 @@ def neo4j_settings(uri=None, user=None, database=None, password_file=None, *, en
     """Flags first, then NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE.
 
     The password comes from ``--password-file``, ``NEO4J_PASSWORD``,
-    ``NEO4J_PASSWORD_FILE`` or, on a terminal, a prompt — never from argv.
+    ``NEO4J_PASSWORD_FILE``, a ``user:password@`` in the URI or, on a
+    terminal, a prompt — never from argv. Credentials in the URI are taken
+    out of it (:func:`alliances.redact.split_credentials`): the settings keep
+    the clean URI only.
     """
+    from alliances.redact import split_credentials
+
     env = os.environ if env is None else env
+    uri, uri_user, uri_password = split_credentials(uri or env.get("NEO4J_URI") or DEFAULT_URI)
     password = ""
     if password_file:
         password = read_password_file(password_file)
@@ -48,47 +54,16 @@ def neo4j_settings(uri=None, user=None, database=None, password_file=None, *, en
         password = env["NEO4J_PASSWORD"]
     elif env.get("NEO4J_PASSWORD_FILE"):
         password = read_password_file(env["NEO4J_PASSWORD_FILE"])
+    elif uri_password:
+        password = uri_password
     elif prompt and click.get_text_stream("stdin").isatty():
         password = click.prompt("Neo4j password", hide_input=True)
     return Neo4jSettings(
-        uri=uri or env.get("NEO4J_URI") or "neo4j://localhost:7687",
-        user=user or env.get("NEO4J_USERNAME") or env.get("NEO4J_USER") or "neo4j",
+        uri=uri,
+        user=user or env.get("NEO4J_USERNAME") or env.get("NEO4J_USER") or uri_user or DEFAULT_USER,
         password=password,
-        database=database or env.get("NEO4J_DATABASE") or "neo4j",
+        database=database or env.get("NEO4J_DATABASE") or DEFAULT_DATABASE,
     )
-
-
-@dataclass
-class GraphSource:
-    """Where a command reads the graph: a dataset folder (default: bundled) or Neo4j."""
-
-    data: str | None = None
-    use_neo4j: bool = False
-    settings: Neo4jSettings | None = None
-    _dataset: object = None
-
-    def dataset(self):
-        if self._dataset is None:
-            if self.use_neo4j:
-                from alliances.store.neo4j import Neo4jStore
-
-                with Neo4jStore(self.settings) as store:
-                    self._dataset = store.read_dataset()
-            else:
-                from alliances.dataset import read_dataset
-
-                self._dataset = read_dataset(self.data)
-        return self._dataset
-
-    def graph(self):
-        from alliances.graph import build_graph
-
-        return build_graph(self.dataset())
-
-    def describe(self) -> str:
-        if self.use_neo4j:
-            return f"Neo4j {self.settings.uri} database {self.settings.database}"
-        return self.data or "bundled dataset"
 
 
 def neo4j_options(f):
@@ -123,3 +98,66 @@ def source_options(f):
 def format_option(default="table", choices=FORMATS):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                         help="Output format.")
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_date(ctx, param, value):
+    """``--as-of``: a real YYYY-MM-DD date, or ``None``."""
+    if value is None:
+        return None
+    if not _DATE.match(value):
+        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2021-06-30.")
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError as err:
+        raise click.BadParameter(f"{value!r} is not a real date ({err}).") from err
+    return value
+
+
+def as_of_option(f):
+    """``--as-of YYYY-MM-DD``: the network as it stood on a date."""
+    return click.option(
+        "--as-of", "as_of", callback=check_date, metavar="YYYY-MM-DD",
+        help="The network as it stood on this date: dated facts after it are left out; "
+             "undated ones are kept, never guessed, and counted (in the JSON meta, else in a note).")(f)
+
+
+def projection_option(f):
+    """``--projection``: which graph the measure runs on (one default for every command)."""
+    return click.option(
+        "--projection", type=click.Choice(sorted(PROJECTIONS, key=lambda p: p != DEFAULT_PROJECTION)),
+        default=DEFAULT_PROJECTION, show_default=True,
+        help="full: the whole partnership graph (organisations, alliances, agreements, activities, "
+             "...; no regions or zones); organizations: organisations tied once per shared alliance, "
+             "agreement, activity or direct tie.")(f)
+
+
+def echo(text: str) -> None:
+    """Write ``text`` to stdout as UTF-8, whatever the locale."""
+    from alliances.output import write_text
+
+    write_text(text)
+
+
+def echo_json(obj) -> None:
+    import json
+
+    echo(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def meta_note(meta: dict) -> str:
+    """One line about the scenario, or '' when there is nothing to say."""
+    parts = []
+    if meta.get("as_of"):
+        parts.append(f"as of {meta['as_of']}: {meta['undated_relationships']} undated relationships and "
+                     f"{meta['undated_nodes']} undated nodes kept (not guessed); "
+                     f"{meta['removed_nodes']} nodes and {meta['removed_relationships']} relationships "
+                     f"dated later left out")
+    if meta.get("without") or meta.get("without_ties"):
+        gone = list(meta.get("without", [])) + ["~".join(t) for t in meta.get("without_ties", [])]
+        parts.append("without " + ", ".join(gone))
+    return "; ".join(parts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from alliances.commands.common import source_options
+from alliances.network import THRESHOLDS
 
 
 @click.command("map")
@@ -20,13 +21,13 @@ from alliances.commands.common import source_options
 @click.option("--color", "color", type=click.Choice(["region", "community"]), default="region",
               show_default=True, help="Colour nodes by region group or by partnership community (Louvain).")
 @click.option("--size-by", type=click.Choice(["degree", "betweenness", "pagerank", "eigenvector", "closeness"]),
-              default="degree", show_default=True, help="Node size by this centrality (partnership graph).")
+              default="degree", show_default=True, help="Node size by this centrality, as 'alliances centrality --projection full' computes it.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Labels in Chinese (zh) or English names (en).")
 @click.option("--title", help="Title shown on the page (default: describes the map).")
-@click.option("--max-nodes", type=click.IntRange(1), default=2000, show_default=True,
+@click.option("--max-nodes", type=click.IntRange(1), default=THRESHOLDS.map_physics, show_default=True,
               help="Soft cap: above it positions are precomputed and physics is off.")
-@click.option("--hard-cap", type=click.IntRange(1), default=5000, show_default=True,
+@click.option("--hard-cap", type=click.IntRange(1), default=THRESHOLDS.map_aggregate, show_default=True,
               help="Above this many nodes the map is aggregated by community.")
 @click.option("--png", type=click.Path(dir_okay=False), metavar="FILE.png",
               help="Also save a snapshot, drawn by a local Chromium.")
@@ -41,29 +42,18 @@ def map_command(out, around, hops, path, view, color, size_by, lang, title, max_
     region/kind filters, a legend and tooltips with provenance are built in.
     """
     from alliances.render.map import build_map, check_png_target, snapshot_png, write_map
-    from alliances.resolve import DatasetNames, resolve
 
     if png:
         check_png_target(png)
 
     around, title = _text(around), _text(title)
     path = tuple(_text(p) for p in path) if path else None
-    ds = source.dataset()
-    large = len(ds.nodes) > max(hard_cap, max_nodes)
-    names = DatasetNames(ds)
-    around_id = resolve(names, around) if around else None
-    path_ids = (resolve(names, path[0]), resolve(names, path[1])) if path else None
-    G = None  # an aggregated map works on arrays; a map around one node on its part of the data
-    if around_id is not None and large and not path and view == "network":
-        from alliances.graph import build_graph, ego_dataset
-
-        part = ego_dataset(ds, around_id, hops)
-        G = build_graph(part) if part is not None else None
-    if G is None and (around or path or view == "regions" or not large):
-        G = source.graph()
-    m = build_map(G, dataset=ds, around=around_id, hops=hops, path=path_ids, view=view, color=color, size_by=size_by,
+    net = source.network()  # the map asks it for the graph, its arrays or a part, as it needs
+    around_id = net.resolve(around) if around else None
+    path_ids = (net.resolve(path[0]), net.resolve(path[1])) if path else None
+    m = build_map(net, around=around_id, hops=hops, path=path_ids, view=view, color=color, size_by=size_by,
                   lang=lang, title=title, source=source.describe(), max_nodes=max_nodes, hard_cap=hard_cap,
-                  physics=physics, figures=ds.figures)
+                  physics=physics, figures=net.dataset.figures)
     written = write_map(out, m)
     click.echo(f"Wrote {written} ({len(m['nodes']):,} nodes, {len(m['edges']):,} edges).")
     for note in m["meta"]["notices"]:

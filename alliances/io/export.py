@@ -250,7 +250,7 @@ def export(ds, fmt: str, out: str | os.PathLike, *, overwrite: bool = False) -> 
         from alliances.store.admin_import import write_import_files
 
         return write_import_files(ds, out, overwrite=overwrite)
-    if out.exists() and not overwrite:
+    if out.exists() and not overwrite and not out.is_symlink() and not out.is_dir():
         raise UsageError(f"{out}: exists. Fix: choose another name, or pass --force.")
     if fmt == "xlsx":
         from alliances.io.template import write_workbook

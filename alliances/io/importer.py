@@ -4,33 +4,36 @@
 (:mod:`alliances.io.template`), a folder of CSVs (the native dataset or one
 file per label like the template's sheets) or a ``nodes.csv`` +
 ``relationships.csv`` pair, cleans every cell (:mod:`alliances.io.normalize`),
-gives rows without an id a stable one, resolves references written as names
-or aliases, then checks the result with :func:`alliances.dataset.read_dataset`
-on a normalised temporary folder. Problems come back all at once, each with
-the original file, sheet, row and column, in English and Chinese.
+gives rows without an id a stable one, reads codes written as their Chinese
+or English names, resolves references written as names, aliases or ids in
+another case, and feeds every row as a :class:`~alliances.dataset.Record`
+to the same checks ``read_dataset`` uses (no temporary files). Problems come
+back all at once, each a coded :class:`~alliances.errors.Problem` with the
+original file, sheet, row and column, in English and Chinese. A row that
+names no source cites itself: file, sheet, row and the import date.
 """
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import re
-import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from alliances import model
-from alliances.dataset import COLUMNS, FILES, read_csv_rows, read_dataset
-from alliances.errors import DataError, Problem, ValidationError
+from alliances.cells import CsvWriter
+from alliances.dataset import FILES, KIND_ORDER, Record, RecordChecker, read_csv_rows
+from alliances.errors import DataError, Problem, ValidationError, problem
 from alliances.io import normalize as nz
-from alliances.io.template import EXAMPLE_PREFIX, props_for
+from alliances.io.template import EXAMPLE_PREFIX, header_text, props_for
 
 KINDS = ("sources", "nodes", "relationships", "figures")
+# Columns a table must have. source and paragraphs may be left out: such rows cite themselves.
 REQUIRED = {
-    "nodes": ("label", "name", "source", "paragraphs"),
-    "relationships": ("start", "type", "end", "source", "paragraphs"),
-    "figures": ("node", "key", "value", "source", "paragraphs"),
+    "nodes": ("label", "name"),
+    "relationships": ("start", "type", "end"),
+    "figures": ("node", "key", "value"),
     "sources": ("id", "title"),
 }
 _KIND_WORDS = {
@@ -66,8 +69,9 @@ class ImportResult:
     skipped: list[Problem] = field(default_factory=list)
 
 
-def _p(loc: Loc, column, en: str, zh: str, fix_en: str, fix_zh: str) -> Problem:
-    return Problem(loc.file, loc.row, column, f"{en} / {zh}", f"{fix_en} / {fix_zh}", loc.sheet)
+def _p(loc: Loc, column, en: str, zh: str, fix_en: str, fix_zh: str, code: str = "") -> Problem:
+    """A problem of the workbook reader, its English and Chinese given together."""
+    return Problem(loc.file, loc.row, column, en, fix_en, loc.sheet, code, {}, zh, fix_zh)
 
 
 # ---------------------------------------------------------------------------
@@ -92,7 +96,7 @@ def classify(name: str) -> tuple[str, str | None] | None:
 
 def _header_lookup(kind: str) -> dict[str, str]:
     out = {}
-    for p in props_for(kind):
+    for p in props_for(kind, provenance=True):
         for key in (p.name, p.zh, f"{p.zh} {p.name}"):
             out[key.lower()] = p.name
     return out
@@ -119,37 +123,25 @@ def _load_xlsx(path: Path, problems: list) -> list[Table]:
     from openpyxl import load_workbook
 
     head = path.read_bytes()[:8] if path.is_file() else b""
-    where = Loc(str(path), None, None)
     if not head:
-        problems.append(_p(where, None, "the file is empty", "文件是空的",
-                           "save the workbook again from Excel", "请在 Excel 中重新保存工作簿"))
+        problems.append(problem("workbook_empty", str(path)))
         return []
     if not head.startswith(b"PK"):
-        problems.append(_p(where, None, "is not an Excel .xlsx workbook (it looks like a text/CSV file)",
-                           "不是 Excel .xlsx 工作簿（看起来是文本/CSV 文件）",
-                           "save it as .xlsx, or rename it to .csv and import the folder",
-                           "另存为 .xlsx，或改名为 .csv 后导入所在文件夹"))
+        problems.append(problem("not_xlsx", str(path)))
         return []
     try:
         wb = load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as err:
-        problems.append(_p(where, None, f"cannot be opened as an .xlsx workbook ({type(err).__name__}: {err}); "
-                           "it may be truncated or damaged", "无法作为 .xlsx 工作簿打开，文件可能不完整或已损坏",
-                           "save it again from Excel as .xlsx", "请在 Excel 中重新另存为 .xlsx"))
+        problems.append(problem("bad_xlsx", str(path), error=f"{type(err).__name__}: {err}"))
         return []
     except Exception as err:  # openpyxl raises many kinds on damaged files
-        problems.append(_p(where, None, f"cannot be opened as an .xlsx workbook ({type(err).__name__})",
-                           "无法作为 .xlsx 工作簿打开", "save it again from Excel as .xlsx",
-                           "请在 Excel 中重新另存为 .xlsx"))
+        problems.append(problem("bad_xlsx", str(path), error=type(err).__name__))
         return []
     tables = []
     for ws in wb.worksheets:
         kind = classify(ws.title)
         if kind is None:
-            problems.append(_p(Loc(str(path), ws.title, None), None,
-                               f"unknown sheet {ws.title!r}", f"无法识别的工作表 {ws.title!r}",
-                               "name sheets like the template (e.g. '组织 Organization', '关系 Relationships')",
-                               "按模板命名工作表（如“组织 Organization”“关系 Relationships”）"))
+            problems.append(problem("unknown_sheet", str(path), sheet=ws.title, name=ws.title))
             continue
         if kind[0] == "skip":
             continue
@@ -162,9 +154,7 @@ def _load_xlsx(path: Path, problems: list) -> list[Table]:
         rows = list(ws.iter_rows(values_only=True))
         if not rows or not any(v not in (None, "") for v in rows[0]):
             if any(any(v not in (None, "") for v in r) for r in rows):
-                problems.append(_p(Loc(str(path), ws.title, 1), None, "row 1 (the header) is empty",
-                                   "第 1 行（表头）是空的", "put the template's header in row 1",
-                                   "第 1 行填写模板表头"))
+                problems.append(problem("empty_header", str(path), 1, sheet=ws.title))
             continue
         tables.append(Table(kind[0], kind[1], str(path), ws.title, list(rows[0]),
                             [(i, list(r)) for i, r in enumerate(rows[1:], start=2)]))
@@ -175,23 +165,17 @@ def _load_csv(path: Path, kind: str, label: str | None, encoding, problems: list
     try:
         header, rows = read_csv_rows(path, encoding)
     except ValidationError as err:
-        for pr in err.problems:
-            problems.append(_p(Loc(str(path), None, pr.row), pr.field, pr.message, _zh(pr.message)[0],
-                               pr.fix, _zh(pr.message)[1]))
+        problems.extend(err.problems)
         return []
     except DataError as err:
-        problems.append(_p(Loc(str(path), None, None), None, str(err), "无法读取此文件（编码不对或文件损坏）",
-                           "check the file, or pass --encoding", "检查文件，或用 --encoding 指定编码"))
+        problems.append(problem("file_unreadable", str(path), detail=str(err)))
         return []
     out = []
     for r, d in rows:
         extra = d.pop("__extra__", None)
         values = [d.get(h, "") for h in header]
         if extra:
-            problems.append(_p(Loc(str(path), None, r), None,
-                               f"{len(extra)} more value(s) than the header has columns",
-                               "数值个数多于表头列数", "quote fields that contain commas, or remove the extra cells",
-                               "含逗号的内容请加引号，或删除多余的单元格"))
+            problems.append(problem("extra_values", str(path), r, count=len(extra)))
         out.append((r, values))
     return [Table(kind, label, str(path), None, header, out)]
 
@@ -240,147 +224,138 @@ def load_tables(sources: list[Path], encoding: str | None, problems: list, warni
 
 
 # ---------------------------------------------------------------------------
-# Problem translation (read_dataset speaks English)
-
-_ZH = [
-    (r"unknown kind (.+)", r"未知的组织类别 \1", "从下拉列表选择组织类别"),
-    (r"an Organization needs a kind", "组织必须填写组织类别", "从下拉列表选择组织类别"),
-    (r"only an Organization has a kind.*", "只有组织才有组织类别", "清空组织类别"),
-    (r"unknown label (.+)", r"未知的节点类型 \1", "从下拉列表选择类型"),
-    (r"no label", "缺少类型", "填写节点类型"),
-    (r"no name", "缺少名称", "填写来源中的中文名称"),
-    (r"no id", "缺少编号", "填写编号"),
-    (r"(.+) is not a valid id", r"\1 不是有效的编号", "编号只用字母、数字和 - _ . :"),
-    (r"duplicate id (\S+).*", r"编号 \1 重复", "每个节点一个编号，或合并两行"),
-    (r"duplicate source id (.+)", r"来源编号 \1 重复", "每个来源一个编号"),
-    (r"no title", "缺少标题", "填写文章标题"),
-    (r"no source given", "缺少来源", "填写来源表中的来源编号"),
-    (r"unknown source (.+)", r"未知的来源 \1", "使用来源表中的编号"),
-    (r"(.+) is not a paragraph number", r"\1 不是段落编号", "段落编号写整数，用 ; 分隔"),
-    (r"no paragraph given", "缺少段落编号", "填写来源中说明此事的段落编号"),
-    (r"(.+) is not a date.*", r"\1 不是有效日期", "写成 YYYY、YYYY-MM 或 YYYY-MM-DD"),
-    (r"(.+) is not the id of a Region node", r"\1 不是地区表中的编号", "填写地区表中的编号，或留空"),
-    (r"no (start|end) node", "缺少起点或终点", "填写节点的编号或名称"),
-    (r"(.+) is not a node.*", r"\1 不是已有节点的编号、名称或别名", "先添加该节点，或改正编号/名称"),
-    (r"unknown relationship type (.+)", r"未知的关系类型 \1", "从下拉列表选择关系类型"),
-    (r"no type", "缺少关系类型", "从下拉列表选择关系类型"),
-    (r"(\w+) cannot go from a (\w+) to a (\w+)", r"关系 \1 不能从 \2 指向 \3", "换一种关系类型，或检查起点和终点"),
-    (r"a relationship from a node to itself", "关系的起点和终点相同", "改正起点或终点"),
-    (r"the same .+", "同一关系重复", "只保留一行，多个段落用 ; 分隔"),
-    (r"(.+) is not a property name", r"\1 不是有效的指标名", "用小写字母、数字和 _"),
-    (r"no key", "缺少指标名", "填写指标名"),
-    (r".+ is a built-in property", "指标名与内置属性重名", "换一个指标名"),
-    (r".+ is already given.*", "该指标重复", "只保留一行"),
-    (r"(.+) is not a number", r"\1 不是数字", "只写数字（如 1200，限定写 more_than）"),
-    (r"no value", "缺少数值", "填写数值"),
-    (r"unknown qualifier (.+)", r"未知的限定词 \1", "使用 exact、more_than、about 或 nearly"),
-    (r"contains control characters", "含有不可见的控制字符", "删除从其他程序粘贴来的不可见字符"),
-    (r"value is .+ characters long.*", "内容过长", "缩短内容"),
-    (r".+ is not true or false", "应为 true 或 false", "写 true 或 false"),
-    (r"the file is empty", "文件是空的", "添加表头行"),
-    (r"file is missing", "缺少文件", "按模板补充该文件或工作表"),
-    (r"broken CSV quoting.*", "CSV 引号不完整", "每个引号都要闭合"),
-    (r".*more value\(s\) than the header.*", "数值个数多于表头列数", "含逗号的内容请加引号"),
-    (r"unknown column", "未知的列", "按模板填写表头"),
-    (r"required column is missing", "缺少必填列", "按模板补上该列"),
-]
+# Rows into records
 
 
-def _zh(message: str) -> tuple[str, str]:
-    for pattern, zh, fix in _ZH:
-        m = re.fullmatch(pattern, message, flags=re.S)
-        if m:
-            return m.expand(zh), fix
-    return "（见英文说明）", "（见英文说明）"
+def _source_name(path: str) -> str:
+    """How an imported file is named in provenance: ``book.xlsx``, or ``folder/nodes.csv`` for a CSV."""
+    p = Path(path)
+    return f"{p.parent.name}/{p.name}" if p.suffix.lower() == ".csv" and p.parent.name else p.name
 
 
-# ---------------------------------------------------------------------------
-# The import
+def import_source_id(path: str) -> str:
+    """The id of the source entry an import makes for ``path``: ``import-`` + 10 hex digits of its name."""
+    return "import-" + hashlib.sha1(_source_name(path).encode("utf-8")).hexdigest()[:10]
 
 
-@dataclass
-class _Rec:
-    kind: str
-    loc: Loc
-    data: dict
+_FIRST = {"nodes": "id", "sources": "id", "relationships": "start", "figures": "node"}
+_CODED = {"label": "label", "kind": "kind", "type": "type", "qualifier": "qualifier", "status": "status"}
+_KEEP_WRITTEN = nz.DATE_FIELDS | frozenset(_CODED)
 
 
-def _records(tables: list[Table], problems: list) -> list[_Rec]:
-    recs = []
-    for t in tables:
-        cols = [map_header(t.kind, h) for h in t.header]
-        while cols and cols[-1] is None and not str(t.header[len(cols) - 1] or "").strip():
-            cols.pop()
-        head = Loc(t.file, t.sheet, 1)
-        bad = False
-        for j, (h, c) in enumerate(zip(t.header, cols)):
-            if c is None:
-                if str(h or "").strip():
-                    problems.append(_p(head, str(h), f"unknown column {str(h)!r}", f"未知的列 {str(h)!r}",
-                                       "use the template's headers: " + ", ".join(p.name for p in props_for(t.kind)),
-                                       "使用模板表头"))
-                    bad = True
-            elif cols.index(c) != j:
-                problems.append(_p(head, c, "column appears more than once", "列重复", "keep one", "只保留一列"))
+def table_records(t: Table, problems: list, *, today: str, sources: dict) -> list[Record]:
+    """The rows of one table as :class:`~alliances.dataset.Record` objects, header problems to ``problems``.
+
+    Headers may be the field name (``name``), its Chinese (``名称``) or both
+    (``名称 name``); coded cells (label, kind, type, qualifier, status) may be
+    the code, its Chinese or English name or ``中文 (code)``. A row that
+    leaves ``source`` and ``paragraphs`` both empty cites the row itself: its
+    source becomes the file (an entry made in ``sources``, dated ``today``)
+    and ``source_sheet``/``source_row`` say where in it.
+    """
+    cols = [map_header(t.kind, h) for h in t.header]
+    while cols and cols[-1] is None and not str(t.header[len(cols) - 1] or "").strip():
+        cols.pop()
+    bad = False
+    known = [p.name for p in props_for(t.kind, provenance=True)]
+    for j, (h, c) in enumerate(zip(t.header, cols)):
+        if c is None:
+            text = str(h or "").strip()
+            if text:
+                from alliances.resolve import suggest
+
+                problems.append(problem("unknown_column", t.file, 1, text, sheet=t.sheet, shown=repr(text),
+                                        columns=", ".join(header_text(p) for p in props_for(t.kind)),
+                                        suggestions=suggest(text, known + [p.zh for p in props_for(t.kind)])))
                 bad = True
-        need = [c for c in REQUIRED[t.kind] if not (c == "label" and t.label)]
-        for c in need:
-            if c not in cols:
-                zh = next((p.zh for p in props_for(t.kind) if p.name == c), c)
-                problems.append(_p(head, c, "required column is missing", f"缺少必填列“{zh}”",
-                                   f"add a column headed '{zh} {c}'", f"添加表头为“{zh} {c}”的列"))
-                bad = True
-        if bad:
+        elif cols.index(c) != j:
+            problems.append(problem("duplicate_column", t.file, 1, c, sheet=t.sheet))
+            bad = True
+    for c in REQUIRED[t.kind]:
+        if c == "label" and t.label:
             continue
-        for r, values in t.rows:
-            data = {}
-            for c, v in zip(cols, values):
-                if c is not None:
-                    data[c] = nz.cell_text(v, c)
-            for j in range(len(cols), len(values)):
-                if values[j] not in (None, ""):
-                    problems.append(_p(Loc(t.file, t.sheet, r), None, "a value outside the header's columns",
-                                       "表头之外的列有内容", "remove it or give the column a header",
-                                       "删除该内容，或为该列添加表头"))
-                    break
-            if not any(data.values()):
-                continue
-            first = data.get({"nodes": "id", "sources": "id", "relationships": "start", "figures": "node"}[t.kind], "")
-            if first.lower().startswith(EXAMPLE_PREFIX):
-                continue
-            if t.kind == "nodes" and t.label and not data.get("label"):
-                data["label"] = t.label
-            recs.append(_Rec(t.kind, Loc(t.file, t.sheet, r), data))
-    return recs
+        if c not in cols:
+            zh = next((p.zh for p in props_for(t.kind) if p.name == c), c)
+            problems.append(problem("missing_column", t.file, 1, c, sheet=t.sheet, column=c, zh=zh))
+            bad = True
+    if bad:
+        return []
+    out = []
+    first = _FIRST[t.kind]
+    for r, values in t.rows:
+        data, written = {}, {}
+        for c, v in zip(cols, values):
+            if c is not None:
+                text = nz.cell_text(v, c)
+                if c in _CODED and text:
+                    text = model.find_code(_CODED[c], text) or text
+                if c in _KEEP_WRITTEN and isinstance(v, str) and v.strip() != text:
+                    written[c] = v.strip()
+                data[c] = text
+        extra = any(values[j] not in (None, "") for j in range(len(cols), len(values)))
+        if not any(data.values()) and not extra:
+            continue
+        if data.get(first, "").lower().startswith(EXAMPLE_PREFIX):
+            continue
+        if t.kind == "nodes" and t.label and not data.get("label"):
+            data["label"] = t.label
+        rec = Record(t.kind, data, t.file, r, t.sheet, written=written)
+        if extra:
+            problems.append(problem("value_outside_header", t.file, r, None, sheet=t.sheet))
+            rec.reported.add("")
+        if t.kind != "sources" and not data.get("source") and not data.get("paragraphs") \
+                and not data.get("source_row"):
+            sid = import_source_id(t.file)
+            if sid not in sources:
+                name = _source_name(t.file)
+                sources[sid] = Record("sources", {"id": sid, "title": name, "file": name, "imported": today},
+                                      t.file, None, None)
+            data["source"] = sid
+            data["source_sheet"] = t.sheet or ""
+            data["source_row"] = str(r)
+        out.append(rec)
+    return out
 
 
-def _resolve(recs: list[_Rec], problems: list, warnings: list) -> None:
+def _resolve(recs: list[Record], problems: list, warnings: list) -> None:
+    """Ids for rows without one; references written as names, aliases or ids in another case made ids."""
     nodes = [r for r in recs if r.kind == "nodes"]
     for r in nodes:
         d = r.data
-        if not d.get("id") and d.get("name") and d.get("label") in model.LABELS:
-            d["id"] = nz.derived_id(d["label"], d["name"])
+        if not d.get("id") and d.get("name"):
+            d["id"] = nz.derived_id(d.get("label", ""), d["name"])
+            r.derived_id = True
     ids = {r.data.get("id") for r in nodes}
+    by_id: dict[str, set] = {}
     by_name: dict[str, set] = {}
     region_by_name: dict[str, set] = {}
+    shown: dict[str, str] = {}
     for r in nodes:
         d = r.data
+        nid = d.get("id")
+        if not nid:
+            continue
+        by_id.setdefault(nz.match_key(nid), set()).add(nid)
+        shown.setdefault(nid, f"{d.get('name', '')} ({_where(r)})" if r.derived_id else nid)
         names = [d.get("name", "")] + [a for a in d.get("aliases", "").split(";") if a]
         for n in names:
             if n:
-                by_name.setdefault(nz.match_key(n), set()).add(d.get("id"))
+                by_name.setdefault(nz.match_key(n), set()).add(nid)
                 if d.get("label") == "Region":
-                    region_by_name.setdefault(nz.match_key(n), set()).add(d.get("id"))
+                    region_by_name.setdefault(nz.match_key(n), set()).add(nid)
 
     def lookup(rec, column, value, index):
         if not value or value in ids:
             return value
-        found = index.get(nz.match_key(value), set())
-        if len(found) == 1:
-            return next(iter(found))
-        if len(found) > 1:
-            problems.append(_p(rec.loc, column, f"{value!r} names several nodes: {', '.join(sorted(found))}",
-                               f"{value!r} 对应多个节点", "write the id instead of the name", "改写为编号"))
+        key = nz.match_key(value)
+        for found in (by_id.get(key, set()), index.get(key, set())):
+            if len(found) == 1:
+                return next(iter(found))
+            if len(found) > 1:
+                problems.append(problem("ambiguous_name", rec.file, rec.row, column, sheet=rec.sheet, value=value,
+                                        candidates=", ".join(shown[n] for n in sorted(found))))
+                rec.reported.add(column)
+                return value
         return value
 
     for r in recs:
@@ -397,119 +372,108 @@ def _resolve(recs: list[_Rec], problems: list, warnings: list) -> None:
     for r in nodes:
         if r.data.get("label") == "Region":
             prefixes += [n for n in [r.data.get("name", "")] + r.data.get("aliases", "").split(";") if len(n) >= 2]
-    groups: dict[tuple, list[_Rec]] = {}
+    groups: dict[tuple, list[Record]] = {}
     for r in nodes:
         if r.data.get("name"):
             groups.setdefault((r.data.get("label"), nz.core_name(r.data["name"], prefixes)), []).append(r)
     for (label, _), members in groups.items():
         if len({m.data.get("id") for m in members}) < 2:
             continue
-        where = "; ".join(f"{m.data['name']!r} ({_where(m.loc)}, id {m.data.get('id')})" for m in members)
+        where = "; ".join(f"{m.data['name']!r} ({_where(m)}, id {m.data.get('id')})" for m in members)
         warnings.append(
             f"probable duplicate {label}: {where} — these look like one organisation. Fix: merge the rows, "
             "or keep one and add the other name to its aliases. / 疑似重复：以上各行看起来是同一对象；"
             "请合并这些行，或只保留一行并把另一个名称写进“别名”。")
 
 
-def _where(loc: Loc) -> str:
-    parts = [loc.file] + ([f"sheet {loc.sheet}"] if loc.sheet else []) + ([f"row {loc.row}"] if loc.row else [])
+def _where(rec) -> str:
+    parts = [rec.file] + ([f"sheet {rec.sheet}"] if rec.sheet else []) + ([f"row {rec.row}"] if rec.row else [])
     return ", ".join(parts)
 
 
-def _write_temp(recs: list[_Rec], folder: Path) -> dict[tuple[str, int], _Rec]:
-    mapping = {}
-    for kind in KINDS:
-        cols = list(COLUMNS[kind]) + (["synthetic"] if kind == "nodes" else [])
-        with open(folder / FILES[kind], "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(cols)
-            row = 1
-            for r in recs:
-                if r.kind == kind:
-                    row += 1
-                    w.writerow([r.data.get(c, "") for c in cols])
-                    mapping[(kind, row)] = r
-    return mapping
+# ---------------------------------------------------------------------------
+# The import
 
 
-def _translate(pr: Problem, mapping, tmp: Path) -> tuple[Problem, _Rec | None]:
-    kind = next((k for k, f in FILES.items() if pr.file.endswith(f)), None)
-    rec = mapping.get((kind, pr.row)) if kind and pr.row else None
-    en = pr.message
+def check_records(recs: list[Record], *, skip_invalid: bool = False, path: str = "",
+                  problems: list | None = None, unread: dict | None = None) -> RecordChecker:
+    """Run :class:`~alliances.dataset.RecordChecker` (names allowed) over ``recs`` in dependency order.
 
-    def back(m):
-        other = mapping.get((kind, int(m.group(1))))
-        return f"row {other.loc.row}" + (f" of sheet {other.loc.sheet}" if other and other.loc.sheet else "") if other else m.group(0)
-
-    en = re.sub(r"row (\d+)", back, en)
-    en = en.replace("is not a node id in nodes.csv", "is not the id, name or alias of a node")
-    zh, zh_fix = _zh(pr.message)
-    if rec is not None:
-        loc = rec.loc
-    else:
-        loc = Loc(f"{FILES.get(kind, pr.file)} (no {kind} rows or sheet found)" if kind else pr.file, None, None)
-    return _p(loc, pr.field, en, zh, pr.fix, zh_fix), rec
+    ``problems`` already found by the reader come first; records they name
+    (``Record.reported``) count as failed and are not reported twice.
+    """
+    chk = RecordChecker(names=True, skip_invalid=skip_invalid, path=path)
+    chk.problems.extend(problems or [])
+    chk.unread.update(unread or {})
+    order = {k: i for i, k in enumerate(KIND_ORDER)}
+    for rec in sorted(recs, key=lambda r: order[r.kind]):  # stable: file order within a kind
+        chk.check(rec)
+    chk.finish()
+    return chk
 
 
-def import_source(sources, *, encoding: str | None = None, skip_invalid: bool = False) -> ImportResult:
-    """Read ``sources`` (one workbook or folder, or a nodes/relationships CSV pair).
+def import_source(sources, *, encoding: str | None = None, skip_invalid: bool = False,
+                  today: str | None = None) -> ImportResult:
+    """Read ``sources`` (one workbook or folder, or a nodes/relationships CSV pair) into a checked dataset.
+
+    Rows become :class:`~alliances.dataset.Record` objects located by file,
+    sheet and row and go through the same checks as ``read_dataset`` (no
+    temporary files). ``today`` (ISO date) dates the provenance of rows that
+    cite no source; it defaults to the current date.
 
     Raises
     ------
     ValidationError
         Every problem at once (unless ``skip_invalid`` and all are row problems).
     """
+    import datetime
+
     sources = [Path(s) for s in sources]
     problems: list[Problem] = []
     warnings: list[str] = []
     tables = load_tables(sources, encoding, problems, warnings)
-    recs = _records(tables, problems)
+    today = today or datetime.date.today().isoformat()
+    made: dict[str, Record] = {}
+    recs: list[Record] = []
+    for t in tables:
+        recs += table_records(t, problems, today=today, sources=made)
     label = ", ".join(map(str, sources))
+    unread = {}
     if not problems:
-        for kind, what, zh in (("sources", "sources", "来源"), ("nodes", "nodes", "节点")):
-            if not any(r.kind == kind for r in recs):
-                problems.append(_p(Loc(label, None, None), None, f"no {what} found (only headers or example rows)",
-                                   f"没有找到任何{zh}（只有表头或示例行）",
-                                   f"fill in at least one {what[:-1]} row", f"至少填写一行{zh}"))
+        if not any(r.kind == "nodes" for r in recs):
+            problems.append(problem("nothing_found", label, what="nodes", what_zh="节点", one="node"))
+        cited = any(r.kind != "sources" and not r.data.get("source", "").startswith("import-") for r in recs)
+        if cited and not any(r.kind == "sources" for r in recs):
+            problems.append(problem("nothing_found", label, what="sources", what_zh="来源", one="source"))
+            unread["sources"] = True
+    if any(p.row in (None, 1) for p in problems):  # a file or a header is wrong: rows cannot be trusted
+        raise ValidationError(problems, label)
     _resolve(recs, problems, warnings)
-    skipped: list[Problem] = []
-    if problems:
-        fatal = [p for p in problems if p.row in (None, 1)] or not skip_invalid
+    chk = check_records(list(made.values()) + recs, skip_invalid=skip_invalid, path=label,
+                        problems=problems, unread=unread)
+    if chk.problems:
+        fatal = not skip_invalid or any(p.row in (None, 1) for p in chk.problems)
         if fatal:
-            raise ValidationError(problems, label)
-        bad_locs = {(p.file, p.sheet, p.row) for p in problems}
-        skipped += problems
-        recs = [r for r in recs if (r.loc.file, r.loc.sheet, r.loc.row) not in bad_locs]
-    for _ in range(50):
-        tmp = Path(tempfile.mkdtemp(prefix="alliances-import-"))
-        try:
-            mapping = _write_temp(recs, tmp)
-            try:
-                ds = read_dataset(tmp)
-            except ValidationError as err:
-                translated = [_translate(p, mapping, tmp) for p in err.problems]
-            else:
-                ds.path = label
-                return ImportResult(ds, warnings, skipped)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        if not skip_invalid or any(rec is None for _, rec in translated):
-            raise ValidationError([p for p, _ in translated], label)
-        drop = {id(rec) for _, rec in translated}
-        skipped += [p for p, _ in translated]
-        recs = [r for r in recs if id(r) not in drop]
-    raise ValidationError(skipped, label)  # pragma: no cover - each pass drops at least one row
+            raise ValidationError(chk.problems, label)
+    ds = chk.dataset
+    ds.path = label
+    return ImportResult(ds, warnings, list(chk.problems))
+
+
+def skipped_csv(skipped: list[Problem]) -> str:
+    """The ``--skip-invalid`` report as CSV text: one line per problem of a skipped row."""
+    import io
+
+    buf = io.StringIO()
+    w = CsvWriter(buf)
+    w.writeheader(["file", "sheet", "row", "column", "message", "fix", "code"])
+    for p in skipped:
+        w.writerow([p.file, p.sheet or "", p.row or "", p.field or "", p.text(), p.fix_text(), p.code])
+    return buf.getvalue()
 
 
 def write_skipped(skipped: list[Problem], path: Path) -> Path:
-    """The ``--skip-invalid`` report: one line per problem of a skipped row."""
-    import io
-
+    """The ``--skip-invalid`` report written to ``path``."""
     from alliances.files import atomic_write_text
 
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["file", "sheet", "row", "column", "message", "fix"])
-    for p in skipped:
-        w.writerow([p.file, p.sheet or "", p.row or "", p.field or "", p.message, p.fix])
-    return atomic_write_text(path, buf.getvalue())
+    return atomic_write_text(path, skipped_csv(skipped))

@@ -1,6 +1,6 @@
 """Cleaning cells the way Excel and Chinese input methods leave them.
 
-Rules (documented in the README, "Data in and out"):
+Rules (documented in docs/dataset-format.md, "Data in and out"):
 
 - every value: leading/trailing spaces, tabs and ideographic spaces (U+3000)
   are removed;

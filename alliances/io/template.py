@@ -37,11 +37,16 @@ def label_sheet(label: str) -> str:
     return f"{model.LABELS[label].zh} {label}"
 
 
-def props_for(kind: str, label_column: bool = True) -> list[model.Prop]:
+def props_for(kind: str, label_column: bool = True, provenance: bool = False) -> list[model.Prop]:
+    """The columns of a ``kind`` sheet; ``provenance`` adds where imported facts came from."""
     if kind == "nodes":
-        return [p for p in model.NODE_PROPS if label_column or p.name != "label"]
-    return list({"relationships": model.REL_PROPS, "figures": model.FIGURE_PROPS,
-                 "sources": model.SOURCE_PROPS}[kind])
+        props = [p for p in model.NODE_PROPS if label_column or p.name != "label"]
+    else:
+        props = list({"relationships": model.REL_PROPS, "figures": model.FIGURE_PROPS,
+                      "sources": model.SOURCE_PROPS}[kind])
+    if kind == "sources":
+        return props if provenance else [p for p in props if p.name != "imported"]
+    return props + list(model.PROVENANCE_PROPS) if provenance else props
 
 
 def header_text(prop: model.Prop) -> str:
@@ -53,10 +58,10 @@ def _example(kind: str, label: str | None) -> dict:
         return {"id": "example-source", "title": "示例：来源文章标题 (example: article title)",
                 "publisher": "示例 example", "published": "2022-03"}
     if kind == "relationships":
-        return {"start": "example-org", "type": "MEMBER_OF", "end": "example-alliance",
+        return {"start": "example-org", "type": model.choice_text("type", "MEMBER_OF"), "end": "example-alliance",
                 "source": "example-source", "paragraphs": "1"}
     if kind == "figures":
-        return {"node": "example-org", "key": "party_members", "value": "120", "qualifier": "more_than",
+        return {"node": "example-org", "key": "party_members", "value": "120", "qualifier": model.choice_text("qualifier", "more_than"),
                 "unit": "members", "label_zh": "党员人数", "label_en": "Party members",
                 "source": "example-source", "paragraphs": "1"}
     label = label or "Organization"
@@ -65,7 +70,7 @@ def _example(kind: str, label: str | None) -> dict:
            "region": "example-region" if label != "Region" else "",
            "source": "example-source", "paragraphs": "1;2"}
     if label == "Organization":
-        row["kind"] = "party_committee"
+        row["kind"] = model.choice_text("kind", "party_committee")
         row["aliases"] = "简称一;简称二"
     return row
 
@@ -84,14 +89,32 @@ INSTRUCTIONS = [
     ("别名、段落用分号 ; 分隔。日期写 YYYY、YYYY-MM 或 YYYY-MM-DD（Excel 日期单元格也可以）。",
      "Separate aliases and paragraphs with ;. Dates are YYYY, YYYY-MM or YYYY-MM-DD "
      "(Excel date cells work too)."),
-    ("组织类别、地区、关系类型、类型列有下拉列表；地区填地区表中的编号。",
-     "kind, region, relationship type and label have drop-down lists; region takes an id "
-     "from the Region sheet."),
+    ("组织类别、地区、关系类型、类型列有下拉列表（显示“中文 (code)”）；也可以直接写中文名、英文名或代码。地区填地区表中的编号或名称。",
+     "kind, region, relationship type and label have drop-down lists (shown as \"中文 (code)\"); "
+     "the Chinese name, the English name or the code may also be typed. region takes an id or a "
+     "name from the Region sheet."),
+    ("来源和段落可以都留空：该行本身（文件、工作表、行号和导入日期）即为出处。",
+     "source and paragraphs may both be left empty: the row itself (file, sheet, row and the "
+     "import date) is then the provenance."),
     ("同一组织带不带城市前缀（如“华商商圈党委”与“自贡华商商圈党委”）只写一行，短名写进别名。",
      "Write one row per organisation: a name with and without a city prefix is one "
      "organisation; put the short name in aliases."),
     ("导入：alliances import 本文件.xlsx --out 数据文件夹", "Import: alliances import this.xlsx --out FOLDER"),
 ]
+
+
+def _as_text(cell) -> None:
+    """A data cell as a string cell, never a formula; quote-prefixed when it looks like one.
+
+    openpyxl makes any string starting with ``=`` a formula, and Excel would run it
+    (``=HYPERLINK(...)`` fetching a URL); the quote prefix keeps it text when edited.
+    """
+    from alliances.cells import needs_guard
+
+    if isinstance(cell.value, str) and cell.value:
+        cell.data_type = "s"
+        if needs_guard(cell.value):
+            cell.quotePrefix = True
 
 
 def write_workbook(path: str | os.PathLike, ds=None) -> Path:
@@ -116,8 +139,9 @@ def write_workbook(path: str | os.PathLike, ds=None) -> Path:
     ins["A1"].font = ins["B1"].font = Font(bold=True)
 
     lists = wb.create_sheet(LISTS_SHEET)
-    columns = {"kind": list(model.KINDS), "type": list(model.REL_TYPES), "label": list(model.LABELS),
-               "qualifier": list(model.QUALIFIERS)}
+    # the drop-downs show "中文 (code)"; the importer reads that form, the code or either name
+    columns = {f: [model.choice_text(f, c) for c in model.code_names(f)]
+               for f in ("kind", "type", "label", "qualifier")}
     ranges = {}
     for j, (name, values) in enumerate(columns.items(), start=1):
         letter = chr(ord("A") + j - 1)
@@ -141,6 +165,8 @@ def write_workbook(path: str | os.PathLike, ds=None) -> Path:
             c.font = ex_font
         for row in rows:
             ws.append([_fmt(row.get(p.name, "")) for p in props])
+            for c in ws[ws.max_row]:
+                _as_text(c)
         for j, p in enumerate(props, start=1):
             letter = ws.cell(1, j).column_letter
             ws.column_dimensions[letter].width = max(12, min(40, len(header_text(p)) + 6))
@@ -155,20 +181,24 @@ def write_workbook(path: str | os.PathLike, ds=None) -> Path:
                 ws.add_data_validation(dv)
         ws.freeze_panes = "A3"
 
+    # a filled-in workbook keeps where imported facts came from, so it imports back unchanged
+    prov = ds is not None and any(f.get("source_row") for f in (*ds.nodes.values(), *ds.relationships,
+                                                                *ds.figures))
     nodes_by_label: dict[str, list] = {lab: [] for lab in model.LABELS}
     if ds is not None:
         for node in ds.nodes.values():
             nodes_by_label[node["label"]].append(node)
     for label in model.LABELS:
-        sheet(label_sheet(label), "nodes", props_for("nodes", False), nodes_by_label[label],
+        sheet(label_sheet(label), "nodes", props_for("nodes", False, prov), nodes_by_label[label],
               _example("nodes", label))
-    sheet(SHEETS_OTHER["relationships"], "relationships", props_for("relationships"),
+    sheet(SHEETS_OTHER["relationships"], "relationships", props_for("relationships", provenance=prov),
           ds.relationships if ds else [], _example("relationships", None))
-    sheet(SHEETS_OTHER["figures"], "figures", props_for("figures"), ds.figures if ds else [],
+    sheet(SHEETS_OTHER["figures"], "figures", props_for("figures", provenance=prov), ds.figures if ds else [],
           _example("figures", None))
-    sheet(SHEETS_OTHER["sources"], "sources", props_for("sources"),
+    sheet(SHEETS_OTHER["sources"], "sources", props_for("sources", provenance=prov),
           list(ds.sources.values()) if ds else [], _example("sources", None))
     sheet(NODES_SHEET, "nodes", props_for("nodes", True), [], _example("nodes", "Organization"))
+    wb.calculation.fullCalcOnLoad = False  # the workbook holds no formulas to recalculate
     buf = io.BytesIO()
     wb.save(buf)
     return atomic_write_bytes(path, buf.getvalue())

@@ -26,9 +26,6 @@ from alliances import model
 from alliances.errors import RenderError, UsageError
 
 FONT_STACK = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", sans-serif'
-SOFT_CAP = 2000
-HARD_CAP = 5000
-PRESEED = 300  # above this many nodes, physics starts from precomputed positions
 SIZE_METRICS = ("degree", "betweenness", "pagerank", "eigenvector", "closeness")
 COMMUNITY_COLORS = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22",
@@ -70,7 +67,7 @@ TEXT = {
 
 
 def build_map(
-    G: nx.MultiDiGraph | None,
+    network,
     *,
     dataset=None,
     around: str | None = None,
@@ -82,59 +79,70 @@ def build_map(
     lang: str = "zh",
     title: str | None = None,
     source: str = "",
-    max_nodes: int = SOFT_CAP,
-    hard_cap: int = HARD_CAP,
+    max_nodes: int | None = None,
+    hard_cap: int | None = None,
     physics: bool = True,
     generated: str | None = None,
     figures: list[dict] | None = None,
     seed: int = 0,
 ) -> dict:
-    """The map of ``G`` as plain data, ready for :func:`render_html`.
+    """The map of a network as plain data, ready for :func:`render_html`.
 
-    ``around``/``path`` take node ids (resolve names first). Up to
-    ``max_nodes`` nodes the browser lays the map out with physics; above it
-    positions are computed here and physics is off; above ``hard_cap`` nodes
-    are aggregated (by community of the partnership graph) and a notice says
-    how to drill down. ``figures`` (the dataset's figure rows) gives tooltips
-    their labels, qualifiers, units and provenance.
+    ``network`` is a :class:`~alliances.network.Network`, a ``MultiDiGraph``,
+    or ``None`` with the checked ``dataset``. ``around``/``path`` take node ids
+    (resolve names first). Up to ``max_nodes`` nodes (default
+    ``Thresholds.map_physics``) the browser lays the map out with physics;
+    above it positions are computed here and physics is off; above
+    ``hard_cap`` (default ``Thresholds.map_aggregate``) nodes are aggregated
+    (by community of the partnership graph) and a notice says how to drill
+    down. ``figures`` (the dataset's figure rows) gives tooltips their
+    labels, qualifiers, units and provenance. Node sizes are
+    :func:`alliances.analysis.centrality.centrality_scores` on the map's
+    partnership graph (``alliances centrality --projection full``).
 
-    With ``G=None`` the map is drawn from the checked ``dataset``; the graph is
-    only built when needed (an aggregated map works on arrays: at a million
+    The network's graph is only built when needed: an aggregated map works on
+    arrays, a map around one node on its part of the data (at a million
     organisations that is the difference between 9 GB and a few).
     """
+    from alliances.network import as_network
+
+    net = as_network(network, dataset)
+    limits = net.thresholds
+    max_nodes = limits.map_physics if max_nodes is None else max_nodes
+    hard_cap = limits.map_aggregate if hard_cap is None else hard_cap
     if size_by not in SIZE_METRICS:
         raise UsageError(f"unknown --size-by {size_by!r}; use one of {', '.join(SIZE_METRICS)}")
     if max_nodes > hard_cap:
         hard_cap = max_nodes
-    if G is None and (view == "regions" or around is not None or path is not None
-                      or len(dataset.nodes) <= hard_cap):
-        from alliances.graph import build_graph
-
-        G = build_graph(dataset)
     t = TEXT[lang]
     notices: list[str] = []
     highlight: tuple[set, set] | None = None
     if view == "regions":
+        G = net.graph
         nodes, edges, legend_colors = _region_view(G, lang)
         heading = title or ("地区联系图" if lang == "zh" else "Regions and their partnership ties")
     else:
-        H = G
-        if around is not None:
-            H = _ego(G, around, hops)
+        part = net
         if path is not None:
-            highlight = _path_highlight(G, *path)
-        n = H.number_of_nodes() if H is not None else len(dataset.nodes)
-        if n > hard_cap:
-            nodes, edges, legend_colors, note = _aggregate(H, dataset, lang, hard_cap, seed)
+            highlight = _path_highlight(net.graph, *path)
+        if around is not None:  # the network decides how to find the surroundings
+            part = as_network(net.ego(around, hops, hard_cap=hard_cap))
+        if part.number_of_nodes() > hard_cap:
+            nodes, edges, legend_colors, note = _aggregate(part, lang, hard_cap, seed)
             notices.append(note)
         else:
-            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures)
-            if size_by == "betweenness" and _partnership_size(H) > 500:
+            H = part.graph
+            sources = getattr(getattr(net, "dataset", None), "sources", None)  # file and date of imported rows
+            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures, sources)
+            n = _partnership_size(H)
+            if size_by == "betweenness" and limits.on_engine(n) and not limits.exact_at(n):
                 notices.append(
-                    "介数为抽样估计（500 个源点，seed=0）。" if lang == "zh"
-                    else "Betweenness is estimated from 500 sampled sources (seed 0)."
+                    "介数为抽样估计（KADABRA，误差不超过 0.05 的概率为 90%，seed=0），"
+                    "与 alliances centrality --projection full 相同。" if lang == "zh"
+                    else "Betweenness is estimated (KADABRA: within 0.05 with probability 0.9, seed 0), "
+                         "as alliances centrality --projection full estimates it."
                 )
-        heading = title or _default_heading(G, around, path, lang)
+        heading = title or _default_heading(part.nodes if path is None else net.nodes, around, path, lang)
     precomputed = len(nodes) > max_nodes or not physics
     if len(nodes) > max_nodes:
         pos = _positions(nodes, edges, seed)
@@ -147,7 +155,7 @@ def build_map(
             f"{len(nodes):,} nodes, more than {max_nodes:,}: positions were precomputed and physics "
             "is off. Use --around NAME --hops N for a local map, or the filters to hide nodes."
         )
-    elif not physics or len(nodes) > PRESEED:
+    elif not physics or len(nodes) > limits.map_preseed:
         # a precomputed start lets the browser's physics only refine (few iterations)
         pos = _positions(nodes, edges, seed)
         for node in nodes:
@@ -183,9 +191,9 @@ def safe_source(text: str) -> str:
     return re.sub(r"(\b[a-z][a-z0-9+.\-]*://)[^/@\s]*@", r"\1", text or "", flags=re.I)
 
 
-def _default_heading(G, around, path, lang) -> str:
+def _default_heading(nodes, around, path, lang) -> str:
     def name(nid):
-        return _name(G.nodes[nid], nid, lang)
+        return _name(nodes[nid], nid, lang)
 
     if path:
         return (f"{name(path[0])} → {name(path[1])}：伙伴路径" if lang == "zh"
@@ -199,20 +207,6 @@ def _name(d: dict, nid: str, lang: str) -> str:
     if lang == "en" and d.get("name_en"):
         return d["name_en"]
     return d.get("name") or nid
-
-
-def _ego(G: nx.MultiDiGraph, centre: str, hops: int) -> nx.MultiDiGraph:
-    from alliances.graph import partnership_graph
-
-    P = partnership_graph(G)
-    base = P if centre in P else nx.Graph(G.to_undirected(as_view=True))
-    keep = set(nx.single_source_shortest_path_length(base, centre, cutoff=hops))
-    # an ordered copy: a subgraph view would list nodes in the set's (hash) order, and the
-    # map's edge ids with them, differently on every run
-    H = nx.MultiDiGraph()
-    H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if n in keep)
-    H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep)
-    return H
 
 
 def _path_highlight(G, a, b) -> tuple[set, set]:
@@ -234,26 +228,16 @@ def _partnership_size(H) -> int:
 
 
 def _sizes(H: nx.MultiDiGraph, size_by: str, seed: int) -> dict:
-    """Node score by the chosen centrality on the partnership graph, scaled 0..1."""
-    from alliances.analysis.centrality import centrality_scores
-    from alliances.graph import partnership_graph
+    """Node score by the chosen centrality on the partnership graph, scaled 0..1.
 
-    P = partnership_graph(H)
-    for _, _, d in P.edges(data=True):
-        d["weight"] = len(d["rels"])
-    if P.number_of_nodes() <= 300:
-        # the project's reference implementation (it computes every metric: fine when small)
-        scores = {v: s[size_by] for v, s in centrality_scores(P, seed=seed).items()}
-    elif size_by == "degree":
-        scores = nx.degree_centrality(P)
-    elif size_by == "betweenness":
-        scores = nx.betweenness_centrality(P, k=min(500, len(P)), seed=seed)
-    elif size_by == "pagerank":
-        scores = nx.pagerank(P, weight="weight")
-    elif size_by == "closeness":
-        scores = nx.closeness_centrality(P, wf_improved=True)
-    else:
-        scores = nx.eigenvector_centrality_numpy(P) if P.number_of_edges() else {v: 0.0 for v in P}
+    The scores are those of ``alliances centrality --projection full`` (one
+    function, one choice of backend), so a map sized by a measure agrees
+    with the table.
+    """
+    from alliances.analysis.centrality import centrality_scores, projection
+
+    P = projection(H, "full")
+    scores = {v: s[size_by] for v, s in centrality_scores(P, seed=seed, metrics=(size_by,)).items()}
     top = max(scores.values(), default=0.0) or 1.0
     return {v: abs(s) / top for v, s in scores.items()}
 
@@ -268,15 +252,19 @@ def _communities(H: nx.MultiDiGraph, seed: int) -> dict:
     return {v: i for i, c in enumerate(comms) for v in c}
 
 
-def _tip_provenance(d: dict, t: dict) -> list:
+def _tip_provenance(d: dict, t: dict, sources=None) -> list:
     src = d.get("source", "")
     paras = d.get("paragraphs") or []
     if not src:
         return []
+    if d.get("source_row"):  # a row of an imported file: file, sheet, row, import date
+        from alliances.dataset import provenance_text
+
+        return [[t["source"], provenance_text(d, sources or {})]]
     return [[t["source"], f"{src} ¶{';'.join(str(p) for p in paras)}" if paras else src]]
 
 
-def _node_tip(nid: str, d: dict, G, lang: str) -> list:
+def _node_tip(nid: str, d: dict, G, lang: str, sources=None) -> list:
     t = TEXT[lang]
     label = model.LABELS.get(d.get("label", ""))
     rows = [["", _name(d, nid, lang)]]
@@ -298,11 +286,11 @@ def _node_tip(nid: str, d: dict, G, lang: str) -> list:
         rows.append(["", d["description"]])
     for key, fig in (d.get("_figures") or {}).items():
         rows.append([key, fig] if not isinstance(fig, dict) else _figure_row(fig, lang))
-    rows += _tip_provenance(d, t)
+    rows += _tip_provenance(d, t, sources)
     return rows
 
 
-def _edge_tip(rel: dict, lang: str) -> list:
+def _edge_tip(rel: dict, lang: str, sources=None) -> list:
     t = TEXT[lang]
     rt = model.REL_TYPES[rel["type"]]
     rows = [[t["type"], f"{rt.zh} / {rt.en}"]]
@@ -311,7 +299,7 @@ def _edge_tip(rel: dict, lang: str) -> list:
             rows.append([t[key], rel[key]])
     if rel.get("date") or rel.get("date_note"):
         rows.append([t["date"], " ".join(x for x in (rel.get("date"), rel.get("date_note")) if x)])
-    return rows + _tip_provenance(rel, t)
+    return rows + _tip_provenance(rel, t, sources)
 
 
 QUALIFIER_WORDS = {"zh": {"more_than": "{}余", "about": "约{}", "nearly": "近{}"},
@@ -345,7 +333,7 @@ def _figures(G, figures=None) -> dict:
     return out
 
 
-def _network(H, lang, color, size_by, highlight, seed, figures=None):
+def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=None):
     sizes = _sizes(H, size_by, seed)
     comm = _communities(H, seed) if color == "community" else {}
     figs = _figures(H, figures)
@@ -360,7 +348,7 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None):
         else:
             col = model.REGION_GROUPS.get(group, model.REGION_GROUPS["other"])["color"]
         dim = bool(highlight) and nid not in path_nodes
-        tip = _node_tip(nid, {**d, "_figures": figs.get(nid)}, H, lang)
+        tip = _node_tip(nid, {**d, "_figures": figs.get(nid)}, H, lang, sources)
         node = {
             "id": nid,
             "label": _name(d, nid, lang),
@@ -380,7 +368,7 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None):
         nodes.append(node)
     edges = []
     for i, (u, v, k, d) in enumerate(H.edges(keys=True, data=True)):
-        edges.append(_edge(i, u, v, {**d, "type": k}, lang, highlight, path_steps))
+        edges.append(_edge(i, u, v, {**d, "type": k}, lang, highlight, path_steps, sources))
     legend = (
         [{"name": f"{TEXT[lang]['community']} {c + 1}", "color": COMMUNITY_COLORS[c % len(COMMUNITY_COLORS)]}
          for c in sorted(set(comm.values()))[:12]]
@@ -389,7 +377,7 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None):
     return nodes, edges, legend
 
 
-def _edge(i, u, v, rel, lang, highlight=None, path_steps=()):
+def _edge(i, u, v, rel, lang, highlight=None, path_steps=(), sources=None):
     rt = model.REL_TYPES.get(rel["type"])
     cat = rt.category if rt else model.PARTNERSHIP
     col = {model.GEOGRAPHY: GEO_EDGE_COLOR, model.RECOGNITION: RECOGNITION_EDGE_COLOR}.get(cat, PARTNER_EDGE_COLOR)
@@ -401,7 +389,7 @@ def _edge(i, u, v, rel, lang, highlight=None, path_steps=()):
         "color": col,
         "width": 1 if cat == model.GEOGRAPHY else 2,
         "cat": cat,
-        "tip": _edge_tip(rel, lang) if rt else [],
+        "tip": _edge_tip(rel, lang, sources) if rt else [],
     }
     if highlight:
         on = (u, v, rel["type"]) in path_steps or (v, u, rel["type"]) in path_steps
@@ -481,27 +469,21 @@ def _region_view(G, lang):
     return nodes, edges, _region_legend(lang)
 
 
-def _aggregate(G, ds, lang, hard_cap, seed):
+def _aggregate(net, lang, hard_cap, seed):
     """Communities of the partnership graph as nodes, ties between them as weighted edges.
 
-    Works on int32 arrays (from ``G`` or, without building a graph, from the
-    dataset ``ds``): the communities are those of ``alliances communities
+    Works on the network's int32 arrays (without building its graph when it
+    is not built): the communities are those of ``alliances communities
     --projection full`` with the same seed; hubs are the members with most
     partnership ties.
     """
     import numpy as np
 
-    from alliances.analysis import engine
+    from alliances import engine
     from alliances.analysis.communities import partition_arrays
 
     t = TEXT[lang]
-    if G is not None:
-        A, attrs = engine.arrays_from_graph(G), G.nodes
-        rg_of = {n: d.get("region_group", "other") for n, d in G.nodes(data=True)}
-    else:
-        from alliances.graph import dataset_region_groups
-
-        A, attrs, rg_of = engine.arrays_from_dataset(ds), ds.nodes, dataset_region_groups(ds)
+    A, attrs, rg_of = net.arrays, net.nodes, net.region_groups
     n = len(A.ids)
     region_keys = list(model.REGION_GROUPS)
     rg_code = {k: i for i, k in enumerate(region_keys)}
@@ -640,19 +622,22 @@ def vis_options(*, physics: bool, large: bool, n: int, edges: int = 0) -> dict:
     """vis-network options, taken from pyvis's defaults and adjusted for the map size."""
     from pyvis.network import Network
 
+    from alliances.network import thresholds
+
+    limits = thresholds()
     net = Network(directed=True)
     net.toggle_physics(physics)
     options = json.loads(net.options.to_json())
     options["physics"].update({
         "enabled": physics,
         "solver": "barnesHut" if n > 200 else "forceAtlas2Based",
-        "stabilization": {"enabled": physics, "iterations": 400 if n <= PRESEED else 100,
+        "stabilization": {"enabled": physics, "iterations": 400 if n <= limits.map_preseed else 100,
                           "updateInterval": 25, "fit": True},
     })
     options["physics"]["forceAtlas2Based"] = {"avoidOverlap": 0.6, "springLength": 120}
     options["physics"]["barnesHut"] = {"avoidOverlap": 0.2}
     # dynamic smoothing adds a physics body per edge: only for small maps
-    if large or n > 500 or edges > 1500:
+    if large or n > limits.map_smooth_nodes or edges > limits.map_smooth_edges:
         options["edges"]["smooth"] = {"enabled": False}
     elif edges > 150:
         options["edges"]["smooth"] = {"enabled": True, "type": "continuous"}

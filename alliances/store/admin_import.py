@@ -39,11 +39,13 @@ from alliances.store.rows import figures_by_node, node_row, record_source, rel_r
 NODE_COLUMNS = [("name", ""), ("name_en", ""), ("kind", ""), ("region", ""), ("date", "date"),
                 ("date_precision", ""), ("date_note", ""), ("status", ""), ("aliases", "string[]"),
                 ("description", ""), ("synthetic", "boolean"), ("source", ""), ("paragraphs", "long[]"),
-                ("figures_json", ""), ("datasets", "string[]")]
+                ("figures_json", ""), ("datasets", "string[]"), ("source_sheet", ""), ("source_row", "long")]
 REL_COLUMNS = [("role", ""), ("date", "date"), ("date_precision", ""), ("date_note", ""), ("status", ""),
-               ("source", ""), ("paragraphs", "long[]"), ("datasets", "string[]")]
+               ("source", ""), ("paragraphs", "long[]"), ("datasets", "string[]"), ("source_sheet", ""),
+               ("source_row", "long")]
 SOURCE_COLUMNS = [("title", ""), ("publisher", ""), ("published", "date"), ("published_precision", ""),
-                  ("file", ""), ("paragraph_numbering", ""), ("datasets", "string[]")]
+                  ("file", ""), ("paragraph_numbering", ""), ("datasets", "string[]"), ("imported", "date"),
+                  ("imported_precision", "")]
 DATASET_COLUMNS = [("source", ""), ("loaded_at", "datetime"), ("nodes", "long"), ("relationships", "long"),
                    ("figures", "long"), ("sources", "long"), ("labels_json", ""), ("types_json", "")]
 ARRAY_DELIMITER = ";"  # list items never hold it: the dataset splits aliases on ; and ；

@@ -28,10 +28,12 @@ ENC = {"row": ROW, "field": FIELD, "item": ITEM, "empty": "", "yes": "true", "in
 BATCH = 5_000
 
 NODE_FIELDS = ("id", "name", "name_en", "kind", "region", "date", "date_precision", "date_note", "status",
-               "aliases", "description", "synthetic", "source", "paragraphs", "figures_json", "datasets")
-REL_FIELDS = ("role", "date", "date_precision", "date_note", "status", "source", "paragraphs", "datasets")
+               "aliases", "description", "synthetic", "source", "paragraphs", "figures_json", "datasets",
+               "source_sheet", "source_row")
+REL_FIELDS = ("role", "date", "date_precision", "date_note", "status", "source", "paragraphs", "datasets",
+              "source_sheet", "source_row")
 SOURCE_FIELDS = ("id", "title", "publisher", "published", "published_precision", "file", "paragraph_numbering",
-                 "datasets")
+                 "datasets", "imported", "imported_precision")
 
 
 def _atom(value) -> str:
@@ -51,7 +53,7 @@ def _text(value) -> str:
 
 def encode_node(row: dict, exclusive: bool = True) -> str:
     props = row["props"]
-    fields = [(_text(props.get(k))) for k in NODE_FIELDS]
+    fields = [(_text(props.get(k))) for k in NODE_FIELDS[:16]]
     figures = []
     for key, value in props.items():
         if key in NODE_FIELDS:
@@ -59,6 +61,7 @@ def encode_node(row: dict, exclusive: bool = True) -> str:
         figures += [key, "i" if isinstance(value, int) and not isinstance(value, bool) else "f", repr(value)]
     fields.append(ITEM.join(_atom(x) for x in figures))
     fields.append("true" if exclusive else "")
+    fields += [_text(props.get(k)) for k in NODE_FIELDS[16:]]  # where an imported row came from
     return FIELD.join(fields)
 
 

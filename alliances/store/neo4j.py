@@ -24,6 +24,7 @@ from alliances import model
 from alliances.dataset import ID_RE, Dataset
 from alliances.errors import (AuthenticationFailed, ConnectionFailed, DatabaseNotFound, DatasetConflict, StoreError,
                               UsageError)
+from alliances.redact import redact
 from alliances.store.cypher import render, schema_statements
 from alliances.store.rows import (differences, describe_value, figures_by_node, merge, node_from, node_row,
                                   record_source, rel_from, rel_row, source_from, source_props)
@@ -158,16 +159,16 @@ class Neo4jStore:
                 user_agent="alliances",
             )
         except (ValueError, neo4j.exceptions.ConfigurationError) as err:
-            raise ConnectionFailed(
+            raise ConnectionFailed(redact(
                 f"{s.uri}: not a Neo4j URI ({err}). Fix: use neo4j://host:7687, bolt://host:7687 "
-                "or neo4j+s://… for Aura."
-            ) from err
+                "or neo4j+s://… for Aura.", [s.password]
+            )) from err
         import neo4j.exceptions as ne
 
         try:
             try:
                 self.driver.verify_connectivity()
-            except (ne.Neo4jError, ne.DriverError, OSError) as err:
+            except (ne.Neo4jError, ne.DriverError, OSError, ValueError) as err:  # ValueError: an unresolvable address
                 raise self._wrap(err) from err
             # Touch the database so an unknown name fails here, once, clearly.
             self._query("RETURN 1 AS ok", read=True)
@@ -226,8 +227,8 @@ class Neo4jStore:
                 "(scripts/neo4j start for the local one) or correct --uri / NEO4J_URI."
             )
         if isinstance(err, ne.Neo4jError):
-            return StoreError(f"{where}: {code or type(err).__name__}: {err.message or err}")
-        return StoreError(f"{where}: {type(err).__name__}: {err}")
+            return StoreError(redact(f"{where}: {code or type(err).__name__}: {err.message or err}", [s.password]))
+        return StoreError(redact(f"{where}: {type(err).__name__}: {err}", [s.password]))
 
     def _query(self, text: str, params: dict | None = None, *, read: bool = False):
         import neo4j
@@ -697,14 +698,13 @@ class Neo4jStore:
         repeat a node and parallel relationships separately: we ask for more
         and keep simple paths). Each hop is the first relationship in the
         model's order. Equally short paths rank in
-        :func:`alliances.paths.path_order`, exactly when there are at most
+        :func:`alliances.order.path_order`, exactly when there are at most
         ``TIE_CAP`` shortest paths between the two.
         """
-        from alliances.graph import edge_sort_key
+        from alliances.order import TIE_CAP, edge_sort_key, path_order
 
         if start == end:
             return [{"hops": 0, "nodes": [start], "relationships": []}]
-        from alliances.paths import TIE_CAP, path_order
 
         types = list(via) if via else list(model.PARTNERSHIP_TYPES)
         hops = max_hops or 50
@@ -739,19 +739,7 @@ class Neo4jStore:
 
 def redact_uri(uri: str) -> str:
     """``uri`` without a password in it (``user:secret@host`` → ``user:***@host``)."""
-    try:
-        from alliances.redact import redact_uri as shared  # the project-wide helper, where present
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return shared(uri)
-    scheme, sep, rest = uri.partition("://")
-    if not sep:
-        scheme, rest = "", uri
-    auth, at, host = rest.rpartition("@")
-    if at and ":" in auth:
-        auth = auth.split(":", 1)[0] + ":***"
-    return f"{scheme}{sep}{auth}{at}{host}"
+    return redact(uri)
 
 
 def lucene_phrase(text: str) -> str:

@@ -26,11 +26,14 @@ from alliances import model
 NODE_KEYS = [p.name for p in model.NODE_PROPS if p.name != "label"]
 REL_KEYS = [p.name for p in model.REL_PROPS if p.name not in ("start", "type", "end")]
 SOURCE_KEYS = [p.name for p in model.SOURCE_PROPS]
+# where an imported fact came from (source_sheet, source_row): stored only on facts that have them
+PROVENANCE_KEYS = [p.name for p in model.PROVENANCE_PROPS]
 LIST_KEYS = {"aliases", "paragraphs"}
 PRECISIONS = {1: "year", 2: "month", 3: "day"}
 BOOKKEEPING = {"datasets"}  # never content: which datasets hold a fact
 #: Property keys the store adds to the model's own.
-STORE_KEYS = frozenset({"datasets", "date_precision", "published_precision", "paragraph_numbering"})
+STORE_KEYS = frozenset({"datasets", "date_precision", "published_precision", "imported_precision",
+                        "paragraph_numbering"})
 
 
 # ---------------------------------------------------------------------------
@@ -82,7 +85,7 @@ def figures_by_node(ds) -> dict[str, list[dict]]:
 def node_props(ds, nid: str, figures: dict[str, list[dict]]) -> dict:
     """The properties the store gives node ``nid`` (figures folded in, typed)."""
     node = ds.nodes[nid]
-    props = {k: node[k] for k in NODE_KEYS if node.get(k) not in (None, "", [])}
+    props = {k: node[k] for k in (*NODE_KEYS, *PROVENANCE_KEYS) if node.get(k) not in (None, "", [])}
     figs = figures.get(nid, [])
     for f in figs:
         props[f["key"]] = f["value"]
@@ -96,18 +99,23 @@ def node_row(ds, nid: str, figures: dict[str, list[dict]]) -> dict:
 
 
 def rel_props(rel: dict) -> dict:
-    return _dated({k: rel[k] for k in REL_KEYS if rel.get(k) not in (None, "", [])})
+    return _dated({k: rel[k] for k in (*REL_KEYS, *PROVENANCE_KEYS) if rel.get(k) not in (None, "", [])})
 
 
 def rel_row(rel: dict) -> dict:
     return {"start": rel["start"], "end": rel["end"], "props": rel_props(rel)}
 
 
+SOURCE_DATE_KEYS = [p.name for p in model.SOURCE_PROPS if p.kind == "date"]  # published, imported
+
+
 def source_props(src: dict) -> dict:
     props = {k: v for k, v in src.items() if k in SOURCE_KEYS and v not in ("", None)}
     if "paragraphs" in props:
         props["paragraph_numbering"] = str(props.pop("paragraphs"))
-    return _dated(props, "published")
+    for key in SOURCE_DATE_KEYS:
+        _dated(props, key)
+    return props
 
 
 def record_source(ds) -> str:
@@ -136,6 +144,9 @@ def node_from(label: str, props: dict) -> tuple[dict, list[dict]]:
     else:
         node.pop("synthetic", None)
     node = {k: node[k] for k in ["id", "label", *NODE_KEYS[1:]] if k in node}
+    for k in PROVENANCE_KEYS:
+        if k in props:
+            node[k] = props[k]
     figures = json.loads(props["figures_json"]) if props.get("figures_json") else []
     return node, figures
 
@@ -147,17 +158,22 @@ def rel_from(start: str, rtype: str, end: str, props) -> dict:
         rel[k] = props.get(k, [] if k in LIST_KEYS else "")
     rel["paragraphs"] = [int(p) for p in rel["paragraphs"]]
     rel["date"] = date_text(rel["date"], props.get("date_precision"))
+    for k in PROVENANCE_KEYS:
+        if k in props:
+            rel[k] = props[k]
     return rel
 
 
 def source_from(props) -> dict:
+    """A stored source → the dataset's source dict (optional columns only where given)."""
+    from alliances.dataset import COLUMNS
+
     props = dict(props)
-    out = {k: "" for k in SOURCE_KEYS}
-    for k in SOURCE_KEYS:
-        if k in props:
-            out[k] = props[k]
+    out = {k: props.get(k, "") for k in SOURCE_KEYS if k in COLUMNS["sources"] or k in props}
     out["paragraphs"] = props.get("paragraph_numbering", "")
-    out["published"] = date_text(props.get("published"), props.get("published_precision"))
+    for key in SOURCE_DATE_KEYS:
+        if key in out:
+            out[key] = date_text(props.get(key), props.get(f"{key}_precision"))
     return out
 
 

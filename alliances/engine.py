@@ -1,10 +1,13 @@
 """A compiled engine for centrality on large graphs, built from numpy arrays.
 
-networkx stays the API and the reference; above :data:`FAST_THRESHOLD` nodes
-:func:`alliances.analysis.centrality.centrality_scores` hands the work to
-:func:`centrality_scores_fast`, which runs on networkit (MIT licence) and
-scipy, fed with ``int32`` edge arrays rather than Python objects. igraph
-(GPL-2.0-or-later) is only used by the benchmark for comparison.
+networkx stays the API and the reference; above ``Thresholds.engine`` nodes
+(:mod:`alliances.network`) :func:`alliances.analysis.centrality.centrality_scores`
+hands the work to :func:`centrality_scores_fast`, which runs on networkit (MIT
+licence) and scipy, fed with ``int32`` edge arrays rather than Python objects.
+This module is a backend, not an analysis family: it sits beside
+:mod:`alliances.graph` and imports no analysis. (igraph, GPL-2.0-or-later, is
+an optional extra used by :func:`alliances.analysis.brokerage.independent_routes`
+(corridors) when installed and by the benchmark for comparison.)
 
 For datasets too large for :func:`alliances.dataset.read_dataset` and
 :func:`alliances.graph.build_graph` (a million organisations take minutes and
@@ -61,13 +64,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alliances import model
+from alliances.network import thresholds
+from alliances.order import HUB_LABELS
 
-FAST_THRESHOLD = int(os.environ.get("ALLIANCES_FAST_THRESHOLD", "2000"))
-EXACT_THRESHOLD = 5_000
 METRICS = ("degree", "weighted_degree", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank")
 LABEL_CODES = {name: i for i, name in enumerate(model.LABELS)}
 TYPE_CODES = {name: i for i, name in enumerate(model.REL_TYPES)}
-HUB_LABELS = ("Alliance", "Agreement", "Activity")
 
 
 @dataclass
@@ -521,7 +523,7 @@ def scores_arrays(
     P: Projection,
     *,
     metrics=METRICS,
-    exact_threshold: int = EXACT_THRESHOLD,
+    exact_threshold: int | None = None,
     approx_betweenness_epsilon: float = 0.05,
     approx_betweenness_delta: float = 0.1,
     approx_closeness_epsilon: float = 0.1,
@@ -540,6 +542,8 @@ def scores_arrays(
         raise ValueError(f"unknown metric(s) {unknown}; use {METRICS}")
     settings = dict(bc_epsilon=approx_betweenness_epsilon, bc_delta=approx_betweenness_delta,
                     cc_epsilon=approx_closeness_epsilon, cc_delta=approx_closeness_delta, seed=seed)
+    if exact_threshold is None:
+        exact_threshold = thresholds().exact
     if P.n <= exact_threshold:
         out = _metric_arrays(P, metrics, exact=True, **settings)
     else:
@@ -577,7 +581,7 @@ def centrality_scores_fast(
     H,
     *,
     metrics=METRICS,
-    exact_threshold: int = EXACT_THRESHOLD,
+    exact_threshold: int | None = None,
     approx_betweenness_epsilon: float = 0.05,
     approx_betweenness_delta: float = 0.1,
     seed: int = 0,

@@ -1,0 +1,250 @@
+"""One network: the checked dataset and the views analyses run on, each built once.
+
+A :class:`Network` wraps a checked :class:`~alliances.dataset.Dataset` (or a
+graph built elsewhere) and builds, only when first asked and then cached:
+
+- :attr:`Network.graph`: the whole heterogeneous ``MultiDiGraph``
+  (:func:`alliances.graph.build_graph`);
+- :meth:`Network.partnership`: the undirected partnership graph;
+- :attr:`Network.organisations`: the organisations projection;
+- :attr:`Network.arrays`, :attr:`Network.adjacency`,
+  :meth:`Network.projection_arrays`: the int32 arrays of
+  :mod:`alliances.engine`, for networks too large for Python objects.
+
+Which backend answers a question (networkx or the arrays) is decided here,
+from one :class:`Thresholds` value, by the ``*_on_arrays`` / ``on_engine``
+rules below; analyses and renderers ask, the CLI never does. The module
+imports nothing heavy at load time so commands can take
+:data:`THRESHOLDS` for their option defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Every size threshold of the package, each defined here once.
+
+    Sizes count nodes (of the graph the question runs on).
+    """
+
+    #: Above this, centrality and communities run on the compiled engine (networkit, scipy);
+    #: at or below it on networkx, the reference.
+    engine: int = 2_000
+    #: Up to this, betweenness and closeness on the engine are exact; above it sampled
+    #: within a stated bound (see :mod:`alliances.engine`).
+    exact: int = 5_000
+    #: Above this, a single shortest path is found on the dataset's arrays (no whole graph).
+    path_arrays: int = 50_000
+    #: Maps: above this many nodes, positions are precomputed and physics is off (``--max-nodes``).
+    map_physics: int = 2_000
+    #: Maps: above this many nodes, the map is aggregated by community (``--hard-cap``).
+    map_aggregate: int = 5_000
+    #: Maps: above this many nodes, the browser's physics starts from precomputed positions.
+    map_preseed: int = 300
+    #: Maps: above this many nodes (or ``map_smooth_edges`` edges) edges are drawn straight.
+    map_smooth_nodes: int = 500
+    map_smooth_edges: int = 1_500
+
+    def on_engine(self, n: int) -> bool:
+        """Whether a measure on ``n`` nodes runs on the compiled engine rather than networkx."""
+        return n > self.engine
+
+    def exact_at(self, n: int) -> bool:
+        """Whether the engine's betweenness and closeness are exact on ``n`` nodes."""
+        return n <= self.exact
+
+    def with_(self, **changes) -> "Thresholds":
+        """A copy with some thresholds changed, e.g. ``THRESHOLDS.with_(engine=50)``."""
+        return replace(self, **changes)
+
+
+#: The thresholds in force. Functions read it when called (not when imported), so
+#: ``monkeypatch.setattr(network, "THRESHOLDS", THRESHOLDS.with_(engine=50))`` works.
+THRESHOLDS = Thresholds()
+
+
+def thresholds(value: Thresholds | None = None) -> Thresholds:
+    """``value``, or the thresholds in force."""
+    return value if value is not None else THRESHOLDS
+
+
+class Network:
+    """A checked dataset (or a built graph) and its cached views.
+
+    Parameters
+    ----------
+    dataset : Dataset, optional
+        A checked dataset (:func:`alliances.dataset.read_dataset`, a store's
+        ``read_dataset``). Without it, ``graph`` must be given.
+    graph : networkx.MultiDiGraph, optional
+        A graph already built (:func:`alliances.graph.build_graph`); then it
+        is the network, and the arrays are read from it.
+    thresholds : Thresholds, optional
+        Defaults to :data:`THRESHOLDS` at the time of each question.
+
+    Examples
+    --------
+    >>> from alliances.dataset import read_dataset
+    >>> net = Network(read_dataset(None))
+    >>> net.graph is net.graph, net.resolve("华商")
+    (True, 'huashang-committee')
+    """
+
+    def __init__(self, dataset=None, *, graph=None, thresholds: Thresholds | None = None):
+        if dataset is None and graph is None:
+            raise ValueError("a Network needs a dataset or a graph")
+        self.dataset = dataset
+        self._thresholds = thresholds
+        if graph is not None:
+            self.__dict__["graph"] = graph
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return thresholds(self._thresholds)
+
+    def __repr__(self) -> str:
+        return f"Network({self.number_of_nodes():,} nodes{', graph built' if self.has_graph else ''})"
+
+    # -- size and attributes, without building anything
+
+    @property
+    def has_graph(self) -> bool:
+        """Whether the networkx graph is built (asking for it then costs nothing)."""
+        return "graph" in self.__dict__
+
+    def number_of_nodes(self) -> int:
+        if self.dataset is not None:
+            return len(self.dataset.nodes)
+        return self.graph.number_of_nodes()
+
+    @property
+    def nodes(self):
+        """id → attributes (the dataset's, or the graph's when built from a graph)."""
+        return self.dataset.nodes if self.dataset is not None else self.graph.nodes
+
+    @cached_property
+    def names(self):
+        """What :func:`alliances.resolve.resolve` reads: the graph when built, else the dataset's nodes."""
+        if self.has_graph or self.dataset is None:
+            return self.graph
+        from alliances.resolve import DatasetNames
+
+        return DatasetNames(self.dataset)
+
+    def resolve(self, text: str) -> str:
+        """The id of the one node ``text`` names (:func:`alliances.resolve.resolve`)."""
+        from alliances.resolve import resolve
+
+        return resolve(self.names, text)
+
+    @cached_property
+    def region_groups(self) -> dict[str, str]:
+        """Each node's region group, without building the graph when it is not built."""
+        if self.has_graph or self.dataset is None:
+            return {n: d.get("region_group", "other") for n, d in self.graph.nodes(data=True)}
+        from alliances.graph import dataset_region_groups
+
+        return dataset_region_groups(self.dataset)
+
+    # -- networkx views
+
+    @cached_property
+    def graph(self):
+        """The whole ``MultiDiGraph`` (frozen), built on first use."""
+        from alliances.graph import build_graph
+
+        return build_graph(self.dataset)
+
+    def partnership(self, via=None):
+        """:func:`alliances.graph.partnership_graph` of :attr:`graph` (cached per ``via``)."""
+        from alliances.graph import partnership_graph
+
+        return partnership_graph(self.graph, via)
+
+    @cached_property
+    def organisations(self):
+        """:func:`alliances.graph.organizations_projection` of :attr:`graph` (treat as read-only)."""
+        from alliances.graph import organizations_projection
+
+        return organizations_projection(self.graph)
+
+    # -- array views
+
+    @cached_property
+    def arrays(self):
+        """:class:`alliances.engine.GraphArrays` of the dataset (or of the graph)."""
+        from alliances import engine
+
+        if self.dataset is not None:
+            return engine.arrays_from_dataset(self.dataset)
+        return engine.arrays_from_graph(self.graph)
+
+    @cached_property
+    def adjacency(self):
+        """:class:`alliances.engine.PartnershipAdjacency` of :attr:`arrays`."""
+        from alliances import engine
+
+        return engine.PartnershipAdjacency(self.arrays)
+
+    def projection_arrays(self, name: str = "organizations"):
+        """The named projection (``organizations`` or ``full``) as :class:`alliances.engine.Projection`."""
+        from alliances import engine
+
+        if name == "organizations":
+            return engine.projection_arrays(self.arrays)
+        if name == "full":
+            return engine.partnership_arrays(self.arrays)[0]
+        raise ValueError(f"unknown projection {name!r}; use one of {PROJECTIONS}")
+
+    # -- which backend answers: the rules, in one place
+
+    def paths_on_arrays(self, *, k: int = 1, via=None) -> bool:
+        """A path question on the arrays: one path over the partnership types of a
+        dataset above ``thresholds.path_arrays`` nodes whose graph is not built."""
+        return (k == 1 and not via and self.dataset is not None and not self.has_graph
+                and self.number_of_nodes() > self.thresholds.path_arrays)
+
+    def ego_on_arrays(self, hard_cap: int) -> bool:
+        """The surroundings of a node found on the arrays, then only that part built as a
+        graph: a dataset above ``hard_cap`` nodes whose graph is not built."""
+        return self.dataset is not None and not self.has_graph and self.number_of_nodes() > hard_cap
+
+    def ego(self, centre: str, hops: int, *, hard_cap: int | None = None):
+        """The ``MultiDiGraph`` of the nodes within ``hops`` partnership steps of ``centre``.
+
+        On a large dataset whose graph is not built, the part is found on the
+        arrays (:func:`alliances.graph.ego_dataset`) and only it is built;
+        the answer is the same (tested).
+        """
+        from alliances.graph import build_graph, ego_dataset, ego_graph
+
+        cap = self.thresholds.map_aggregate if hard_cap is None else hard_cap
+        if self.ego_on_arrays(cap):
+            part = ego_dataset(self.dataset, centre, hops)
+            if part is not None:
+                return ego_graph(build_graph(part), centre, hops)
+        return ego_graph(self.graph, centre, hops)
+
+
+PROJECTIONS = ("organizations", "full")
+#: The projection a command uses unless told otherwise (one default for every command):
+#: the whole partnership graph, where alliances, agreements and activities are nodes too.
+DEFAULT_PROJECTION = "full"
+
+
+def as_network(value, dataset=None) -> Network:
+    """A :class:`Network` from a Network, a built graph, or (``value=None``) a dataset."""
+    if isinstance(value, Network):
+        return value
+    if value is None:
+        return Network(dataset)
+    return Network(dataset, graph=value)
+
+
+def graph_of(value):
+    """The ``MultiDiGraph`` of a :class:`Network`, or ``value`` itself when it is a graph."""
+    return value.graph if isinstance(value, Network) else value
