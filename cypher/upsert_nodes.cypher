@@ -4,9 +4,12 @@
 // updates and a cleared field disappears. {other_labels} (the model's other labels) are removed, so a
 // node corrected from one label to another keeps only the new one. A row that is the dataset's alone
 // (row.exclusive) drops its links to other documents.
+// The datasets that already hold it stay listed (a load running at the same time keeps its claim).
 UNWIND $rows AS row
 MERGE (n:AlliancesData {id: row.id})
+WITH n, row, coalesce(n.datasets, []) AS held
 SET n = row.props
+SET n.datasets = held + [d IN row.props.datasets WHERE NOT d IN held]
 REMOVE n{other_labels}
 SET n:{label}
 WITH n, row
