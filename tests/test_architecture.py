@@ -114,7 +114,7 @@ def test_nothing_is_filed_under_analysis_but_analysis_families():
 # ---------------------------------------------------------------------------
 # Each threshold defined once
 
-THRESHOLD_VALUES = {2_000, 5_000, 300, 500, 1_500, 50_000}
+THRESHOLD_VALUES = {2_000, 5_000, 300, 500, 1_500, 50_000, 250}
 
 
 def _numbers(path: Path):
@@ -125,7 +125,7 @@ def _numbers(path: Path):
 
 
 def test_each_size_threshold_is_defined_once_in_network_thresholds():
-    """2,000, 5,000, 300, 500, 1,500 and 50,000 nodes appear as literals only in
+    """2,000, 5,000, 300, 500, 1,500, 50,000 nodes and 250 hub members appear as literals only in
     :class:`alliances.network.Thresholds`; everything else reads them from there."""
     from alliances.network import THRESHOLDS, Thresholds
 
@@ -134,14 +134,22 @@ def test_each_size_threshold_is_defined_once_in_network_thresholds():
         ("alliances/generate.py", 2_000),  # synthetic data: one zone per 2,000 organisations
         ("alliances/store/cypher_export.py", 5_000),  # rows per :param batch in a Cypher script
         ("alliances/io/template.py", 5_000),  # workbook rows covered by drop-downs
+        ("alliances/generate_coverage.py", 300),  # synthetic data: one contact point per 300 organisations
+        ("alliances/generate_coverage.py", 500),  # synthetic data: one problem per 500 organisations
+        ("alliances/generate_coverage.py", 2_000),  # the year registry dates start from
+        ("alliances/registry/match.py", 5_000),  # name candidates scored per registry entry
     }
     outside = [(p.relative_to(ROOT).as_posix(), value, line)
                for p in sorted(PKG.rglob("*.py")) if p != PKG / "network.py"
                for line, value in _numbers(p)]
-    assert [o for o in outside if o[:2] not in not_thresholds] == []
+    found = [o for o in outside if o[:2] not in not_thresholds]
+    assert found == [], (f"{found}: a graph-size threshold belongs in alliances.network.Thresholds "
+                         "(read it through network.thresholds()); a number that only happens to be "
+                         "equal goes into not_thresholds above, with the reason")
     fields = Thresholds.__dataclass_fields__
     assert [value for _, value in _numbers(PKG / "network.py")] == [f.default for f in fields.values()]
     assert (THRESHOLDS.engine, THRESHOLDS.exact, THRESHOLDS.path_arrays) == (2_000, 5_000, 50_000)
+    assert THRESHOLDS.hub_members == 250
     assert (THRESHOLDS.map_physics, THRESHOLDS.map_aggregate, THRESHOLDS.map_preseed) == (2_000, 5_000, 300)
     assert (THRESHOLDS.map_smooth_nodes, THRESHOLDS.map_smooth_edges) == (500, 1_500)
 
@@ -187,3 +195,42 @@ def test_hub_labels_and_orders_live_in_one_core_module():
                     or any(getattr(t, "id", None) in ("HUB_LABELS", "SHARED_LABELS", "TIE_CAP", "REL_ORDER")
                            for t in getattr(node, "targets", [])))]
     assert set(defined) == {"alliances/order.py"}, defined
+
+
+# ---------------------------------------------------------------------------
+# Every import points down (or sideways within a layer)
+
+#: Layer of each top-level module or package of alliances (higher may import lower).
+#: A module not listed counts as a feature module (layer 4, beside analysis): list it here
+#: if it belongs lower, so the test keeps it from importing upwards.
+LAYERS = {
+    "cli": 6, "__main__": 6, "clidoc": 6,
+    "commands": 5,
+    "io": 4, "render": 4, "analysis": 4, "generate": 4, "output": 4,
+    "network": 3, "source": 3, "graph": 3, "engine": 3, "paths": 3, "query": 3,
+    "store": 2, "dataset": 2, "snapshot": 2, "resolve": 2,  # snapshot: a cache of checked datasets
+    "registry": 2,  # the registry: read, checked and kept with the dataset
+    "model": 1, "errors": 1, "settings": 1, "order": 1, "files": 1, "cells": 1, "redact": 1, "chars": 1,
+}
+FEATURE = 4
+
+
+def _layer(module: str) -> int | None:
+    parts = module.split(".")
+    if parts[0] != "alliances" or len(parts) < 2 or parts[1] in ("__init__", "__version__"):
+        return None
+    return LAYERS.get(parts[1], FEATURE)
+
+
+def test_every_import_points_down_or_sideways():
+    up = []
+    for path in sorted(PKG.rglob("*.py")):
+        own = _layer(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        if own is None:
+            continue
+        for line, module in _imports(path):
+            other = _layer(module)
+            if other is not None and other > own:
+                up.append(f"{path.relative_to(ROOT)}:{line} (layer {own}) imports {module} (layer {other})")
+    assert up == [], ("imports that point up (see docs/architecture.md); a new module that belongs "
+                      "lower goes into LAYERS in tests/test_architecture.py:\n" + "\n".join(up))

@@ -103,3 +103,35 @@ def test_map_node_sizes_agree_with_alliances_centrality_above_the_engine_thresho
     _map_sizes_agree_with_the_centrality_command(["--data", str(tmp_path / "g")], "betweenness")
     monkeypatch.setattr(network, "THRESHOLDS", THRESHOLDS.with_(engine=100))
     _map_sizes_agree_with_the_centrality_command(["--data", str(tmp_path / "g")], "betweenness")
+
+
+def test_the_engine_threshold_can_be_moved_from_the_environment_of_the_cli():
+    from tests.conftest import run_cli
+
+    def rows(env):
+        proc = run_cli("centrality", "--format", "json", env=env)
+        assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+        return json.loads(proc.stdout)
+
+    reference = rows({})  # 29 nodes in the full projection: networkx
+    engine = rows({"ALLIANCES_FAST_THRESHOLD": "5"})  # the compiled engine, same conventions
+    assert [r["id"] for r in engine] == [r["id"] for r in reference]
+    for a, b in zip(engine, reference):
+        for m in ("degree", "betweenness", "closeness", "pagerank"):
+            assert a[m] == pytest.approx(b[m], abs=1e-5), (a["id"], m)
+    bad = run_cli("centrality", env={"ALLIANCES_FAST_THRESHOLD": "many"})
+    err = bad.stderr.decode("utf-8", "replace")
+    assert bad.returncode == 2 and "ALLIANCES_FAST_THRESHOLD" in err and "Traceback" not in err
+
+
+def test_a_large_map_never_builds_the_whole_graph(tmp_path):
+    from alliances.render.map import build_map
+
+    generate_dataset(tmp_path / "g", 1500, seed=4)
+    net = Network(read_dataset(tmp_path / "g"))
+    aggregated = build_map(net, max_nodes=100, hard_cap=100)
+    assert aggregated["meta"]["notices"] and not net.has_graph  # from the arrays
+    around = build_map(net, around="org-17", hops=1, max_nodes=100, hard_cap=100)
+    assert 1 < len(around["nodes"]) < 100 and not net.has_graph  # from its part of the data
+    build_map(net, path=("org-17", "org-900"), max_nodes=100, hard_cap=100)
+    assert net.has_graph  # a path needs the whole graph

@@ -19,7 +19,7 @@ from alliances.output import FORMATS
 from alliances.settings import DEFAULT_DATABASE, DEFAULT_URI, DEFAULT_USER, Neo4jSettings
 from alliances.source import GraphSource
 
-__all__ = ["GraphSource", "Neo4jSettings", "as_of_option", "check_date", "echo", "echo_json",
+__all__ = ["GraphSource", "Neo4jSettings", "as_of_option", "cache_folder", "cache_options", "check_date", "echo", "echo_json",
            "format_option", "meta_note", "neo4j_options", "neo4j_settings", "projection_option",
            "source_options"]
 
@@ -76,21 +76,45 @@ def neo4j_options(f):
     return f
 
 
-def source_options(f):
-    """--data PATH or --neo4j (with connection options); passes ``source``."""
+def cache_folder(path=None, no_cache=False, *, env=None) -> str | None:
+    """Where dataset snapshots go: ``--cache-dir``, then ALLIANCES_CACHE_DIR, then the user's
+    cache folder (platformdirs); ``None`` with ``--no-cache``."""
+    if no_cache:
+        return None
+    env = os.environ if env is None else env
+    if path or env.get("ALLIANCES_CACHE_DIR"):
+        return path or env["ALLIANCES_CACHE_DIR"]
+    import platformdirs
 
+    return platformdirs.user_cache_dir("alliances", appauthor=False)
+
+
+def cache_options(f):
+    """--cache-dir DIR and --no-cache (where the checked dataset's snapshot is kept)."""
+    f = click.option("--no-cache", is_flag=True,
+                     help="Read and check the CSVs every time: neither load nor write a snapshot.")(f)
+    f = click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR",
+                     help="Folder for snapshots of checked datasets, reused while the CSVs are unchanged "
+                          "(else ALLIANCES_CACHE_DIR, else the user's cache folder).")(f)
+    return f
+
+
+def source_options(f):
+    """--data PATH or --neo4j (with connection options) and the snapshot cache; passes ``source``."""
+
+    @cache_options
     @neo4j_options
     @click.option("--neo4j", "use_neo4j", is_flag=True,
                   help="Read the graph from Neo4j instead of a dataset folder (settings from --uri etc. or NEO4J_*).")
     @click.option("--data", type=click.Path(), metavar="PATH",
                   help="Dataset folder to read (default: the bundled Zigong–Chengdu–Chongqing dataset).")
     @functools.wraps(f)
-    def wrapper(*args, data, use_neo4j, uri, user, database, password_file, **kwargs):
+    def wrapper(*args, data, use_neo4j, uri, user, database, password_file, cache_dir, no_cache, **kwargs):
         use = use_neo4j or bool(uri)
         settings = neo4j_settings(uri, user, database, password_file) if use else None
         if use and data:
             raise click.UsageError("give either --data or --neo4j, not both")
-        return f(*args, source=GraphSource(data, use, settings), **kwargs)
+        return f(*args, source=GraphSource(data, use, settings, cache_dir=cache_folder(cache_dir, no_cache)), **kwargs)
 
     return wrapper
 
@@ -157,7 +181,32 @@ def meta_note(meta: dict) -> str:
                      f"{meta['undated_nodes']} undated nodes kept (not guessed); "
                      f"{meta['removed_nodes']} nodes and {meta['removed_relationships']} relationships "
                      f"dated later left out")
+    for hub in meta.get("capped_hubs") or []:
+        parts.append(f"{hub['name']} ({hub['id']}) has {hub['members']:,} member organisations, more than the "
+                     f"organisations projection ties pairwise: its members are not tied through it here "
+                     f"(with --projection full it is one node)")
     if meta.get("without") or meta.get("without_ties"):
         gone = list(meta.get("without", [])) + ["~".join(t) for t in meta.get("without_ties", [])]
         parts.append("without " + ", ".join(gone))
     return "; ".join(parts)
+
+
+class FiniteFloat(click.FloatRange):
+    """A float range that also refuses NaN and infinity (``float('nan')`` passes every comparison)."""
+
+    name = "float range"  # as click shows FloatRange: the reference stays as it was
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = float_or_fail(self, value, param, ctx)
+        if math.isnan(number) or math.isinf(number):
+            self.fail(f"{value!r} is not a finite number; give one like 1.0 or 0.5.", param, ctx)
+        return super().convert(number, param, ctx)
+
+
+def float_or_fail(kind: click.ParamType, value, param, ctx) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        kind.fail(f"{value!r} is not a number.", param, ctx)

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import os
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -177,46 +176,7 @@ def node_link(G) -> dict:
 # Cypher
 
 
-def cypher_literal(value) -> str:
-    """``value`` as a Cypher literal: strings single-quoted with escapes, lists, maps."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            raise ValueError("NaN and infinity have no Cypher literal")
-        return repr(value)
-    if isinstance(value, str):
-        out = []
-        for ch in value:
-            o = ord(ch)
-            if ch == "\\":
-                out.append("\\\\")
-            elif ch == "'":
-                out.append("\\'")
-            elif ch == "\n":
-                out.append("\\n")
-            elif ch == "\r":
-                out.append("\\r")
-            elif ch == "\t":
-                out.append("\\t")
-            elif o < 0x20 or o == 0x7F or 0x2028 <= o <= 0x2029 or 0xD800 <= o <= 0xDFFF:
-                out.append(f"\\u{o:04x}")
-            else:
-                out.append(ch)
-        return "'" + "".join(out) + "'"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_key(k)}: {cypher_literal(v)}" for k, v in value.items()) + "}"
-    raise TypeError(f"no Cypher literal for {type(value).__name__}")
-
-
-def _key(name: str) -> str:
-    return "`" + str(name).replace("`", "``") + "`"
+from alliances.store.cypher_export import cypher_literal  # noqa: E402,F401  (re-exported)
 
 
 def cypher_script(ds) -> str:

@@ -74,7 +74,7 @@ def schema_statements() -> list[str]:
     what ``MERGE`` seeks on; a second constraint per model label would only
     make every write maintain one more unique index.
     """
-    out = [render("constraint_id", label=label) for label in model.META_LABELS]
+    out = [render("constraint_id", label=label) for label in (*model.META_LABELS, model.REGISTRY_LABEL)]
     out += [render("index_name", label=label) for label in model.LABELS]
     out.append(statement("index_fulltext_names").replace("$analyzer", "'cjk'"))
     return out
@@ -102,6 +102,8 @@ def schema_text() -> str:
     lines.append("// Relationship properties: " + ", ".join(p.name for p in model.REL_PROPS
                                                             if p.name not in ("start", "end", "type"))
                  + ", date_precision, datasets.")
+    lines.append(f"// Registry entries: {model.REGISTRY_LABEL} nodes (" + ", ".join(p.name for p in model.REGISTRY_PROPS)
+                 + f"), each {model.REGISTRY_MATCH_TYPE} the Organization it was matched to (method, score).")
     lines.append("")
     lines += [text + ";" for text in schema_statements()]
     return "\n".join(lines) + "\n"

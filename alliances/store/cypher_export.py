@@ -19,6 +19,8 @@ one-line ``:param``; string literals never hold a raw line break
 
 from __future__ import annotations
 
+import math
+
 from alliances import model
 from alliances.store.cypher import render, schema_statements
 from alliances.store.rows import figures_by_node, node_row, record_source, rel_row, source_props
@@ -74,9 +76,49 @@ def encode_source(props: dict) -> str:
     return FIELD.join((_text(props.get(k))) for k in SOURCE_FIELDS)
 
 
-def _param(name: str, value) -> str:
-    from alliances.io.export import cypher_literal
+def cypher_literal(value) -> str:
+    """``value`` as a Cypher literal: strings single-quoted with escapes, lists, maps."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise ValueError("NaN and infinity have no Cypher literal")
+        return repr(value)
+    if isinstance(value, str):
+        out = []
+        for ch in value:
+            o = ord(ch)
+            if ch == "\\":
+                out.append("\\\\")
+            elif ch == "'":
+                out.append("\\'")
+            elif ch == "\n":
+                out.append("\\n")
+            elif ch == "\r":
+                out.append("\\r")
+            elif ch == "\t":
+                out.append("\\t")
+            elif o < 0x20 or o == 0x7F or 0x2028 <= o <= 0x2029 or 0xD800 <= o <= 0xDFFF:
+                out.append(f"\\u{o:04x}")
+            else:
+                out.append(ch)
+        return "'" + "".join(out) + "'"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(k)}: {cypher_literal(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"no Cypher literal for {type(value).__name__}")
 
+
+def _key(name: str) -> str:
+    return "`" + str(name).replace("`", "``") + "`"
+
+
+def _param(name: str, value) -> str:
     return f":param {name} => {cypher_literal(value)}"
 
 

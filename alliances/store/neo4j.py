@@ -114,6 +114,27 @@ class _Plan:
     release_sources: list[str]
     conflicts: list[dict]
     merged: int
+REGISTRY_KEYS = [p.name for p in model.REGISTRY_PROPS if p.name != "id"]
+
+
+def registry_row(entry: dict) -> dict:
+    """A registry entry as stored: its model properties (empty ones left out) with provenance."""
+    return {"id": entry["id"], "props": {"id": entry["id"], **{k: entry[k] for k in REGISTRY_KEYS
+                                                              if entry.get(k) not in (None, "")}}}
+
+
+def registry_entry(props) -> dict:
+    """A stored registry entry back as :mod:`alliances.registry.records` reads it from registry.csv."""
+    from alliances.registry import creditcode
+
+    props = dict(props)
+    e = {k: props.get(k, "") for k in ("id", *REGISTRY_KEYS)}
+    for k in ("match_score", "source_row"):
+        e[k] = props.get(k)
+    e["code_ok"] = bool(e["credit_code"]) and creditcode.problem(e["credit_code"]) is None
+    return e
+
+
 
 
 class Neo4jStore:
@@ -520,6 +541,15 @@ class Neo4jStore:
             "nodes": len(ds.nodes), "relationships": len(ds.relationships), "figures": len(ds.figures),
             "sources": len(ds.sources), "labels_json": json.dumps(labels, sort_keys=True),
             "types_json": json.dumps(types, sort_keys=True)}})
+        if ds.registry:
+            rows = [registry_row(e) for e in ds.registry]
+            for chunk in _batches(rows, batch_size):
+                run(render("upsert_registry"), chunk, "registry")
+                self._query(render("delete_registry_matches"), {"ids": [r["id"] for r in chunk]})
+                matched = [{"id": r["id"], "match": r["props"]["match"], "method": r["props"]["match_method"],
+                            "score": r["props"].get("match_score")} for r in chunk if r["props"].get("match")]
+                if matched:
+                    run(render("upsert_registry_matches"), matched, "registry")
         report.labels, report.types = self.counts()
         return report
 
@@ -604,6 +634,7 @@ class Neo4jStore:
                 f"{self.settings.uri} database {self.settings.database} holds data of an older alliances "
                 "(project label Alliances). Fix: run 'alliances load' once (it migrates the store in place), "
                 "then try again.")
+        ds.registry = [registry_entry(rec["props"]) for rec in self._query(render("read_registry"), read=True).records]
         return ds
 
     def name_table(self) -> list[dict]:

@@ -143,6 +143,8 @@ def node_from(label: str, props: dict) -> tuple[dict, list[dict]]:
         node["synthetic"] = True
     else:
         node.pop("synthetic", None)
+    if not node.get("credit_code"):
+        node.pop("credit_code", None)
     node = {k: node[k] for k in ["id", "label", *NODE_KEYS[1:]] if k in node}
     for k in PROVENANCE_KEYS:
         if k in props:
