@@ -222,7 +222,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                       "use one of: {choices}", "从下拉列表选择组织类别：{choices}"),
     "unknown_kind": ("unknown kind {value!r}", "未知的组织类别 {value!r}",
                      "use one of: {choices}", "从下拉列表选择组织类别：{choices}"),
-    "kind_not_allowed": ("only an Organization has a kind (this is a {label})", "只有组织才有组织类别（这是{label_zh}）",
+    "kind_not_allowed": ("only an Organization or a Region has a kind (this is a {label})", "只有组织和地区才有类别（这是{label_zh}）",
                          "leave kind empty", "清空组织类别"),
     "no_type": ("no type", "缺少关系类型", "use one of: {choices}", "从下拉列表选择关系类型：{choices}"),
     "unknown_type": ("unknown relationship type {value!r}", "未知的关系类型 {value!r}",

@@ -20,6 +20,8 @@ class GraphSource:
     data: str | None = None
     use_neo4j: bool = False
     settings: Neo4jSettings | None = None
+    #: the level of the Region hierarchy that groups nodes (``--region-level``)
+    region_level: str = "city"
     _network: object = None
 
     def network(self):
@@ -27,7 +29,7 @@ class GraphSource:
         if self._network is None:
             from alliances.network import Network
 
-            self._network = Network(self._read())
+            self._network = Network(self._read(), region_level=self.region_level)
         return self._network
 
     def dataset(self):
@@ -77,7 +79,7 @@ class GraphSource:
             raw = store.paths(a, b, k=k, max_hops=max_hops, via=via)
             wanted = {a, b, *(n for p in raw for n in p["nodes"])}
             wanted.update(row["id"] for row in table if row["label"] == "Region")
-            return build_graph(store.read_nodes(wanted)), a, b, raw
+            return build_graph(store.read_nodes(wanted), region_level=self.region_level), a, b, raw
 
     def describe(self) -> str:
         if self.use_neo4j:

@@ -13,7 +13,7 @@ from collections import Counter
 
 from markupsafe import Markup, escape
 
-from alliances import model
+from alliances import model, regions
 
 TEXT = {
     "zh": {
@@ -92,8 +92,9 @@ TEXT = {
 }
 
 
-def _region(g: str, lang: str) -> str:
-    return model.REGION_GROUPS.get(g, model.REGION_GROUPS["other"])[lang]
+def _region(g: str, lang: str, table: dict) -> str:
+    """A region group's name as the data gives it (``table``: :func:`alliances.regions.lookup`)."""
+    return regions.info(table, g)[lang]
 
 
 def _label(name: str, lang: str) -> str:
@@ -176,16 +177,18 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     H = organizations_projection(G)
     P = partnership_graph(G)
     cite = _Citations(G, ds, lang)
+    table = regions.lookup(net.regions)
 
     labels = Counter(d.get("label") for _, d in G.nodes(data=True))
     orgs = Counter(d.get("region_group", "other") for _, d in G.nodes(data=True) if d.get("label") == "Organization")
     rels = Counter(k for _, _, k in G.edges(keys=True))
     summary = {
         "nodes_by_label": [{"label": _label(k, lang), "count": labels[k]} for k in model.LABELS if labels.get(k)],
-        "orgs_by_region": [{"region": _region(g, lang), "count": orgs[g]} for g in model.REGION_GROUPS if orgs.get(g)],
+        "orgs_by_region": [{"region": _region(g, lang, table), "count": orgs[g]}
+                           for g in regions.order(net.regions, orgs) if orgs.get(g)],
         "rels_by_type": [{"type": f"{_rel_word(k, lang)} ({k})", "count": rels[k]} for k in model.REL_TYPES if rels.get(k)],
     }
-    matrix = [{**r, "region_a": _region(r["region_a"], lang), "region_b": _region(r["region_b"], lang)}
+    matrix = [{**r, "region_a": _region(r["region_a"], lang, table), "region_b": _region(r["region_b"], lang, table)}
               for r in region_tie_matrix(H)]
 
     hubs = []
@@ -197,12 +200,12 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
                 refs += cite.between(row["id"], item["id"])
         for p in expl["partners_other_regions"]:
             refs += cite.projected_tie(H, row["id"], p["id"])
-        hubs.append({**row, "region_name": _region(row["region"], lang),
+        hubs.append({**row, "region_name": _region(row["region"], lang, table),
                      "explanation_text": explanation_text(expl, lang), "refs": sorted(set(refs))})
 
     brokers = [r for r in broker_table(H) if r["total"]][:top]
     for r in brokers:
-        r["region_name"] = _region(r["region"], lang)
+        r["region_name"] = _region(r["region"], lang, table)
         r["refs"] = [cite.node(r["id"])]
     cuts = cut_points(H)
     for a in cuts["articulation_points"]:
@@ -212,7 +215,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
 
     corr = []
     for r in corridors(H):
-        a, b = _region(r["region_a"], lang), _region(r["region_b"], lang)
+        a, b = _region(r["region_a"], lang, table), _region(r["region_b"], lang, table)
         on = r["on_shortest_paths"]
         sep = "、" if lang == "zh" else "; "
         if r["distance"] is None:
@@ -243,12 +246,12 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
 
     comm = louvain(H, seed=seed)
     for c in comm["communities"]:
-        c["region_counts"] = {_region(g, lang): n for g, n in c["regions"].items() if n}
+        c["region_counts"] = {_region(g, lang, table): n for g, n in c["regions"].items() if n}
 
     sugg = suggest_partners(P, top=3)
     for s in sugg:
         s["reason"] = reason_text(s["reasons"], lang)
-        s["region_name"], s["partner_region_name"] = _region(s["region"], lang), _region(s["partner_region"], lang)
+        s["region_name"], s["partner_region_name"] = _region(s["region"], lang, table), _region(s["partner_region"], lang, table)
         refs = []
         for z in s["reasons"]:
             refs += cite.between(s["id"], z["id"]) + cite.between(s["partner"], z["id"])
