@@ -49,7 +49,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "communities": ("alliances.commands.analyses:communities_command",
                     'Clusters: Louvain communities, their modularity and how each spans regions.'),
     "suggest": ("alliances.commands.analyses:suggest_command",
-                'Partner suggestions: organisations in other regions not yet directly tied, with reasons.'),
+                'Partner suggestions: organisations in other regions not yet tied, with reasons.'),
     "whatif": ("alliances.commands.analyses:whatif_command",
                'What if an organisation or tie were gone? Corridors, components, brokers and hubs before/after.'),
     "report": ("alliances.commands.analyses:report_command",

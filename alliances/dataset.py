@@ -23,8 +23,7 @@ import gc
 import io
 import os
 import re
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -393,6 +392,13 @@ class Record:
 
 #: The order records must come in: each kind may refer to the kinds before it.
 KIND_ORDER = ("sources", "nodes", "relationships", "figures")
+
+#: Checks of optional fields other modules add (e.g. a registry's credit codes), run on every
+#: record that has the field: ``(kind, field) → check(checker, rec, value)``. A check reports
+#: with ``checker.add(code, rec, field, **params)`` (its code in :data:`alliances.errors.MESSAGES`)
+#: and returns the value to keep on the fact, or None to keep nothing. Add the field to
+#: ``OPTIONAL_COLUMNS`` too, so dataset folders may hold it.
+FIELD_CHECKS: dict[tuple[str, str], Callable] = {}
 _SUGGESTIONS_CAP = 200  # fuzzy "did you mean" look-ups per run: bounded work on a million bad rows
 
 
@@ -580,6 +586,7 @@ class RecordChecker:
             node["synthetic"] = True
         elif syn not in ("", "false", "0", "no"):
             self.add("not_boolean", rec, "synthetic", value=syn)
+        self._extra(rec, d, node)
         if not nid or first is not None:
             return
         self._node_at[nid] = rec
@@ -712,6 +719,7 @@ class RecordChecker:
             "status": intern(d.get("status", "")),
             **citation,
         }
+        self._extra(rec, d, rel)
         if ok and not self._count and not failed_before:
             ds.relationships.append(rel)
 
@@ -754,8 +762,19 @@ class RecordChecker:
             "label_en": d.get("label_en", ""),
             **citation,
         }
+        self._extra(rec, d, fig)
         if not self._count and not failed_before:
             ds.figures.append(fig)
+
+    def _extra(self, rec: Record, d: dict, fact: dict) -> None:
+        if not FIELD_CHECKS:
+            return
+        for fld, value in d.items():
+            check = FIELD_CHECKS.get((rec.kind, fld))
+            if check is not None and value and self._free(rec, fld):
+                kept = check(self, rec, value)
+                if kept is not None:
+                    fact[fld] = kept
 
     def _citation(self, rec: Record, d: dict) -> dict:
         """``source`` and where in it: ``paragraphs`` of a document, or the ``source_sheet``/``source_row`` of a file."""
@@ -938,14 +957,17 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def write_dataset(ds: Dataset, out: str | os.PathLike, *, overwrite: bool = False) -> Path:
-    """Write ``ds`` as a dataset folder, atomically: a complete folder or nothing."""
-    out = Path(out)
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise DataError(f"{out}: folder exists and is not empty. Fix: choose a new folder, or pass --force.")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+def write_dataset(ds: Dataset, out: str | os.PathLike, *, overwrite: bool = False,
+                  extra: dict[str, str] | None = None) -> Path:
+    """Write ``ds`` as a dataset folder, atomically: a complete folder or nothing.
+
+    ``extra`` adds files by name (the import's ``skipped.csv``) to the same
+    folder. An existing folder is replaced only with ``overwrite`` and only if
+    it holds nothing but dataset files (:func:`alliances.files.replace_folder`).
+    """
+    from alliances.files import replace_folder
+
+    def fill(tmp: Path) -> None:
         tables = {
             "sources": list(ds.sources.values()),
             "nodes": list(ds.nodes.values()),
@@ -960,22 +982,7 @@ def write_dataset(ds: Dataset, out: str | os.PathLike, *, overwrite: bool = Fals
                 w.writeheader(cols)
                 for row in rows:
                     w.writerow([_fmt(row.get(c, "")) for c in cols])
-        if out.exists():
-            backup = out.with_name(f".{out.name}.old")
-            if backup.exists():
-                import shutil
+        for name, text in (extra or {}).items():
+            (tmp / name).write_text(text, encoding="utf-8", newline="")
 
-                shutil.rmtree(backup)
-            out.rename(backup)
-            tmp.rename(out)
-            import shutil
-
-            shutil.rmtree(backup)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        import shutil
-
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    return replace_folder(out, fill, overwrite=overwrite)

@@ -29,8 +29,6 @@ synthetic source row ``synthetic-<seed>``, paragraph 1.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from alliances.dataset import COLUMNS, FILES
@@ -171,24 +169,14 @@ def generate_dataset(
         raise UsageError(f"--seed {seed}: give a seed of 0 or more.")
     if regions not in REGION_SETS:
         raise UsageError(f"--regions {regions!r}: give one of {', '.join(REGION_SETS)}.")
-    out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not overwrite:
-        raise DataError(f"{out}: exists and is not an empty folder. Fix: choose a new folder, or pass --force.")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    from alliances.files import replace_folder
+
+    counts = {}
     try:
-        counts = _write(tmp, n, seed, *REGION_SETS[regions])
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        out = replace_folder(out, lambda tmp: counts.update(_write(tmp, n, seed, *REGION_SETS[regions])), overwrite=overwrite,
+                             what="--out ")
+    except UsageError as err:  # an existing folder is a data condition here (exit 1), as it always was
+        raise DataError(str(err)) from err
     counts["path"] = str(out)
     return counts
 

@@ -259,3 +259,18 @@ def organizations_projection(G: nx.MultiDiGraph) -> nx.Graph:
 
 def organization_ids(G: nx.Graph) -> list[str]:
     return [n for n, d in G.nodes(data=True) if d.get("label") == "Organization"]
+
+
+def projection(G: nx.MultiDiGraph, name: str = "organizations") -> nx.Graph:
+    """The graph a measure runs on: ``organizations`` (:func:`organizations_projection`) or
+    ``full`` (:func:`partnership_graph`, ``weight`` = number of relationships of a tie)."""
+    if name == "organizations":
+        return organizations_projection(G)
+    if name == "full":
+        H = partnership_graph(G)
+        for u, v, d in H.edges(data=True):
+            d["weight"] = len(d["rels"])
+        return H
+    from alliances.network import PROJECTIONS
+
+    raise ValueError(f"unknown projection {name!r}; use one of {PROJECTIONS}")

@@ -184,6 +184,12 @@ class Network:
 
         return partnership_graph(self.graph, via)
 
+    def projection(self, name: str = "organizations"):
+        """:func:`alliances.graph.projection` of :attr:`graph`: ``organizations`` or ``full``."""
+        from alliances.graph import projection
+
+        return projection(self.graph, name)
+
     @cached_property
     def organisations(self):
         """:func:`alliances.graph.organizations_projection` of :attr:`graph` (treat as read-only)."""

@@ -22,6 +22,8 @@ class GraphSource:
     settings: Neo4jSettings | None = None
     #: the level of the Region hierarchy that groups nodes (``--region-level``)
     region_level: str = "city"
+    #: Folder of dataset snapshots (:mod:`alliances.snapshot`); ``None``: read and check every time.
+    cache_dir: str | None = None
     _network: object = None
 
     def network(self):
@@ -46,9 +48,9 @@ class GraphSource:
 
             with Neo4jStore(self.settings) as store:
                 return store.read_dataset()
-        from alliances.dataset import read_dataset
+        from alliances.snapshot import read_checked
 
-        return read_dataset(self.data)
+        return read_checked(self.data, cache_dir=self.cache_dir)
 
     def paths(self, from_name: str, to_name: str, *, k: int = 1, max_hops=None, via=None):
         """``(G, a, b, paths)``: the two nodes named, their paths, and a graph holding the answer's nodes.

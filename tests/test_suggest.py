@@ -15,37 +15,52 @@ from alliances.graph import partnership_graph
 
 
 def _small():
-    # Organisations a (zigong), b (chengdu), c (zigong), d (chongqing);
-    # alliance X joins a, b, c; activity Y joins a, b; a–c tied directly.
+    # Organisations a (zigong), b (chengdu), c (zigong), d (chongqing), e (chengdu);
+    # alliance X joins a, b, c; activity Y joins a, b; a–c tied directly; d–c tied
+    # directly; activity Z joins d and e.
     P = nx.Graph()
-    for n, g in {"a": "zigong", "b": "chengdu", "c": "zigong", "d": "chongqing"}.items():
+    for n, g in {"a": "zigong", "b": "chengdu", "c": "zigong", "d": "chongqing", "e": "chengdu"}.items():
         P.add_node(n, label="Organization", region_group=g, name=n.upper())
     P.add_node("X", label="Alliance", name="Alliance X", region_group="other")
     P.add_node("Y", label="Activity", name="Activity Y", region_group="other")
-    P.add_edges_from([("a", "X"), ("b", "X"), ("c", "X"), ("a", "Y"), ("b", "Y"), ("a", "c")])
+    P.add_node("Z", label="Activity", name="Activity Z", region_group="other")
+    P.add_edges_from([("a", "X"), ("b", "X"), ("c", "X"), ("a", "Y"), ("b", "Y"), ("a", "c"), ("d", "c"),
+                      ("d", "Z"), ("e", "Z")])
     return P
 
 
 def test_scores_by_hand():
-    # For a: candidates in other regions with a shared neighbour: b (via X, Y).
-    # c is same region; d shares nothing. deg(X) = 3, deg(Y) = 2.
-    # AA = 1/ln 3 + 1/ln 2; RA = 1/3 + 1/2 = 5/6; CN = 2.
+    # Ties (organisations projection): a–b (X, Y), a–c (X, direct), b–c (X), c–d (direct), d–e (Z).
+    # a and b share X and Y: tied, never suggested. For a: d is untied, other region,
+    # common partner c (deg 3: a, b, d): AA = 1/ln 3, RA = 1/3, CN = 1.
+    # e is three steps away: no common partner.
     [row] = suggest_partners(_small(), for_node="a")
-    assert row["partner"] == "b"
-    assert row["adamic_adar"] == pytest.approx(1 / math.log(3) + 1 / math.log(2), abs=1e-6)
-    assert row["resource_allocation"] == pytest.approx(5 / 6, abs=1e-6)
-    assert row["common_neighbors"] == 2
-    assert [r["id"] for r in row["reasons"]] == ["X", "Y"]
-    assert row["reason"] == "共同活动：Activity Y；共同联盟：Alliance X"
+    assert row["partner"] == "d"
+    assert row["adamic_adar"] == pytest.approx(1 / math.log(3), abs=1e-6)
+    assert row["resource_allocation"] == pytest.approx(1 / 3, abs=1e-6)
+    assert row["common_neighbors"] == 1
+    assert [r["id"] for r in row["reasons"]] == ["c"]
+    assert row["reason"] == "共同伙伴 C（A：直接合作、同在联盟Alliance X；D：直接合作）"
 
 
-def test_same_region_and_already_tied_are_left_out():
+def test_shared_alliance_agreement_activity_or_direct_tie_is_never_suggested():
     P = _small()
-    # c and a share X but are both in Zigong; b and c: other regions, share X.
-    rows = suggest_partners(P, for_node="c")
-    assert [r["partner"] for r in rows] == ["b"]
-    P.add_edge("b", "c")  # now tied directly: no longer suggested
-    assert suggest_partners(P, for_node="c") == []
+    # b's untied partners in other regions: d (via c); e is in b's own region.
+    assert [r["partner"] for r in suggest_partners(P, for_node="b")] == ["d"]
+    P.add_node("W", label="Agreement", name="Agreement W", region_group="other")
+    P.add_edges_from([("b", "W"), ("d", "W")])  # now b and d share an agreement
+    assert suggest_partners(P, for_node="b") == []
+    rows = suggest_partners(P, top=0)
+    assert ("b", "d") not in {(r["id"], r["partner"]) for r in rows}
+
+
+def test_each_pair_once_sorted_by_score():
+    rows = suggest_partners(_small(), top=0)
+    # a–d and b–d share c (deg 3), c–e shares d (deg 2: c, e): AA 1/ln 2 ranks first.
+    assert [(r["id"], r["partner"]) for r in rows] == [("c", "e"), ("a", "d"), ("b", "d")]
+    pairs = [frozenset((r["id"], r["partner"])) for r in rows]
+    assert len(pairs) == len(set(pairs))
+    assert [r["adamic_adar"] for r in rows] == sorted((r["adamic_adar"] for r in rows), reverse=True)
 
 
 def test_scores_match_networkx_link_prediction_on_karate():
@@ -66,33 +81,103 @@ def test_scores_match_networkx_link_prediction_on_karate():
         assert G.nodes[key[0]]["club"] != G.nodes[key[1]]["club"] and not G.has_edge(*key)
 
 
-def test_bundled_huashang_suggestions(bundled_graph):
-    # From the CSVs: huashang-committee and yanshikou-committee share
-    # huashang-yanshikou-alliance (deg 2), xianfeng-agreement (deg 2),
-    # mv-shoot (deg 3) and three-place-activity (deg 3), with no direct tie:
-    # AA = 2/ln2 + 2/ln3 = 4.705869; RA = 1/2+1/2+1/3+1/3 = 5/3; CN = 4.
-    # With jiefangbei-committee: only the two activities: AA = 2/ln3, RA = 2/3.
-    rows = suggest_partners(partnership_graph(bundled_graph), for_node="huashang-committee")
-    assert [r["partner"] for r in rows] == ["yanshikou-committee", "jiefangbei-committee"]
-    y, j = rows
-    assert y["adamic_adar"] == pytest.approx(2 / math.log(2) + 2 / math.log(3), abs=1e-6)
-    assert y["resource_allocation"] == pytest.approx(5 / 3, abs=1e-6)
-    assert y["common_neighbors"] == 4
-    assert j["adamic_adar"] == pytest.approx(2 / math.log(3), abs=1e-6)
-    assert j["resource_allocation"] == pytest.approx(2 / 3, abs=1e-6)
-    assert "“三地同唱一首歌”MV拍摄活动" in j["reason"]
-    assert "“先锋同行”党建共建合作协议" in y["reason"]
+def _ties(G):
+    """Pairs of organisations sharing an alliance, agreement or activity or tied directly,
+    read from the relationships themselves (not from the projection code)."""
+    from alliances import model
+
+    hubs: dict = {}
+    tied = set()
+    for u, v, k in G.edges(keys=True):
+        if not model.is_partnership(k):
+            continue
+        lu, lv = G.nodes[u].get("label"), G.nodes[v].get("label")
+        if lu == lv == "Organization":
+            tied.add(frozenset((u, v)))
+        for h, o, lh, lo in ((u, v, lu, lv), (v, u, lv, lu)):
+            if lh in ("Alliance", "Agreement", "Activity") and lo == "Organization":
+                hubs.setdefault(h, set()).add(o)
+    for ms in hubs.values():
+        tied |= {frozenset((a, b)) for a in ms for b in ms if a != b}
+    return tied
 
 
-def test_bundled_as_of_2020_mid_year_drops_the_agreement(bundled_graph):
-    # xianfeng-agreement is dated 2020 (counts from 2020-12-31), so on
-    # 2020-06-01 it is left out and huashang–yanshikou share three nodes.
+def _check_against_the_data(G, rows):
+    tied = _ties(G)
+    T = nx.Graph(list(map(tuple, tied)))
+    pairs = [frozenset((r["id"], r["partner"])) for r in rows]
+    assert len(pairs) == len(set(pairs))
+    for r in rows:
+        assert frozenset((r["id"], r["partner"])) not in tied
+        assert r["region"] != r["partner_region"]
+        assert r["common_neighbors"] == len(list(nx.common_neighbors(T, r["id"], r["partner"])))
+        [(_, _, aa)] = nx.adamic_adar_index(T, [(r["id"], r["partner"])])
+        [(_, _, ra)] = nx.resource_allocation_index(T, [(r["id"], r["partner"])])
+        assert r["adamic_adar"] == pytest.approx(aa, abs=1e-6)
+        assert r["resource_allocation"] == pytest.approx(ra, abs=1e-6)
+    # Every qualifying pair is there: untied, other regions, a common partner.
+    want = {frozenset((a, b)) for a in T for b in T if a < b and not T.has_edge(a, b)
+            and G.nodes[a]["region_group"] != G.nodes[b]["region_group"]
+            and any(True for _ in nx.common_neighbors(T, a, b))}
+    assert set(pairs) == want
+    scores = [(r["adamic_adar"], r["resource_allocation"], r["common_neighbors"]) for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    return tied
+
+
+def test_bundled_has_no_suggestion_the_cross_region_three_are_all_tied(bundled_graph):
+    # 华商, 盐市口 and 解放碑 (the only organisations outside Zigong) are tied pairwise
+    # (shared alliance, agreement and activities): nothing is left to suggest.
+    tied = _check_against_the_data(bundled_graph, suggest_partners(bundled_graph, top=0))
+    for pair in (("huashang-committee", "yanshikou-committee"), ("huashang-committee", "jiefangbei-committee"),
+                 ("yanshikou-committee", "jiefangbei-committee")):
+        assert frozenset(pair) in tied
+    assert suggest_partners(bundled_graph, top=0) == []
+
+
+def test_generated_network_suggestions_checked_against_the_data(tmp_path):
+    from alliances.dataset import read_dataset
+    from alliances.generate import generate_dataset
+    from alliances.network import Network
+
+    generate_dataset(tmp_path / "g", 200, seed=2)
+    net = Network(read_dataset(str(tmp_path / "g")))
+    rows = suggest_partners(net, top=0)
+    assert len(rows) > 10
+    _check_against_the_data(net.graph, rows)
+    # top=3: each pair kept is among the best three of one of its ends
+    best = suggest_partners(net, top=3)
+    assert {(r["id"], r["partner"]) for r in best} <= {(r["id"], r["partner"]) for r in rows}
+    for r in best[:25]:
+        ranks = [[x["partner"] for x in suggest_partners(net, for_node=end, top=3)] for end in (r["id"], r["partner"])]
+        assert r["partner"] in ranks[0] or r["id"] in ranks[1]
+
+
+def test_bundled_huashang_has_no_suggestion_with_yanshikou(bundled_graph):
+    rows = suggest_partners(partnership_graph(bundled_graph), for_node="huashang-committee", top=0)
+    assert "yanshikou-committee" not in [r["partner"] for r in rows]
+    assert "jiefangbei-committee" not in [r["partner"] for r in rows]  # two shared activities
+    for r in rows:
+        assert r["reasons"] and r["reason"].startswith("共同伙伴 ")
+
+
+def test_graph_and_partnership_inputs_agree(bundled_graph, bundled):
+    a = suggest_partners(partnership_graph(bundled_graph), top=0)
+    b = suggest_partners(bundled, top=0)
+    strip = lambda rows: [{k: v for k, v in r.items()} for r in rows]  # noqa: E731
+    assert strip(a) == strip(b)
+
+
+def test_bundled_as_of_2020_mid_year(bundled, bundled_graph):
+    # xianfeng-agreement is dated 2020 (counts from 2020-12-31), so on 2020-06-01 it is
+    # left out; the answer is that of the graph as it stood then.
     from alliances.analysis.centrality import scenario_graph
+    from alliances.analysis.suggest import suggest_report
 
-    G, meta = scenario_graph(bundled_graph, as_of="2020-06-01")
-    [y] = [r for r in suggest_partners(partnership_graph(G), for_node="huashang-committee")
-           if r["partner"] == "yanshikou-committee"]
-    assert y["common_neighbors"] == 3
+    G, _ = scenario_graph(bundled_graph, as_of="2020-06-01")
+    assert "xianfeng-agreement" not in G
+    meta, rows = suggest_report(bundled, as_of="2020-06-01", top=0)
+    assert rows == suggest_partners(G, top=0)
     # Undated relationships kept: relationships.csv has 46 rows, 3 of them dated
     # (2 PARTY_TO 2020, RECEIVED 2019), so 43 are undated and all are kept.
     assert meta["undated_relationships"] == 43
@@ -103,7 +188,7 @@ def test_cli_suggest_json_and_errors():
     res = runner.invoke(cli, ["suggest", "--for", "自贡华商商圈党委", "--format", "json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
-    assert data["suggestions"][0]["partner_name"] == "成都盐市口商圈综合党委"
+    assert data["suggestions"] == []  # its cross-region partners are all tied to it already
     assert data["meta"]["as_of"] is None
     bad = runner.invoke(cli, ["suggest", "--for", "自贡华商商圈"])  # a business circle, not an organisation
     assert bad.exit_code == 2 and "not an organisation" in bad.output

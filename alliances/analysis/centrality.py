@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import networkx as nx
 
-from alliances.graph import organization_ids, organizations_projection, partnership_graph
-from alliances.network import PROJECTIONS
+from alliances.graph import organization_ids, organizations_projection, projection
+from alliances.network import PROJECTIONS, Network, as_network, thresholds
 
 METRICS = ("degree", "weighted_degree", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank")
-
-
-def projection(G: nx.MultiDiGraph, name: str = "organizations") -> nx.Graph:
-    """The graph a centrality runs on: ``organizations`` or ``full`` (partnership graph)."""
-    if name == "organizations":
-        return organizations_projection(G)
-    if name == "full":
-        H = partnership_graph(G)
-        for u, v, d in H.edges(data=True):
-            d["weight"] = len(d["rels"])
-        return H
-    raise ValueError(f"unknown projection {name!r}; use one of {PROJECTIONS}")
 
 
 def centrality_scores(H: nx.Graph, *, seed: int = 0, metrics=METRICS) -> dict[str, dict[str, float]]:
@@ -41,8 +29,6 @@ def centrality_scores(H: nx.Graph, *, seed: int = 0, metrics=METRICS) -> dict[st
     References: Freeman (1977); Wasserman & Faust (1994); Marchiori & Latora
     (2000) for harmonic closeness; Page et al. (1999).
     """
-    from alliances.network import thresholds
-
     unknown = [m for m in metrics if m not in METRICS]
     if unknown:
         raise ValueError(f"unknown metric(s) {unknown}; use one of {METRICS}")
@@ -83,7 +69,7 @@ def _eigenvector(H: nx.Graph) -> dict[str, float]:
 
 
 def centrality_table(
-    G: nx.MultiDiGraph | None,
+    G: Network | nx.MultiDiGraph | None,
     *,
     projection_name: str = "organizations",
     by: str = "betweenness",
@@ -102,7 +88,6 @@ def centrality_table(
     import numpy as np
 
     from alliances import engine
-    from alliances.network import Network, thresholds
 
     if by not in METRICS:
         raise ValueError(f"unknown metric {by!r}; use one of {METRICS}")
@@ -259,7 +244,7 @@ def explanation_text(expl: dict, lang: str = "zh") -> str:
 
 
 def centrality_report(
-    G: nx.MultiDiGraph,
+    G: Network | nx.MultiDiGraph | None,
     *,
     projection_name: str = "organizations",
     by: str = "betweenness",
@@ -278,8 +263,6 @@ def centrality_report(
     Returns ``{"meta": {...}, "rows": [...]}``; with ``explain`` each row has
     ``explanation`` (:func:`hub_explanation`) and ``explanation_text``.
     """
-    from alliances.network import as_network
-
     net = as_network(G, dataset)
     if as_of or without or explain or net.dataset is None:
         G = net.graph

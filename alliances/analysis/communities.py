@@ -114,8 +114,8 @@ def communities_report(network, *, projection: str = "full", as_of: str | None =
     ``network`` is a :class:`~alliances.network.Network` or a ``MultiDiGraph``;
     ``meta`` is :func:`alliances.analysis.centrality.scenario_graph`'s with ``projection``.
     """
-    from alliances.analysis.centrality import projection as make_projection
     from alliances.analysis.centrality import scenario_graph
+    from alliances.graph import projection as make_projection
     from alliances.network import graph_of
 
     G, meta = scenario_graph(graph_of(network), as_of=as_of)

@@ -1,44 +1,157 @@
 """Partner suggestions: organisations in other regions worth tying to, with reasons.
 
-Scores are link-prediction indices on the full partnership graph, restricted to
-pairs of organisations in different regions that have no direct relationship
-yet. Because the full graph keeps alliances, agreements and activities as
-nodes, sharing one of them makes it a common neighbour of the pair.
+Two organisations are *tied* when they share an alliance, agreement or
+activity or have a direct partnership relationship: the organisations
+projection (:func:`alliances.graph.organizations_projection`, the same ties as
+``alliances brokers``). A tied pair is never suggested. A pair is suggested
+when it is not tied, its two organisations are in different regions and they
+have at least one *common partner* (an organisation tied to both); the scores
+are link-prediction indices over those common partners, and the reason says in
+words how each end is tied to each common partner.
+
+The scores run on sparse arrays (scipy) in blocks of rows, so the whole
+network's best pairs are found without a Python loop over pairs; the answer
+equals networkx's ``adamic_adar_index`` / ``resource_allocation_index`` on the
+projection (tested).
 """
 
 from __future__ import annotations
 
-import math
-
-import networkx as nx
-
 SCORES = ("adamic_adar", "resource_allocation", "common_neighbors")
+#: How many common partners a reason names before "and N more".
+REASON_PARTNERS = 3
+_BLOCK = 512
+
+
+def _projection(network):
+    """``(Projection, attrs, region_groups, adjacency)`` of the organisations' ties.
+
+    ``network`` is a :class:`~alliances.network.Network`, a ``MultiDiGraph`` or
+    a partnership ``nx.Graph`` (nodes with ``label``; organisations are tied
+    directly or through a shared node whose label is an alliance, agreement or
+    activity).
+    """
+    import networkx as nx
+
+    from alliances import engine
+    from alliances.network import Network
+
+    if not isinstance(network, (Network, nx.Graph)):  # a checked dataset
+        network = Network(network)
+    if isinstance(network, Network):
+        return (network.projection_arrays("organizations"), network.nodes, network.region_groups,
+                network.adjacency)
+    if isinstance(network, nx.MultiDiGraph):
+        net = Network(graph=network)
+        return net.projection_arrays("organizations"), net.nodes, net.region_groups, net.adjacency
+    from alliances.order import HUB_LABELS
+
+    P = network
+    H = nx.Graph()
+    orgs = sorted(n for n, d in P.nodes(data=True) if d.get("label") == "Organization")
+    H.add_nodes_from(orgs)
+    for u, v in P.edges():
+        if u != v and P.nodes[u].get("label") == "Organization" and P.nodes[v].get("label") == "Organization":
+            H.add_edge(u, v)
+    for z, d in P.nodes(data=True):
+        if d.get("label") in HUB_LABELS:
+            ms = sorted(m for m in P.neighbors(z) if P.nodes[m].get("label") == "Organization")
+            H.add_edges_from((a, b) for i, a in enumerate(ms) for b in ms[i + 1:])
+    groups = {n: d.get("region_group", "other") for n, d in P.nodes(data=True)}
+    return engine.projection_from_networkx(H), P.nodes, groups, P
+
+
+def _matrices(proj, groups):
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    n = proj.n
+    u, v = np.asarray(proj.u, dtype=np.int64), np.asarray(proj.v, dtype=np.int64)
+    A = csr_matrix((np.ones(2 * len(u)), (np.r_[u, v], np.r_[v, u])), shape=(n, n))
+    A.sum_duplicates()
+    A.data[:] = 1.0
+    deg = np.asarray(A.sum(axis=1)).ravel()
+    # a node of degree 0 or 1 is nobody's common partner: its (positive) weight is never used
+    aa = np.where(deg > 1, 1.0 / np.log(np.maximum(deg, 2)), 1.0)
+    ra = 1.0 / np.maximum(deg, 1)
+    codes: dict[str, int] = {}
+    region = np.array([codes.setdefault(groups.get(i, "other"), len(codes)) for i in proj.ids], dtype=np.int64)
+    return A, deg, aa, ra, region
+
+
+def _scores_block(A, aa, ra, region, rows, *, upper: bool):
+    """Scores of every qualifying pair (i, j) with i in ``rows``: not tied, other region,
+    at least one common partner (and j > i when ``upper``)."""
+    import numpy as np
+    from scipy.sparse import diags
+
+    B = A[rows]
+    # every weight is positive, so the three products share one sparsity pattern
+    mats = [B @ A, B @ diags(aa) @ A, B @ diags(ra) @ A]
+    for M in mats:
+        M.sort_indices()
+    cn = mats[0]
+    r = np.repeat(np.arange(len(rows)), np.diff(cn.indptr))
+    i, j = rows[r], cn.indices.astype(np.int64)
+    keep = (j != i) & (region[j] != region[i])
+    if upper:
+        keep &= j > i
+    i, j = i[keep], j[keep]
+    c, s_aa, s_ra = (M.data[keep] for M in mats)
+    if len(i):
+        tied = np.asarray(A[i, j]).ravel() > 0
+        i, j, c, s_aa, s_ra = i[~tied], j[~tied], c[~tied], s_aa[~tied], s_ra[~tied]
+    return i, j, c.astype(np.int64), s_aa, s_ra
+
+
+def _order(by, i, j, c, s_aa, s_ra, rank):
+    import numpy as np
+
+    cols = {"adamic_adar": np.round(s_aa, 6), "resource_allocation": np.round(s_ra, 6),
+            "common_neighbors": c}
+    order = [by] + [s for s in SCORES if s != by]
+    # lexsort: last key first
+    return np.lexsort((rank[j], rank[i], *(-cols[s] for s in reversed(order))))
 
 
 def suggest_partners(
-    P: nx.Graph,
+    network,
     *,
     for_node: str | None = None,
     top: int = 5,
     by: str = "adamic_adar",
+    limit: int | None = None,
 ) -> list[dict]:
-    """Top not-yet-tied organisations in other regions, for one organisation or all.
+    """Not-yet-tied organisations in other regions with common partners, best first.
 
-    ``P`` is :func:`alliances.graph.partnership_graph` (nodes carry ``label``
-    and ``region_group``). A pair qualifies when both are organisations, their
-    region groups differ, they have no direct tie in ``P`` and at least one
-    common neighbour. For each qualifying pair (u, v) with common neighbours Z:
+    ``network`` is a :class:`~alliances.network.Network`, a ``MultiDiGraph``
+    or a partnership ``nx.Graph``. For a qualifying pair (u, v) with common
+    partners Z (organisations tied to both, see the module docstring):
 
     - common_neighbors = |Z|;
     - adamic_adar = Σ_{z∈Z} 1 / ln deg(z);
-    - resource_allocation = Σ_{z∈Z} 1 / deg(z).
+    - resource_allocation = Σ_{z∈Z} 1 / deg(z);
 
-    Every z has degree ≥ 2 (it touches u and v), so the logarithm is positive.
-    Rows ``{"id", "name", "region", "partner", "partner_name",
-    "partner_region", "adamic_adar", "resource_allocation",
-    "common_neighbors", "reasons": [{"id", "name", "label"}], "reason"}``,
-    best ``by`` first (ties broken by the other scores, then ids); at most
-    ``top`` per organisation.
+    degrees counted in the organisations projection (every z has degree ≥ 2).
+    With ``for_node``: that organisation's best ``top`` partners. Without it:
+    each pair **once** (``id`` < ``partner`` in id order), the pairs that are
+    among the best ``top`` of either end, best ``by`` first (ties by the other
+    scores, then ids); ``limit`` keeps only the first ``limit`` of them.
+    ``top=0`` keeps every qualifying pair. Rows ``{"id", "name", "region",
+    "partner", "partner_name", "partner_region", "adamic_adar",
+    "resource_allocation", "common_neighbors", "reasons", "reason"}``;
+    ``reasons`` lists the common partners (at most :data:`REASON_PARTNERS`,
+    the most tied first), each ``{"id", "name", "label", "via_a", "via_b"}``
+    where ``via_a``/``via_b`` say how each end is tied to it.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.Graph([("a", "c"), ("b", "c")])
+    >>> for n, g in {"a": "zigong", "b": "chengdu", "c": "zigong"}.items():
+    ...     P.add_node(n, label="Organization", region_group=g, name=n)
+    >>> [(r["id"], r["partner"], r["common_neighbors"]) for r in suggest_partners(P)]
+    [('a', 'b', 1)]
 
     References
     ----------
@@ -48,81 +161,156 @@ def suggest_partners(
     Liben-Nowell, D. & Kleinberg, J. (2007). The link-prediction problem for
     social networks. *JASIST* 58(7).
     """
+    import numpy as np
+
+    from alliances import engine
+
     if by not in SCORES:
         raise ValueError(f"unknown score {by!r}; use one of {SCORES}")
-    orgs = sorted(n for n, d in P.nodes(data=True) if d.get("label") == "Organization")
-    subjects = [for_node] if for_node is not None else orgs
-    others = set(orgs)
-    rows: list[dict] = []
-    for u in subjects:
-        gu = P.nodes[u].get("region_group", "other")
-        candidates: dict[str, list] = {}
-        for z in P.neighbors(u):
-            for v in P.neighbors(z):
-                if v == u or v not in others or P.has_edge(u, v):
-                    continue
-                if P.nodes[v].get("region_group", "other") == gu:
-                    continue
-                candidates.setdefault(v, []).append(z)
-        mine = []
-        for v, zs in candidates.items():
-            zs = sorted(set(zs))
-            degs = [P.degree(z) for z in zs]
-            mine.append({
-                "id": u,
-                "name": P.nodes[u].get("name", u),
-                "region": gu,
-                "partner": v,
-                "partner_name": P.nodes[v].get("name", v),
-                "partner_region": P.nodes[v].get("region_group", "other"),
-                "adamic_adar": round(sum(1 / math.log(k) for k in degs), 6),
-                "resource_allocation": round(sum(1 / k for k in degs), 6),
-                "common_neighbors": len(zs),
-                "reasons": [{"id": z, "name": P.nodes[z].get("name", z), "label": P.nodes[z].get("label", "")}
-                            for z in zs],
-            })
-        order = [by] + [s for s in SCORES if s != by]
-        mine.sort(key=lambda r: (*(-r[s] for s in order), r["partner"]))
-        rows.extend(mine[:top] if top else mine)
-    for r in rows:
-        r["reason"] = reason_text(r["reasons"])
-    return rows
+    proj, attrs, groups, adjacency = _projection(network)
+    if proj.n == 0:
+        return []
+    A, deg, aa, ra, region = _matrices(proj, groups)
+    rank = engine.id_rank(proj.ids)
+    picked: list[tuple] = []
+    if for_node is not None:
+        index = {nid: k for k, nid in enumerate(proj.ids)}
+        if for_node not in index:
+            return []
+        i, j, c, s_aa, s_ra = _scores_block(A, aa, ra, region, np.array([index[for_node]]), upper=False)
+        o = _order(by, i, j, c, s_aa, s_ra, rank)
+        o = o[:top] if top else o
+        picked = [(int(i[k]), int(j[k]), int(c[k]), float(s_aa[k]), float(s_ra[k])) for k in o]
+    else:
+        parts = []
+        for start in range(0, proj.n, _BLOCK):
+            rows = np.arange(start, min(start + _BLOCK, proj.n))
+            parts.append(_scores_block(A, aa, ra, region, rows, upper=True))
+        i, j, c, s_aa, s_ra = (np.concatenate([p[k] for p in parts]) for k in range(5))
+        o = _order(by, i, j, c, s_aa, s_ra, rank)
+        if top:
+            # keep a pair when it is within the best `top` of either end, each end's
+            # candidates ordered as for_node orders them (scores, then the partner's id)
+            cols = {"adamic_adar": np.round(s_aa, 6), "resource_allocation": np.round(s_ra, 6),
+                    "common_neighbors": c}
+            keys = [by] + [x for x in SCORES if x != by]
+            ends, others = np.r_[i, j], np.r_[j, i]
+            pair = np.r_[np.arange(len(i)), np.arange(len(i))]
+            first = np.lexsort((rank[others], *(-np.r_[cols[x], cols[x]] for x in reversed(keys)), ends))
+            e_sorted = ends[first]
+            starts = np.r_[0, np.flatnonzero(e_sorted[1:] != e_sorted[:-1]) + 1] if len(first) else np.zeros(0, int)
+            pos = np.arange(len(first)) - np.repeat(starts, np.diff(np.r_[starts, len(first)]))
+            good = np.zeros(len(i), dtype=bool)
+            good[pair[first][pos < top]] = True
+            o = o[good[o]]
+        if limit is not None:
+            o = o[:limit]
+        picked = [(int(i[k]), int(j[k]), int(c[k]), float(s_aa[k]), float(s_ra[k])) for k in o]
+        # each pair in id order (the smaller id first)
+        picked = [p if rank[p[0]] < rank[p[1]] else (p[1], p[0], *p[2:]) for p in picked]
+    ids = proj.ids
+    rows_out = []
+    for a, b, c, s_aa, s_ra in picked:
+        u, v = ids[a], ids[b]
+        common = np.intersect1d(A.indices[A.indptr[a]:A.indptr[a + 1]], A.indices[A.indptr[b]:A.indptr[b + 1]])
+        common = sorted(common.tolist(), key=lambda z: (-deg[z], rank[z]))
+        reasons = [{"id": ids[z], "name": attrs[ids[z]].get("name", ids[z]), "label": "Organization",
+                    "via_a": _how_tied(adjacency, attrs, u, ids[z]),
+                    "via_b": _how_tied(adjacency, attrs, v, ids[z])}
+                   for z in common[:REASON_PARTNERS]]
+        row = {"id": u, "name": attrs[u].get("name", u), "region": groups.get(u, "other"),
+               "partner": v, "partner_name": attrs[v].get("name", v),
+               "partner_region": groups.get(v, "other"),
+               "adamic_adar": round(s_aa, 6), "resource_allocation": round(s_ra, 6),
+               "common_neighbors": c, "reasons": reasons}
+        row["reason"] = reason_text(row)
+        rows_out.append(row)
+    return rows_out
 
 
-_LABEL_ZH = {"Alliance": "联盟", "Agreement": "协议", "Activity": "活动", "Organization": "组织",
-             "BusinessCircle": "商圈", "Project": "项目", "Person": "人物"}
+def _how_tied(adjacency, attrs, a, z) -> list[dict]:
+    """What ties organisation ``a`` to organisation ``z``: shared hubs, or ``direct``."""
+    from alliances.order import HUB_LABELS
+
+    na, nz = set(adjacency[a]), set(adjacency[z])
+    out = [{"id": h, "name": attrs[h].get("name", h), "label": attrs[h].get("label", "")}
+           for h in sorted(na & nz) if attrs[h].get("label") in HUB_LABELS]
+    if z in na:
+        out.insert(0, {"id": z, "name": "", "label": "direct"})
+    return out
 
 
-def reason_text(reasons: list[dict], lang: str = "zh") -> str:
-    """The shared neighbours named, grouped by kind: ``活动：A、B；联盟：C``."""
-    groups: dict[str, list[str]] = {}
-    for r in reasons:
-        groups.setdefault(r["label"], []).append(str(r["name"]))
-    if lang == "en":
-        return "; ".join(f"shared {lab}: {', '.join(ns)}" for lab, ns in sorted(groups.items()))
-    return "；".join(f"共同{_LABEL_ZH.get(lab, lab)}：{'、'.join(ns)}" for lab, ns in sorted(groups.items()))
+_VERB = {
+    "zh": {"Alliance": "同在联盟{}", "Agreement": "同签{}", "Activity": "都参加了{}", "direct": "直接合作"},
+    "en": {"Alliance": "both in {}", "Agreement": "both signed {}", "Activity": "both took part in {}",
+           "direct": "tied directly"},
+}
+
+
+def _ties_words(via: list[dict], lang: str) -> str:
+    words = _VERB[lang]
+    sep = "、" if lang == "zh" else ", "
+    parts = [words["direct"] if h["label"] == "direct" else words.get(h["label"], "{}").format(h["name"])
+             for h in via[:2]]
+    if len(via) > 2:
+        parts.append(f"等 {len(via)} 项" if lang == "zh" else f"{len(via) - 2} more")
+    return sep.join(parts)
+
+
+def reason_text(row: dict, lang: str = "zh") -> str:
+    """The reason in words: each common partner and how each end is tied to it.
+
+    ``共同伙伴 C：与甲都参加了 X；与乙同在联盟 Y`` (``甲``/``乙`` are the pair's names).
+    """
+    if isinstance(row, list):  # reasons only (older callers): name the partners
+        return ("共同伙伴：" + "、".join(r["name"] for r in row)) if lang == "zh" else \
+            ("common partners: " + ", ".join(r["name"] for r in row))
+    out = []
+    for z in row["reasons"]:
+        if lang == "zh":
+            out.append(f"共同伙伴 {z['name']}（{row['name']}：{_ties_words(z['via_a'], lang)}；"
+                       f"{row['partner_name']}：{_ties_words(z['via_b'], lang)}）")
+        else:
+            out.append(f"common partner {z['name']} ({row['name']}: {_ties_words(z['via_a'], lang)}; "
+                       f"{row['partner_name']}: {_ties_words(z['via_b'], lang)})")
+    more = row["common_neighbors"] - len(row["reasons"])
+    if more > 0:
+        out.append(f"另有 {more} 个共同伙伴" if lang == "zh" else f"and {more} more common partners")
+    return ("；" if lang == "zh" else "; ").join(out)
 
 
 def suggest_report(network, *, for_name: str | None = None, top: int = 5, by: str = "adamic_adar",
-                   as_of: str | None = None) -> tuple[dict, list[dict]]:
-    """``(meta, rows)`` of ``alliances suggest``: :func:`suggest_partners` on the
-    partnership graph as of a date, for one organisation named by the user or all.
+                   as_of: str | None = None, lang: str = "zh") -> tuple[dict, list[dict]]:
+    """``(meta, rows)`` of ``alliances suggest``: :func:`suggest_partners` as of a date,
+    for one organisation named by the user or all (each pair once).
 
     Raises :class:`alliances.errors.UsageError` when ``for_name`` names a node
     that is not an organisation (then, on ``as_of``).
     """
     from alliances.analysis.centrality import scenario_graph
     from alliances.errors import UsageError
-    from alliances.graph import partnership_graph
-    from alliances.network import graph_of
-    from alliances.resolve import resolve
+    import networkx as nx
 
-    G, meta = scenario_graph(graph_of(network), as_of=as_of)
-    P = partnership_graph(G)
+    from alliances.network import Network
+
+    if isinstance(network, Network):
+        net = network
+    else:
+        net = Network(graph=network) if isinstance(network, nx.MultiDiGraph) else Network(network)
+    meta = {"as_of": as_of, "without": [], "without_ties": [], "undated_relationships": 0,
+            "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0}
+    if as_of:
+        G, meta = scenario_graph(net.graph, as_of=as_of)
+        net = Network(graph=G)
     nid = None
     if for_name:
-        nid = resolve(G, for_name)
-        if nid not in P or P.nodes[nid].get("label") != "Organization":
+        nid = net.resolve(for_name)
+        if nid not in net.nodes or net.nodes[nid].get("label") != "Organization":
             raise UsageError(f"--for {for_name!r} names {nid}, which is not an organisation"
                              f"{' on ' + as_of if as_of else ''}; give an organisation's name or id.")
-    return meta, suggest_partners(P, for_node=nid, top=top, by=by)
+    rows = suggest_partners(net, for_node=nid, top=top, by=by)
+    if lang != "zh":
+        for r in rows:
+            r["reason"] = reason_text(r, lang)
+    return meta, rows
+

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import networkx as nx
 
 from alliances.analysis.brokerage import broker_table, corridors
 from alliances.analysis.centrality import centrality_scores, scenario_graph
 from alliances.graph import organizations_projection
 
+if TYPE_CHECKING:
+    from alliances.network import Network
 
-def parse_without(G: nx.MultiDiGraph, items) -> tuple[list[str], list[tuple[str, str]]]:
+
+def parse_without(G: Network | nx.MultiDiGraph, items) -> tuple[list[str], list[tuple[str, str]]]:
     """Split ``--without`` values into node ids and ties (``A~B``), resolving names.
 
     Raises :class:`alliances.errors.NameResolutionError` for a name that
@@ -37,7 +42,7 @@ def parse_without(G: nx.MultiDiGraph, items) -> tuple[list[str], list[tuple[str,
 
 
 def organisations_view(
-    G: nx.MultiDiGraph,
+    G: Network | nx.MultiDiGraph,
     *,
     as_of: str | None = None,
     without: list | tuple = (),
@@ -80,7 +85,7 @@ def _names(H_or_G, ids) -> list[dict]:
 
 
 def what_if(
-    G: nx.MultiDiGraph,
+    G: Network | nx.MultiDiGraph,
     *,
     without: list | tuple = (),
     without_ties: list | tuple = (),

@@ -147,24 +147,30 @@ def communities_command(seed, resolution, projection, as_of, fmt, source):
               help="Suggestions per organisation.")
 @click.option("--by", type=click.Choice(["adamic_adar", "resource_allocation", "common_neighbors"]),
               default="adamic_adar", show_default=True, help="Score to rank by.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the reason column.")
 @as_of_option
 @format_option("table")
 @source_options
-def suggest_command(for_name, top, by, as_of, fmt, source):
-    """Partner suggestions: organisations in other regions not yet directly tied, with reasons.
+def suggest_command(for_name, top, by, lang, as_of, fmt, source):
+    """Partner suggestions: organisations in other regions not yet tied, with reasons.
 
-    Scored on the full partnership graph, so a shared alliance, agreement or
-    activity counts as a common neighbour and is named in the reason.
+    A pair that already shares an alliance, agreement or activity, or has a
+    direct partnership relationship, is never suggested. Pairs in different
+    regions with partners in common are scored (Adamic–Adar by default), each
+    pair once, best first; the reason says how each end is tied to each
+    common partner.
     """
     from alliances.analysis.suggest import suggest_report
     from alliances.output import render_rows
 
-    meta, rows = suggest_report(source.network(), for_name=for_name, top=top, by=by, as_of=as_of)
+    meta, rows = suggest_report(source.network(), for_name=for_name, top=top, by=by, as_of=as_of, lang=lang)
     if fmt == "json":
         echo_json({"meta": meta, "suggestions": rows})
         return
     if not rows and fmt == "table":
-        echo("No cross-region organisation shares a partner, alliance, agreement or activity yet.\n")
+        echo("暂无建议：不同地区之间有共同伙伴的组织都已相连。\n" if lang == "zh" else
+             "No suggestions: organisations in different regions with partners in common are already tied.\n")
         _note(meta, fmt)
         return
     cols = ["name", "region", "partner_name", "partner_region", "adamic_adar", "resource_allocation",

@@ -20,7 +20,7 @@ from alliances.output import FORMATS
 from alliances.settings import DEFAULT_DATABASE, DEFAULT_URI, DEFAULT_USER, Neo4jSettings
 from alliances.source import GraphSource
 
-__all__ = ["GraphSource", "Neo4jSettings", "as_of_option", "check_date", "echo", "echo_json",
+__all__ = ["GraphSource", "Neo4jSettings", "as_of_option", "cache_folder", "cache_options", "check_date", "echo", "echo_json",
            "format_option", "meta_note", "neo4j_options", "neo4j_settings", "projection_option",
            "source_options"]
 
@@ -77,9 +77,33 @@ def neo4j_options(f):
     return f
 
 
-def source_options(f):
-    """--data PATH or --neo4j (with connection options); passes ``source``."""
+def cache_folder(path=None, no_cache=False, *, env=None) -> str | None:
+    """Where dataset snapshots go: ``--cache-dir``, then ALLIANCES_CACHE_DIR, then the user's
+    cache folder (platformdirs); ``None`` with ``--no-cache``."""
+    if no_cache:
+        return None
+    env = os.environ if env is None else env
+    if path or env.get("ALLIANCES_CACHE_DIR"):
+        return path or env["ALLIANCES_CACHE_DIR"]
+    import platformdirs
 
+    return platformdirs.user_cache_dir("alliances", appauthor=False)
+
+
+def cache_options(f):
+    """--cache-dir DIR and --no-cache (where the checked dataset's snapshot is kept)."""
+    f = click.option("--no-cache", is_flag=True,
+                     help="Read and check the CSVs every time: neither load nor write a snapshot.")(f)
+    f = click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR",
+                     help="Folder for snapshots of checked datasets, reused while the CSVs are unchanged "
+                          "(else ALLIANCES_CACHE_DIR, else the user's cache folder).")(f)
+    return f
+
+
+def source_options(f):
+    """--data PATH or --neo4j (with connection options) and the snapshot cache; passes ``source``."""
+
+    @cache_options
     @neo4j_options
     @click.option("--region-level", type=click.Choice(list(REGION_KINDS)), default="city", show_default=True,
                   help="Level of the dataset's Region hierarchy (PART_OF) that groups organisations into regions.")
@@ -88,12 +112,14 @@ def source_options(f):
     @click.option("--data", type=click.Path(), metavar="PATH",
                   help="Dataset folder to read (default: the bundled Zigong–Chengdu–Chongqing dataset).")
     @functools.wraps(f)
-    def wrapper(*args, data, use_neo4j, uri, user, database, password_file, region_level, **kwargs):
+    def wrapper(*args, data, use_neo4j, uri, user, database, password_file, cache_dir, no_cache, region_level,
+                **kwargs):
         use = use_neo4j or bool(uri)
         settings = neo4j_settings(uri, user, database, password_file) if use else None
         if use and data:
             raise click.UsageError("give either --data or --neo4j, not both")
-        return f(*args, source=GraphSource(data, use, settings, region_level=region_level), **kwargs)
+        return f(*args, source=GraphSource(data, use, settings, region_level=region_level,
+                                           cache_dir=cache_folder(cache_dir, no_cache)), **kwargs)
 
     return wrapper
 
@@ -126,13 +152,14 @@ def as_of_option(f):
     return click.option(
         "--as-of", "as_of", callback=check_date, metavar="YYYY-MM-DD",
         help="The network as it stood on this date: dated facts after it are left out; "
-             "undated ones are kept and counted in the output.")(f)
+             "undated ones are kept, never guessed, and counted (in the JSON meta, else in a note).")(f)
 
 
 def projection_option(f):
     """``--projection``: which graph the measure runs on (one default for every command)."""
     return click.option(
-        "--projection", type=click.Choice([DEFAULT_PROJECTION, *(p for p in PROJECTIONS if p != DEFAULT_PROJECTION)]), default=DEFAULT_PROJECTION, show_default=True,
+        "--projection", type=click.Choice(sorted(PROJECTIONS, key=lambda p: p != DEFAULT_PROJECTION)),
+        default=DEFAULT_PROJECTION, show_default=True,
         help="full: the whole partnership graph (organisations, alliances, agreements, activities, "
              "...; no regions or zones); organizations: organisations tied once per shared alliance, "
              "agreement, activity or direct tie.")(f)

@@ -27,7 +27,7 @@ def template_command(file, force):
     path = Path(file)
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"{file}: the template is an Excel workbook. Fix: name it with .xlsx.")
-    if path.exists() and not force:
+    if path.exists() and not force and not path.is_symlink() and not path.is_dir():
         raise UsageError(f"{file}: exists. Fix: choose another name, or pass --force.")
     write_workbook(path)
     click.echo(f"Wrote {file}.")
@@ -35,7 +35,7 @@ def template_command(file, force):
 
 @click.command("import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
-@click.option("--out", type=click.Path(file_okay=False), help="Dataset folder to write (must not exist unless --force).")
+@click.option("--out", type=click.Path(), help="Dataset folder to write (must not exist unless --force; --force replaces only a dataset folder).")
 @click.option("--neo4j", "use_neo4j", is_flag=True,
               help="Load the imported dataset into Neo4j (settings from --uri etc. or NEO4J_*).")
 @neo4j_options
@@ -54,12 +54,13 @@ def import_command(sources, out, use_neo4j, uri, user, database, password_file, 
     from pathlib import Path
 
     from alliances.errors import UsageError
-    from alliances.io.importer import import_source, write_skipped
+    from alliances.files import check_folder_target
+    from alliances.io.importer import import_source, skipped_csv
 
     if not out and not (use_neo4j or uri):
         raise UsageError("say where to put the data. Fix: add --out FOLDER, or --neo4j.")
-    if out and Path(out).exists() and any(Path(out).iterdir()) and not force:
-        raise UsageError(f"{out}: folder exists and is not empty. Fix: choose a new folder, or pass --force.")
+    if out:  # refused before any work: a link, the current folder, a file, a folder that is no dataset
+        check_folder_target(out, overwrite=force, what="--out ")
     result = import_source(list(sources), encoding=encoding, skip_invalid=skip_invalid)
     for w in result.warnings:
         click.echo(f"Warning: {w}", err=True)
@@ -67,10 +68,10 @@ def import_command(sources, out, use_neo4j, uri, user, database, password_file, 
     if out:
         from alliances.dataset import write_dataset
 
-        write_dataset(ds, out, overwrite=force)
+        extra = {"skipped.csv": skipped_csv(result.skipped)} if result.skipped else None
+        write_dataset(ds, out, overwrite=force, extra=extra)  # the skip report lands with the dataset
         if result.skipped:
-            report = write_skipped(result.skipped, Path(out) / "skipped.csv")
-            click.echo(f"Skipped {len(result.skipped)} problem row(s); see {report}.", err=True)
+            click.echo(f"Skipped {len(result.skipped)} problem row(s); see {Path(out) / 'skipped.csv'}.", err=True)
         click.echo(f"Wrote {out}: {len(ds.nodes)} nodes, {len(ds.relationships)} relationships, "
                    f"{len(ds.figures)} figures, {len(ds.sources)} sources.")
     if use_neo4j or uri:

@@ -9,8 +9,8 @@ import sys
 
 import click
 
-from alliances.commands.common import (as_of_option, echo, echo_json, format_option, meta_note,
-                                       projection_option, source_options)
+from alliances.commands.common import (as_of_option, cache_folder, cache_options, echo, echo_json,
+                                       format_option, meta_note, projection_option, source_options)
 
 
 # ---------------------------------------------------------------------------
@@ -54,14 +54,16 @@ def path_command(from_name, to_name, k, max_hops, via, geography, lang, fmt, sou
 
 
 def _check_types(via):
-    from alliances.model import REL_TYPES
+    """--via values as codes: a code, or its Chinese or English name (成员, "member of")."""
+    from alliances.model import REL_TYPES, find_code
 
-    bad = [t for t in via if t not in REL_TYPES]
+    codes = [find_code("type", t) for t in via]
+    bad = [t for t, c in zip(via, codes) if c is None]
     if bad:
         raise click.BadParameter(
             f"unknown relationship type(s) {', '.join(bad)}; use: {', '.join(REL_TYPES)}", param_hint="--via"
         )
-    return list(via) or None
+    return list(dict.fromkeys(codes)) or None
 
 
 # ---------------------------------------------------------------------------
@@ -142,13 +144,27 @@ def search_command(text, limit, fmt, source):
 @click.argument("path", type=click.Path(), required=False)
 @click.option("--encoding", help="Force the CSV encoding (default: detect UTF-8, UTF-8 with BOM, GB18030/GBK).")
 @format_option("text", ["text", "json"])
-def validate_command(path, encoding, fmt):
-    """Check a dataset folder (default: the bundled one) and list every problem at once."""
-    from alliances.dataset import read_dataset
+@cache_options
+def validate_command(path, encoding, fmt, cache_dir, no_cache):
+    """Check a dataset folder (default: the bundled one) and list every problem at once.
+
+    PATH may also be an .xlsx workbook: it gets the checks `alliances import`
+    runs (the same problems for the same rows), and nothing is written.
+    Every row is checked each time; a valid folder's snapshot is written to
+    the cache so later commands on it start without re-reading the CSVs.
+    """
+    from pathlib import Path
+
     from alliances.errors import ValidationError
+    from alliances.snapshot import read_checked
 
     try:
-        ds = read_dataset(path, encoding=encoding)
+        if path and Path(path).suffix.lower() in (".xlsx", ".xlsm") and not Path(path).is_dir():
+            from alliances.io.importer import import_source
+
+            ds = import_source([path], encoding=encoding).dataset
+        else:
+            ds = read_checked(path, cache_dir=cache_folder(cache_dir, no_cache), encoding=encoding, refresh=True)
     except ValidationError as err:
         if fmt == "json":
             echo_json({"valid": False, "problems": [p.as_dict() for p in err.problems]})

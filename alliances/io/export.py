@@ -293,7 +293,7 @@ def export(ds, fmt: str, out: str | os.PathLike, *, overwrite: bool = False) -> 
         from alliances.dataset import write_dataset
 
         return write_dataset(ds, out, overwrite=overwrite)
-    if out.exists() and not overwrite:
+    if out.exists() and not overwrite and not out.is_symlink() and not out.is_dir():
         raise UsageError(f"{out}: exists. Fix: choose another name, or pass --force.")
     if fmt == "xlsx":
         from alliances.io.template import write_workbook

@@ -123,37 +123,25 @@ def _load_xlsx(path: Path, problems: list) -> list[Table]:
     from openpyxl import load_workbook
 
     head = path.read_bytes()[:8] if path.is_file() else b""
-    where = Loc(str(path), None, None)
     if not head:
-        problems.append(_p(where, None, "the file is empty", "文件是空的",
-                           "save the workbook again from Excel", "请在 Excel 中重新保存工作簿"))
+        problems.append(problem("workbook_empty", str(path)))
         return []
     if not head.startswith(b"PK"):
-        problems.append(_p(where, None, "is not an Excel .xlsx workbook (it looks like a text/CSV file)",
-                           "不是 Excel .xlsx 工作簿（看起来是文本/CSV 文件）",
-                           "save it as .xlsx, or rename it to .csv and import the folder",
-                           "另存为 .xlsx，或改名为 .csv 后导入所在文件夹"))
+        problems.append(problem("not_xlsx", str(path)))
         return []
     try:
         wb = load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as err:
-        problems.append(_p(where, None, f"cannot be opened as an .xlsx workbook ({type(err).__name__}: {err}); "
-                           "it may be truncated or damaged", "无法作为 .xlsx 工作簿打开，文件可能不完整或已损坏",
-                           "save it again from Excel as .xlsx", "请在 Excel 中重新另存为 .xlsx"))
+        problems.append(problem("bad_xlsx", str(path), error=f"{type(err).__name__}: {err}"))
         return []
     except Exception as err:  # openpyxl raises many kinds on damaged files
-        problems.append(_p(where, None, f"cannot be opened as an .xlsx workbook ({type(err).__name__})",
-                           "无法作为 .xlsx 工作簿打开", "save it again from Excel as .xlsx",
-                           "请在 Excel 中重新另存为 .xlsx"))
+        problems.append(problem("bad_xlsx", str(path), error=type(err).__name__))
         return []
     tables = []
     for ws in wb.worksheets:
         kind = classify(ws.title)
         if kind is None:
-            problems.append(_p(Loc(str(path), ws.title, None), None,
-                               f"unknown sheet {ws.title!r}", f"无法识别的工作表 {ws.title!r}",
-                               "name sheets like the template (e.g. '组织 Organization', '关系 Relationships')",
-                               "按模板命名工作表（如“组织 Organization”“关系 Relationships”）"))
+            problems.append(problem("unknown_sheet", str(path), sheet=ws.title, name=ws.title))
             continue
         if kind[0] == "skip":
             continue
@@ -166,9 +154,7 @@ def _load_xlsx(path: Path, problems: list) -> list[Table]:
         rows = list(ws.iter_rows(values_only=True))
         if not rows or not any(v not in (None, "") for v in rows[0]):
             if any(any(v not in (None, "") for v in r) for r in rows):
-                problems.append(_p(Loc(str(path), ws.title, 1), None, "row 1 (the header) is empty",
-                                   "第 1 行（表头）是空的", "put the template's header in row 1",
-                                   "第 1 行填写模板表头"))
+                problems.append(problem("empty_header", str(path), 1, sheet=ws.title))
             continue
         tables.append(Table(kind[0], kind[1], str(path), ws.title, list(rows[0]),
                             [(i, list(r)) for i, r in enumerate(rows[1:], start=2)]))
@@ -473,15 +459,20 @@ def import_source(sources, *, encoding: str | None = None, skip_invalid: bool = 
     return ImportResult(ds, warnings, list(chk.problems))
 
 
-def write_skipped(skipped: list[Problem], path: Path) -> Path:
-    """The ``--skip-invalid`` report: one line per problem of a skipped row."""
+def skipped_csv(skipped: list[Problem]) -> str:
+    """The ``--skip-invalid`` report as CSV text: one line per problem of a skipped row."""
     import io
-
-    from alliances.files import atomic_write_text
 
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writeheader(["file", "sheet", "row", "column", "message", "fix", "code"])
     for p in skipped:
         w.writerow([p.file, p.sheet or "", p.row or "", p.field or "", p.text(), p.fix_text(), p.code])
-    return atomic_write_text(path, buf.getvalue())
+    return buf.getvalue()
+
+
+def write_skipped(skipped: list[Problem], path: Path) -> Path:
+    """The ``--skip-invalid`` report written to ``path``."""
+    from alliances.files import atomic_write_text
+
+    return atomic_write_text(path, skipped_csv(skipped))

@@ -133,7 +133,9 @@ def build_map(
             notices.append(note)
         else:
             H = part.graph
-            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures, table)
+            sources = getattr(getattr(net, "dataset", None), "sources", None)  # file and date of imported rows
+            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures, sources,
+                                                   table)
             n = _partnership_size(H)
             if size_by == "betweenness" and limits.on_engine(n) and not limits.exact_at(n):
                 notices.append(
@@ -234,7 +236,8 @@ def _sizes(H: nx.MultiDiGraph, size_by: str, seed: int) -> dict:
     function, one choice of backend), so a map sized by a measure agrees
     with the table.
     """
-    from alliances.analysis.centrality import centrality_scores, projection
+    from alliances.analysis.centrality import centrality_scores
+    from alliances.graph import projection
 
     P = projection(H, "full")
     scores = {v: s[size_by] for v, s in centrality_scores(P, seed=seed, metrics=(size_by,)).items()}
@@ -252,15 +255,19 @@ def _communities(H: nx.MultiDiGraph, seed: int) -> dict:
     return {v: i for i, c in enumerate(comms) for v in c}
 
 
-def _tip_provenance(d: dict, t: dict) -> list:
+def _tip_provenance(d: dict, t: dict, sources=None) -> list:
     src = d.get("source", "")
     paras = d.get("paragraphs") or []
     if not src:
         return []
+    if d.get("source_row"):  # a row of an imported file: file, sheet, row, import date
+        from alliances.dataset import provenance_text
+
+        return [[t["source"], provenance_text(d, sources or {})]]
     return [[t["source"], f"{src} ¶{';'.join(str(p) for p in paras)}" if paras else src]]
 
 
-def _node_tip(nid: str, d: dict, G, lang: str, table: dict | None = None) -> list:
+def _node_tip(nid: str, d: dict, G, lang: str, sources=None, table: dict | None = None) -> list:
     t = TEXT[lang]
     label = model.LABELS.get(d.get("label", ""))
     rows = [["", _name(d, nid, lang)]]
@@ -285,11 +292,11 @@ def _node_tip(nid: str, d: dict, G, lang: str, table: dict | None = None) -> lis
         rows.append(["", d["description"]])
     for key, fig in (d.get("_figures") or {}).items():
         rows.append([key, fig] if not isinstance(fig, dict) else _figure_row(fig, lang))
-    rows += _tip_provenance(d, t)
+    rows += _tip_provenance(d, t, sources)
     return rows
 
 
-def _edge_tip(rel: dict, lang: str) -> list:
+def _edge_tip(rel: dict, lang: str, sources=None) -> list:
     t = TEXT[lang]
     rt = model.REL_TYPES[rel["type"]]
     rows = [[t["type"], f"{rt.zh} / {rt.en}"]]
@@ -298,7 +305,7 @@ def _edge_tip(rel: dict, lang: str) -> list:
             rows.append([t[key], rel[key]])
     if rel.get("date") or rel.get("date_note"):
         rows.append([t["date"], " ".join(x for x in (rel.get("date"), rel.get("date_note")) if x)])
-    return rows + _tip_provenance(rel, t)
+    return rows + _tip_provenance(rel, t, sources)
 
 
 QUALIFIER_WORDS = {"zh": {"more_than": "{}余", "about": "约{}", "nearly": "近{}"},
@@ -332,7 +339,7 @@ def _figures(G, figures=None) -> dict:
     return out
 
 
-def _network(H, lang, color, size_by, highlight, seed, figures=None, table=None):
+def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=None, table=None):
     table = table if table is not None else regions.lookup(regions.table_of(H))
     sizes = _sizes(H, size_by, seed)
     from alliances.graph import partnership_graph
@@ -352,7 +359,7 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, table=None)
         else:
             col = regions.info(table, group)["color"]
         dim = bool(highlight) and nid not in path_nodes
-        tip = _node_tip(nid, {**d, "_figures": figs.get(nid)}, H, lang, table)
+        tip = _node_tip(nid, {**d, "_figures": figs.get(nid)}, H, lang, sources, table)
         if members.get(nid):
             tip.append([TEXT[lang]["member_regions"], "、".join(regions.info(table, g)[lang] for g in members[nid])])
         node = {
@@ -376,7 +383,7 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, table=None)
         nodes.append(node)
     edges = []
     for i, (u, v, k, d) in enumerate(H.edges(keys=True, data=True)):
-        edges.append(_edge(i, u, v, {**d, "type": k}, lang, highlight, path_steps))
+        edges.append(_edge(i, u, v, {**d, "type": k}, lang, highlight, path_steps, sources))
     legend = (
         [{"name": f"{TEXT[lang]['community']} {c + 1}", "color": COMMUNITY_COLORS[c % len(COMMUNITY_COLORS)]}
          for c in sorted(set(comm.values()))[:12]]
@@ -385,7 +392,7 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, table=None)
     return nodes, edges, legend
 
 
-def _edge(i, u, v, rel, lang, highlight=None, path_steps=()):
+def _edge(i, u, v, rel, lang, highlight=None, path_steps=(), sources=None):
     rt = model.REL_TYPES.get(rel["type"])
     cat = rt.category if rt else model.PARTNERSHIP
     col = {model.GEOGRAPHY: GEO_EDGE_COLOR, model.RECOGNITION: RECOGNITION_EDGE_COLOR}.get(cat, PARTNER_EDGE_COLOR)
@@ -397,7 +404,7 @@ def _edge(i, u, v, rel, lang, highlight=None, path_steps=()):
         "color": col,
         "width": 1 if cat == model.GEOGRAPHY else 2,
         "cat": cat,
-        "tip": _edge_tip(rel, lang) if rt else [],
+        "tip": _edge_tip(rel, lang, sources) if rt else [],
     }
     if highlight:
         on = (u, v, rel["type"]) in path_steps or (v, u, rel["type"]) in path_steps
@@ -479,7 +486,7 @@ def _region_view(G, lang, table=None):
         d = G.nodes[nid] if nid in G else {"label": "Region", "region_group": unplaced,
                                            "name": "未标地区", "name_en": "No place given"}
         group = d.get("region_group", unplaced)
-        tip = _node_tip(nid, d, G, lang, table) if nid in G else [["", _name(d, nid, lang)]]
+        tip = _node_tip(nid, d, G, lang, table=table) if nid in G else [["", _name(d, nid, lang)]]
         tip += [[t["members"], str(members.get(nid, 0))], [t["inside"], str(inside.get(nid, 0))]]
         nodes.append({
             "id": nid, "label": f"{_name(d, nid, lang)} ({members.get(nid, 0)})",

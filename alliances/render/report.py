@@ -42,10 +42,10 @@ TEXT = {
         "disconnected_sentence": "{a}与{b}之间没有连接。",
         "communities": "社群（Louvain）", "communities_note": "随机种子 {seed}，模块度 {q:.4f}。",
         "community": "社群", "size": "规模", "members": "成员",
-        "suggestions": "跨地区伙伴建议", "suggestions_note": "尚未直接相连、位于不同地区的组织，按 Adamic–Adar 指数排序；理由列出共同的伙伴、联盟、协议或活动。",
+        "suggestions": "跨地区伙伴建议", "suggestions_note": "位于不同地区、尚未相连（没有共同的联盟、协议或活动，也没有直接关系）而有共同伙伴的组织，每对只列一次，按 Adamic–Adar 指数排序；理由说明双方各自如何与共同伙伴相连。",
         "organisation": "组织", "partner": "建议伙伴", "adamic_adar": "Adamic–Adar",
-        "resource_allocation": "资源分配", "common": "共同邻居", "reason": "理由",
-        "no_suggestions": "暂无建议：没有跨地区的组织共享伙伴、联盟、协议或活动。",
+        "resource_allocation": "资源分配", "common": "共同伙伴", "reason": "理由",
+        "no_suggestions": "暂无建议：不同地区之间有共同伙伴的组织都已相连。",
         "provenance": "来源", "provenance_note": "报告引用的每一事实及其出处（来源文件与段落）。",
         "fact": "事实", "source": "来源", "paragraphs": "段落",
         "as_of": "截至 {date}：保留了 {rels} 条未注明日期的关系和 {nodes} 个未注明日期的节点（未作推测），"
@@ -79,10 +79,10 @@ TEXT = {
         "disconnected_sentence": "{a} and {b} are not connected.",
         "communities": "Communities (Louvain)", "communities_note": "Seed {seed}, modularity {q:.4f}.",
         "community": "Community", "size": "Size", "members": "Members",
-        "suggestions": "Cross-region partner suggestions", "suggestions_note": "Organisations in different regions with no direct tie yet, by Adamic–Adar; the reason names the shared partners, alliances, agreements or activities.",
+        "suggestions": "Cross-region partner suggestions", "suggestions_note": "Pairs of organisations in different regions that are not tied yet (no shared alliance, agreement or activity, no direct relationship) but have partners in common, each pair once, by Adamic–Adar; the reason says how each end is tied to each common partner.",
         "organisation": "Organisation", "partner": "Suggested partner", "adamic_adar": "Adamic–Adar",
-        "resource_allocation": "Resource allocation", "common": "Common neighbours", "reason": "Reason",
-        "no_suggestions": "No suggestions: no organisations in different regions share a partner, alliance, agreement or activity.",
+        "resource_allocation": "Resource allocation", "common": "Common partners", "reason": "Reason",
+        "no_suggestions": "No suggestions: organisations in different regions that have partners in common are already tied.",
         "provenance": "Provenance", "provenance_note": "Every fact the report cites, with its source and paragraphs.",
         "fact": "Fact", "source": "Source", "paragraphs": "Paragraphs",
         "as_of": "As of {date}: {rels} undated relationships and {nodes} undated nodes were kept (not guessed); "
@@ -119,7 +119,10 @@ class _Citations:
         if key not in self._index:
             src = self.ds.sources.get(d.get("source", ""), {})
             self.entries.append({"n": len(self.entries) + 1, "fact": fact, "source": d.get("source", ""),
-                                 "source_title": src.get("title", ""), "paragraphs": list(d.get("paragraphs", []))})
+                                 "source_title": src.get("title", ""), "paragraphs": list(d.get("paragraphs", [])),
+                                 # a row of an imported file: "sheet 组织, row 5"
+                                 "row": (f"sheet {d['source_sheet']}, " if d.get("source_sheet") else "")
+                                 + f"row {d['source_row']}" if d.get("source_row") else ""})
             self._index[key] = len(self.entries)
         return self._index[key]
 
@@ -248,13 +251,13 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     for c in comm["communities"]:
         c["region_counts"] = {_region(g, lang, table): n for g, n in c["regions"].items() if n}
 
-    sugg = suggest_partners(P, top=3)
+    sugg = suggest_partners(G if as_of else net, top=3, limit=top)
     for s in sugg:
-        s["reason"] = reason_text(s["reasons"], lang)
+        s["reason"] = reason_text(s, lang)
         s["region_name"], s["partner_region_name"] = _region(s["region"], lang, table), _region(s["partner_region"], lang, table)
         refs = []
         for z in s["reasons"]:
-            refs += cite.between(s["id"], z["id"]) + cite.between(s["partner"], z["id"])
+            refs += cite.projected_tie(H, s["id"], z["id"]) + cite.projected_tie(H, s["partner"], z["id"])
         s["refs"] = sorted(set(refs))
 
     map_html = _map_html(G, lang, ds)
@@ -356,7 +359,7 @@ def _tables(rep: dict) -> list[tuple[str, str, list[tuple[str, list[str], list[l
                 [T["suggestions_note"]] + ([] if sug_rows else [T["no_suggestions"]])))
     out.append(("provenance", T["provenance"], [("", ["#", T["fact"], T["source"], T["paragraphs"]], [
         [f"[{p['n']}]", p["fact"], f"{p['source_title']} ({p['source']})" if p["source_title"] else p["source"],
-         " ".join(f"¶{x}" for x in p["paragraphs"])] for p in rep["provenance"]])],
+         " ".join(f"¶{x}" for x in p["paragraphs"]) or p.get("row", "")] for p in rep["provenance"]])],
         [T["provenance_note"]]))
     return out
 
