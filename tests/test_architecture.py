@@ -202,7 +202,7 @@ LAYERS = {
     "network": 3, "source": 3, "graph": 3, "engine": 3, "paths": 3, "query": 3,
     "store": 2, "dataset": 2, "snapshot": 2, "resolve": 2,  # snapshot: a cache of checked datasets
     "model": 1, "errors": 1, "settings": 1, "order": 1, "files": 1, "cells": 1, "redact": 1,
-    "regions": 1,  # region groups from the data: model only
+    "regions": 1, "pinyin": 1,  # region groups from the data: model only; pinyin keys: pypinyin only
 }
 FEATURE = 4
 

@@ -375,6 +375,8 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=Non
             "kind": d.get("kind", ""),
             "tip": tip,
             "names": [x for x in (d.get("name"), d.get("name_en"), *d.get("aliases", [])) if x],
+            # pinyin and initials, so the search box finds 盐市口 by yanshikou or ysk offline
+            "py": _pinyin_keys(d.get("name"), *d.get("aliases", [])),
         }
         if highlight and nid in path_nodes:
             node["border"] = PATH_COLOR
@@ -390,6 +392,12 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=Non
         if color == "community" else _region_legend(table, {n["group"] for n in nodes}, lang)
     )
     return nodes, edges, legend
+
+
+def _pinyin_keys(*names) -> list[str]:
+    from alliances.pinyin import keys
+
+    return list(dict.fromkeys(k for name in names if name for k in keys(name)))
 
 
 def _edge(i, u, v, rel, lang, highlight=None, path_steps=(), sources=None):
@@ -494,7 +502,7 @@ def _region_view(G, lang, table=None):
             "color": regions.info(table, group)["color"],
             "size": round(12 + 30 * members.get(nid, 0) / top, 2), "group": group, "groups": [group],
             "type": d.get("label", "Region"), "kind": "", "tip": tip,
-            "names": [x for x in (d.get("name"), d.get("name_en")) if x],
+            "names": [x for x in (d.get("name"), d.get("name_en")) if x], "py": _pinyin_keys(d.get("name")),
         })
     edges = []
     for i, ((a, b), w) in enumerate(sorted(ties.items())):
@@ -580,7 +588,7 @@ def _aggregate(net, lang, hard_cap, seed, table=None):
             "id": key(g), "label": f"{name} ({counts[g]:,})", "shape": "dot",
             "color": regions.info(table, major)["color"],
             "size": round(10 + 40 * (counts[g] / top) ** 0.5, 2), "group": major,
-            "groups": regions.order(list(table.values()), groups), "type": "Group",
+            "groups": sorted(groups), "type": "Group",
             "kind": "", "names": [name],
             "tip": [["", name], [t["members"], f"{counts[g]:,}"], ["", hub_names],
                     [t["region"], ", ".join(f"{regions.info(table, r)[lang]} {v}"
