@@ -31,6 +31,7 @@ import re
 # Leading characters that make a spreadsheet treat a cell as a formula (OWASP),
 # with their full-width forms, which some spreadsheets accept too.
 FORMULA_START = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+_XLSX_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\Z")
 _NEEDS_QUOTES = re.compile(r'[",\r\n]')
 
@@ -52,6 +53,19 @@ def unguard(text: str) -> str:
     if text.startswith("'") and needs_guard(text[1:]):
         return text[1:]
     return text
+
+
+def xlsx_escape(value: str) -> str:
+    """``value`` with Excel's ``_xHHHH_`` escapes: a carriage return (which XML turns into a line
+    feed) as ``_x000D_``, a literal ``_xHHHH_`` as ``_x005F_xHHHH_``; undone by
+    :func:`alliances.io.xlsx.unescape`, as Excel and LibreOffice undo it.
+
+    >>> xlsx_escape("a\rb"), xlsx_escape("_x0041_")
+    ('a_x000D_b', '_x005F_x0041_')
+    """
+    if "_x" in value:
+        value = _XLSX_ESCAPE.sub("_x005F_", value)
+    return value.replace("\r", "_x000D_")
 
 
 def _field(value: str) -> str:

@@ -31,6 +31,7 @@ from sys import intern
 
 from alliances import model
 from alliances.cells import CsvWriter
+from alliances.chars import KIND_TEXT, SUSPECT_RE, describe, hidden_characters
 from alliances.errors import DataError, Problem, ValidationError, problem
 
 FILES = {
@@ -58,7 +59,6 @@ MAX_FIELD = 10_000
 # Names are indexed in Neo4j, whose index keys hold at most 8,167 bytes: 1,000
 # characters is at most 4,000 bytes of UTF-8, and far longer than any real name.
 MAX_NAME = 1_000
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 
 
@@ -296,7 +296,10 @@ def _clean(value: str) -> str:
 
 
 def split_list(value: str) -> list[str]:
-    return [p.strip() for p in re.split(r"[;；]", value or "") if p.strip()]
+    if not value:
+        return []
+    parts = value.split(";") if "；" not in value else re.split(r"[;；]", value)
+    return [p.strip() for p in parts if p.strip()]
 
 
 def parse_date(value: str) -> str | None:
@@ -366,7 +369,7 @@ def model_required(kind: str, column: str) -> bool:
 # Checking records: one set of checks for every reader
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One row of a table as the checks see it, with where it came from.
 
@@ -386,8 +389,8 @@ class Record:
     row: int | None = None
     sheet: str | None = None
     derived_id: bool = False
-    written: dict = field(default_factory=dict)
-    reported: set = field(default_factory=set)
+    written: dict | None = None
+    reported: frozenset = frozenset()
 
 
 #: The order records must come in: each kind may refer to the kinds before it.
@@ -434,17 +437,23 @@ class RecordChecker:
         self.problems: list[Problem] = []
         self.dataset = Dataset(path=path)
         self._count = 0  # problems of the record being checked
-        self._node_at: dict[str, Record] = {}  # first row of every node id, valid or not
+        # where things were first seen, as one int each (table << 32 | row): a million rows hold
+        # no more than their ids and a number, never their records
+        self._tables: list[tuple[str, str | None]] = []
+        self._table_ids: dict[tuple[str, str | None], int] = {}
+        self._node_at: dict[str, int] = {}  # first row of every node id, valid or not
         self._failed_nodes: dict[str, Record] = {}
         self._failed_sources: dict[str, Record] = {}
         self._derived: set[str] = set()
-        self._rel_at: dict[tuple, Record] = {}
-        self._fig_at: dict[tuple, Record] = {}
+        self._rel_at: dict[tuple, int] = {}
+        self._fig_at: dict[tuple, int] = {}
         self._suggested = 0
         self._nodes_done = False
         self._names_index: list[str] | None = None
         #: kinds whose table could not be read at all (a broken file): references to them are not checked
         self.unread: dict[str, bool] = {}
+        self._checks = {"sources": self._check_sources, "nodes": self._check_nodes,
+                        "relationships": self._check_relationships, "figures": self._check_figures}
 
     # -- reporting ------------------------------------------------------
 
@@ -453,8 +462,23 @@ class RecordChecker:
         self.problems.append(problem(code, rec.file, rec.row, fld, sheet=rec.sheet, **params))
         self._count += 1
 
-    def _where(self, rec: Record, other: Record) -> tuple[str, str]:
+    def _loc(self, rec: Record) -> int:
+        key = (rec.file, rec.sheet)
+        idx = self._table_ids.get(key)
+        if idx is None:
+            idx = self._table_ids[key] = len(self._tables)
+            self._tables.append(key)
+        return (idx << 32) | (rec.row or 0)
+
+    def _at(self, loc: int, kind: str) -> Record:
+        """A bare record standing for the row at ``loc`` (for locating a message)."""
+        file, sheet = self._tables[loc >> 32]
+        return Record(kind, {}, file, (loc & 0xFFFFFFFF) or None, sheet)
+
+    def _where(self, rec: Record, other: Record | int) -> tuple[str, str]:
         """``row 4`` (same table) or ``row 4 of sheet 组织 Organization`` / ``row 4 of nodes.csv``."""
+        if isinstance(other, int):
+            other = self._at(other, rec.kind)
         if (other.file, other.sheet) == (rec.file, rec.sheet):
             return f"row {other.row}", f"第 {other.row} 行"
         if other.sheet and other.file == rec.file:
@@ -465,9 +489,11 @@ class RecordChecker:
     def display(self, nid: str) -> str:
         """How a message names a node: its id, or its name when the id was generated."""
         if nid in self._derived:
-            rec = self._node_at.get(nid)
-            if rec is not None and rec.data.get("name"):
-                return rec.data["name"]
+            node = self.dataset.nodes.get(nid)
+            rec = self._failed_nodes.get(nid)
+            name = node["name"] if node is not None else (rec.data.get("name") if rec is not None else "")
+            if name:
+                return name
         return nid
 
     def _suggest(self, value: str, choices) -> list[str]:
@@ -483,22 +509,46 @@ class RecordChecker:
     def check(self, rec: Record) -> None:
         """Check one record and, when it has no problem, add it to ``dataset``."""
         self._count = 0
-        if rec.kind != "nodes" and not self._nodes_done and rec.kind != "sources":
+        kind = rec.kind
+        if kind != "nodes" and kind != "sources" and not self._nodes_done:
             self.finish_nodes()
         d = self._cells(rec)
-        getattr(self, f"_check_{rec.kind}")(rec, d, failed_before=bool(rec.reported))
+        self._checks[kind](rec, d, bool(rec.reported))
 
     def _cells(self, rec: Record) -> dict:
         out = {}
         for k, v in rec.data.items():
-            v = _clean(v) if isinstance(v, str) else ("" if v is None else str(v))
-            if len(v) > MAX_FIELD:
-                self.add("value_too_long", rec, k, length=len(v), limit=MAX_FIELD)
-                v = v[:MAX_FIELD]
-            if _CONTROL_RE.search(v):
-                self.add("control_characters", rec, k)
-            out[k] = v
+            out[k] = v.strip() if v.__class__ is str else ("" if v is None else str(v).strip())
+        # one look at the whole row for the rare long or control-character cell, then find it
+        joined = "".join(out.values())
+        if len(joined) > MAX_FIELD:
+            for k, v in out.items():
+                if len(v) > MAX_FIELD:
+                    self.add("value_too_long", rec, k, length=len(v), limit=MAX_FIELD)
+                    out[k] = v[:MAX_FIELD]
+        if SUSPECT_RE.search(joined):  # control, bidirectional and invisible characters, with their place
+            for k, v in out.items():
+                self._hidden(rec, k, v)
         return out
+
+    def _hidden(self, rec: Record, column: str, value: str) -> None:
+        found = hidden_characters(value)
+        if not found:
+            return
+        controls = [f for f in found if f[1] != "\t" and f[2] == "control"]
+        others = [f for f in found if f[2] != "control"]
+        if controls:
+            pos, ch, _ = controls[0]
+            more = f", and {len(controls) - 1} more" if len(controls) > 1 else ""
+            self.add("control_characters", rec, column, at=f" ({describe(ch)} at character {pos}{more})",
+                     at_zh=f"（第 {pos} 个字符 {describe(ch)}{'等 ' + str(len(controls)) + ' 个' if more else ''}）")
+        if others:
+            pos, ch, kind = others[0]
+            n = len(others) - 1
+            self.add("hidden_character", rec, column, position=pos, character=describe(ch),
+                     kind=KIND_TEXT[kind][0], kind_zh=KIND_TEXT[kind][1],
+                     more=f" (and {n} more such character{'s' if n > 1 else ''})" if n else "",
+                     more_zh=f"（另有 {n} 个）" if n else "")
 
     def _free(self, rec: Record, column: str) -> bool:
         return column not in rec.reported
@@ -566,7 +616,6 @@ class RecordChecker:
                          suggestions=self._code_hints("kind", kind))
             elif kind and label_ok and not model.kinds_for(label):
                 self.add("kind_not_allowed", rec, "kind", label=label, label_zh=model.LABELS[label].zh)
-        citation = self._citation(rec, d)
         node = {
             "id": nid,
             "label": intern(label),
@@ -574,22 +623,23 @@ class RecordChecker:
             "name_en": d.get("name_en", ""),
             "kind": intern(kind),
             "region": intern(d.get("region", "")),
-            "date": intern(self._date(rec, d, "date")),
+            "date": intern(self._date(rec, d, "date")) if d.get("date") else "",
             "date_note": d.get("date_note", ""),
             "status": d.get("status", ""),
             "aliases": split_list(d.get("aliases", "")),
             "description": d.get("description", ""),
-            **citation,
         }
+        self._citation(rec, d, node)
         syn = d.get("synthetic", "").lower()
         if syn in ("true", "1", "yes"):
             node["synthetic"] = True
         elif syn not in ("", "false", "0", "no"):
             self.add("not_boolean", rec, "synthetic", value=syn)
-        self._extra(rec, d, node)
+        if FIELD_CHECKS:
+            self._extra(rec, d, node)
         if not nid or first is not None:
             return
-        self._node_at[nid] = rec
+        self._node_at[nid] = self._loc(rec)
         if rec.derived_id:
             self._derived.add(nid)
         if self._count or failed_before:
@@ -610,7 +660,7 @@ class RecordChecker:
                 region = node["region"]
                 if not region:
                     continue
-                rec = self._node_at[nid]
+                rec = self._at(self._node_at[nid], "nodes")
                 if region in ds.nodes and ds.nodes[region]["label"] == "Region":
                     continue
                 if region in self._failed_nodes:
@@ -618,8 +668,6 @@ class RecordChecker:
                         continue
                     self._count = 0
                     self._skipped_ref(rec, "region", region)
-                elif "region" in rec.reported:
-                    pass
                 else:
                     self.add("region_not_region", rec, "region", value=region)
                 del ds.nodes[nid]
@@ -657,12 +705,18 @@ class RecordChecker:
         return False
 
     def _all_names(self) -> list[str]:
+        """Every name, English name, alias and (typed) id, for did-you-mean on a reference."""
         if self._names_index is None:
             names = []
-            for rec in self._node_at.values():
-                names += [rec.data.get("name", ""), rec.data.get("name_en", ""), *split_list(rec.data.get("aliases", ""))]
-                if not rec.derived_id:
-                    names.append(rec.data.get("id", ""))
+            for nid, n in self.dataset.nodes.items():
+                names += [n["name"], n["name_en"], *n["aliases"]]
+                if nid not in self._derived:
+                    names.append(nid)
+            for nid, rec in self._failed_nodes.items():
+                d = rec.data
+                names += [d.get("name", ""), d.get("name_en", ""), *split_list(d.get("aliases", ""))]
+                if nid not in self._derived:
+                    names.append(nid)
             self._names_index = [n for n in names if n]
         return self._names_index
 
@@ -679,8 +733,10 @@ class RecordChecker:
     def _check_relationships(self, rec: Record, d: dict, failed_before: bool) -> None:
         ds = self.dataset
         start, rtype, end = d.get("start", ""), d.get("type", ""), d.get("end", "")
-        ok = self._node_ref(rec, "start", start)
-        ok = self._node_ref(rec, "end", end) and ok
+        nodes = ds.nodes
+        a_node, b_node = nodes.get(start), nodes.get(end)
+        ok = a_node is not None or self._node_ref(rec, "start", start)
+        ok = (b_node is not None or self._node_ref(rec, "end", end)) and ok
         if rtype not in model.REL_TYPES:
             if self._free(rec, "type"):
                 if rtype:
@@ -690,7 +746,7 @@ class RecordChecker:
                     self.add("no_type", rec, "type", choices=", ".join(model.REL_TYPES))
             ok = False
         if ok:
-            a, b = ds.nodes[start]["label"], ds.nodes[end]["label"]
+            a, b = a_node["label"], b_node["label"]
             allowed = model.REL_TYPES[rtype].endpoints
             if (a, b) not in allowed:
                 self.add("wrong_endpoints", rec, "type", type=rtype, start_label=a, end_label=b,
@@ -699,7 +755,7 @@ class RecordChecker:
             if start == end:
                 self.add("self_loop", rec, "end")
             # the node's own id strings: a million rows share them instead of copying
-            start, end, rtype = ds.nodes[start]["id"], ds.nodes[end]["id"], intern(rtype)
+            start, end, rtype = a_node["id"], b_node["id"], intern(rtype)
             key = (start, rtype, end)
             first = self._rel_at.get(key)
             if first is not None:
@@ -707,19 +763,19 @@ class RecordChecker:
                 self.add("duplicate_relationship", rec, "type", type=rtype, start=self.display(start),
                          end=self.display(end), first=where, first_zh=where_zh)
             else:
-                self._rel_at[key] = rec
-        citation = self._citation(rec, d)
+                self._rel_at[key] = self._loc(rec)
         rel = {
             "start": start,
             "type": rtype,
             "end": end,
             "role": intern(d.get("role", "")),
-            "date": intern(self._date(rec, d, "date")),
+            "date": intern(self._date(rec, d, "date")) if d.get("date") else "",
             "date_note": d.get("date_note", ""),
             "status": intern(d.get("status", "")),
-            **citation,
         }
-        self._extra(rec, d, rel)
+        self._citation(rec, d, rel)
+        if FIELD_CHECKS:
+            self._extra(rec, d, rel)
         if ok and not self._count and not failed_before:
             ds.relationships.append(rel)
 
@@ -740,7 +796,7 @@ class RecordChecker:
                 self.add("duplicate_figure", rec, "key", node=self.display(node), key=key, first=where,
                          first_zh=where_zh)
             else:
-                self._fig_at[(node, key)] = rec
+                self._fig_at[(node, key)] = self._loc(rec)
         number = _number(value)
         if number is None and self._free(rec, "value"):
             if value:
@@ -751,7 +807,6 @@ class RecordChecker:
         if q not in model.QUALIFIERS and self._free(rec, "qualifier"):
             self.add("unknown_qualifier", rec, "qualifier", value=q, choices=", ".join(model.QUALIFIERS),
                      suggestions=self._code_hints("qualifier", q))
-        citation = self._citation(rec, d)
         fig = {
             "node": node,
             "key": key,
@@ -760,9 +815,10 @@ class RecordChecker:
             "unit": d.get("unit", ""),
             "label_zh": d.get("label_zh", ""),
             "label_en": d.get("label_en", ""),
-            **citation,
         }
-        self._extra(rec, d, fig)
+        self._citation(rec, d, fig)
+        if FIELD_CHECKS:
+            self._extra(rec, d, fig)
         if not self._count and not failed_before:
             ds.figures.append(fig)
 
@@ -776,11 +832,11 @@ class RecordChecker:
                 if kept is not None:
                     fact[fld] = kept
 
-    def _citation(self, rec: Record, d: dict) -> dict:
-        """``source`` and where in it: ``paragraphs`` of a document, or the ``source_sheet``/``source_row`` of a file."""
+    def _citation(self, rec: Record, d: dict, out: dict) -> None:
+        """Into ``out``: ``source`` and where in it (``paragraphs`` of a document, or ``source_sheet``/``source_row``)."""
         sources = self.dataset.sources
         sid = d.get("source", "")
-        if self._free(rec, "source"):
+        if sid not in sources and self._free(rec, "source"):
             if not sid:
                 self.add("no_source", rec, "source")
             elif self.unread.get("sources"):
@@ -790,11 +846,12 @@ class RecordChecker:
                     self._skipped_ref(rec, "source", sid)
                 else:
                     self._count += 1
-            elif sid not in sources:
+            else:
                 self.add("unknown_source", rec, "source", value=sid,
                          choices=", ".join(sorted(sources)) or "(sources.csv is empty)",
                          suggestions=self._suggest(sid, sources))
-        out = {"source": intern(sid), "paragraphs": []}
+        out["source"] = intern(sid)
+        out["paragraphs"] = paras = []
         row_ref = d.get("source_row", "")
         if row_ref:
             if row_ref.isascii() and row_ref.isdigit() and int(row_ref) >= 1:
@@ -808,10 +865,9 @@ class RecordChecker:
                 self.add("bad_paragraph", rec, "paragraphs", value=part)
                 bad = True
             else:
-                out["paragraphs"].append(int(part))
-        if not out["paragraphs"] and not bad and not row_ref and self._free(rec, "paragraphs"):
+                paras.append(int(part))
+        if not paras and not bad and not row_ref and self._free(rec, "paragraphs"):
             self.add("no_paragraph", rec, "paragraphs")
-        return out
 
     def _date(self, rec: Record, d: dict, column: str) -> str:
         value = d.get(column, "")
@@ -821,7 +877,7 @@ class RecordChecker:
         if why is None:
             return value
         reason, reason_zh = why
-        written = rec.written.get(column)
+        written = (rec.written or {}).get(column)
         if written and written != value:
             reason += f" (written {written!r})"
             reason_zh += f"（原文 {written!r}）"

@@ -60,15 +60,16 @@ from __future__ import annotations
 import csv
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from alliances import model
 from alliances.network import thresholds
-from alliances.order import HUB_LABELS
+from alliances.order import HUB_LABELS, capped_hub, hub_order
 
 METRICS = ("degree", "weighted_degree", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank")
 LABEL_CODES = {name: i for i, name in enumerate(model.LABELS)}
+LABEL_NAMES = list(model.LABELS)
 TYPE_CODES = {name: i for i, name in enumerate(model.REL_TYPES)}
 
 
@@ -91,6 +92,10 @@ class Projection:
     u: object  # np.int32
     v: object  # np.int32
     weight: object  # np.float64
+    #: Hubs whose members were not tied (``max_members``): :func:`alliances.order.capped_hub`
+    #: dicts, and ``capped_members[i]`` the member positions (into ``ids``) of ``capped_hubs[i]``.
+    capped_hubs: list = field(default_factory=list)
+    capped_members: list = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -199,13 +204,15 @@ def partnership_arrays(A: GraphArrays) -> tuple[Projection, object]:
                        counts.astype(np.float64)), nodes)
 
 
-def projection_arrays(A: GraphArrays) -> Projection:
+def projection_arrays(A: GraphArrays, *, max_members: int | None = None) -> Projection:
     """The organisations projection of :func:`alliances.graph.organizations_projection`, as arrays.
 
     Two organisations are tied once per shared alliance, agreement or activity
     (a partnership tie to the hub, whatever its type or direction, counted
     once per hub) and once per direct partnership relationship; ``weight`` is
-    the number of such ties. Regions and zones never take part.
+    the number of such ties. Regions and zones never take part. A hub with
+    more than ``max_members`` members ties none of them (listed in
+    ``capped_hubs``), as in :func:`alliances.graph.organizations_projection`.
     """
     import numpy as np
 
@@ -236,11 +243,19 @@ def projection_arrays(A: GraphArrays) -> Projection:
     m = np.concatenate([pos[d[m1]], pos[s[m2]]])
     key = np.unique(h * n + m) if len(h) else np.zeros(0, dtype=np.int64)
     h, m = key // max(n, 1), key % max(n, 1)
+    capped, capped_members = [], []
     if len(h):
         starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
         sizes = np.diff(np.r_[starts, len(h)])
+        if max_members is not None:
+            for i in np.flatnonzero(sizes > max_members).tolist():
+                hub = int(h[starts[i]])
+                capped.append((capped_hub(A.ids[hub], LABEL_NAMES[labels[hub]], int(sizes[i])),
+                               m[starts[i]:starts[i] + sizes[i]].astype(np.int32)))
+            capped.sort(key=lambda c: hub_order(c[0]))
+            capped, capped_members = [c[0] for c in capped], [c[1] for c in capped]
         for size in np.unique(sizes):
-            if size < 2:
+            if size < 2 or (max_members is not None and size > max_members):
                 continue
             first = starts[sizes == size]
             members = m[first[:, None] + np.arange(size)[None, :]]  # hubs x size
@@ -252,7 +267,7 @@ def projection_arrays(A: GraphArrays) -> Projection:
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     pairs, counts = np.unique(lo * n + hi, return_counts=True)
     return Projection([A.ids[i] for i in orgs], (pairs // n).astype(np.int32),
-                      (pairs % n).astype(np.int32), counts.astype(np.float64))
+                      (pairs % n).astype(np.int32), counts.astype(np.float64), capped, capped_members)
 
 
 class PartnershipAdjacency:
@@ -619,3 +634,73 @@ def centrality_scores_fast(
                            approx_betweenness_delta=approx_betweenness_delta, seed=seed)
     cols = {m: arrays[m].tolist() for m in metrics}
     return {nid: {m: cols[m][i] for m in metrics} for i, nid in enumerate(P.ids)}
+
+
+# ---------------------------------------------------------------------------
+# Brokerage on arrays
+
+
+def brokerage_arrays(P: Projection, groups, *, block: int = 4096) -> dict:
+    """Gould–Fernandez role counts, Burt's constraint and effective size of every node of ``P``.
+
+    The quantities of :func:`alliances.analysis.brokerage.broker_table` (each
+    undirected tie read both ways, unweighted), from sparse products in row
+    blocks instead of a loop over every two-path: for a broker b, the ordered
+    pairs (a, c) of its neighbours in groups (g, h) number
+    ``n_g·n_h − [g = h]·n_g``, and those tied to each other are the row sums
+    of ``(A·D_g·A) ∘ (A·D_h)``. Constraint is
+    ``(d + 2·Σ_j S_bj + Σ_j S_bj²) / d²`` over b's neighbours j with
+    ``S = A·D⁻¹·A``; effective size ``d − 2t/d`` (t: ties among b's
+    neighbours). Isolates get ``nan`` for both, as networkx gives.
+
+    ``groups`` is an int array (one code per node). Returns arrays of length
+    ``P.n``: ``coordinator``, ``itinerant``, ``representative``,
+    ``gatekeeper``, ``liaison``, ``constraint``, ``effective_size``.
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix, diags
+
+    n = P.n
+    groups = np.asarray(groups, dtype=np.int64)
+    u, v = np.asarray(P.u, dtype=np.int64), np.asarray(P.v, dtype=np.int64)
+    keep = u != v
+    u, v = u[keep], v[keep]
+    A = csr_matrix((np.ones(2 * len(u)), (np.r_[u, v], np.r_[v, u])), shape=(n, n))
+    A.sum_duplicates()
+    A.data[:] = 1.0
+    k = int(groups.max()) + 1 if n else 0
+    onehot = csr_matrix((np.ones(n), (np.arange(n), groups)), shape=(n, max(k, 1)))
+    N = (A @ onehot).toarray()  # n × k: neighbours per group
+    deg = N.sum(axis=1)
+    T = np.zeros((n, k, k))  # ordered pairs of tied neighbours by groups
+    s1 = np.zeros(n)
+    s2 = np.zeros(n)
+    inv = diags(1.0 / np.maximum(deg, 1.0))
+    masks = [diags((groups == g).astype(np.float64)) for g in range(k)]
+    for start in range(0, n, block):
+        rows = slice(start, min(start + block, n))
+        B = A[rows]
+        for g in range(k):
+            X = (B @ masks[g] @ A).multiply(B)
+            T[rows, g, :] = (X @ onehot).toarray()
+        S = (B @ inv @ A).multiply(B).tocsr()
+        s1[rows] = np.asarray(S.sum(axis=1)).ravel()
+        s2[rows] = np.asarray(S.multiply(S).sum(axis=1)).ravel()
+    pairs = N[:, :, None] * N[:, None, :] - np.einsum("ng,gh->ngh", N, np.eye(k))
+    open_ = pairs - T
+    own = np.zeros((n, k), dtype=bool)
+    own[np.arange(n), groups] = True
+    same = np.eye(k, dtype=bool)[None, :, :]
+    a_own, c_own = own[:, :, None], own[:, None, :]
+    out = {
+        "coordinator": (open_ * (a_own & c_own)).sum(axis=(1, 2)),
+        "itinerant": (open_ * (same & ~a_own)).sum(axis=(1, 2)),
+        "representative": (open_ * (a_own & ~c_own)).sum(axis=(1, 2)),
+        "gatekeeper": (open_ * (~a_own & c_own)).sum(axis=(1, 2)),
+        "liaison": (open_ * (~same & ~a_own & ~c_own)).sum(axis=(1, 2)),
+    }
+    out = {r: np.rint(x).astype(np.int64) for r, x in out.items()}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["constraint"] = np.where(deg > 0, (deg + 2 * s1 + s2) / deg ** 2, np.nan)
+        out["effective_size"] = np.where(deg > 0, deg - T.sum(axis=(1, 2)) / deg, np.nan)
+    return out

@@ -15,6 +15,12 @@
 
 Every message says what failed, where (file, row, column or URI) and what to
 do next. Driver and OS errors are wrapped with ``raise ... from err``.
+
+Problems with input rows are :class:`Problem` objects: a ``code``, the
+location (file, sheet, row, column), ``params``, and texts rendered from
+:data:`MESSAGES`, the one table where each code's English and Chinese message
+and fix are written side by side. Make them with :func:`problem`; a module
+with problems of its own adds its codes to :data:`MESSAGES`.
 """
 
 from __future__ import annotations
@@ -176,6 +182,35 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "bad_xlsx": ("cannot be opened as an .xlsx workbook ({error}); it may be truncated or damaged",
                  "无法作为 .xlsx 工作簿打开，文件可能不完整或已损坏",
                  "save it again from Excel as .xlsx", "请在 Excel 中重新另存为 .xlsx"),
+    # workbooks refused before their cells are read (alliances.io.xlsx)
+    "xls_renamed": ("is an old Excel 97–2003 .xls workbook saved under an .xlsx name",
+                    "是旧版 Excel 97–2003 .xls 工作簿，只是改了扩展名",
+                    "open it in Excel or LibreOffice and save it as 'Excel Workbook (*.xlsx)'",
+                    "用 Excel 或 WPS 打开，另存为“Excel 工作簿 (*.xlsx)”"),
+    "xlsx_encrypted": ("is a password-protected workbook, which cannot be read",
+                       "是设置了打开密码的工作簿，无法读取",
+                       "open it in Excel, remove the password (File → Info → Protect Workbook) and save a copy",
+                       "在 Excel 中打开，取消密码（文件 → 信息 → 保护工作簿）后另存一份"),
+    "xlsb_renamed": ("is an Excel binary workbook (.xlsb) saved under an .xlsx name",
+                     "是 Excel 二进制工作簿（.xlsb），只是改了扩展名",
+                     "save it from Excel as 'Excel Workbook (*.xlsx)'", "在 Excel 中另存为“Excel 工作簿 (*.xlsx)”"),
+    "xlsx_doctype": ("holds an XML document type declaration, which no Excel workbook has (a sign of an "
+                     "entity-expansion attack); it was not read", "含有 XML 文档类型声明（Excel 不会写入，可能是恶意文件），未读取",
+                     "save the data again from Excel as .xlsx", "请在 Excel 中重新另存为 .xlsx"),
+    "xlsx_part_too_large": ("{part} unpacks to more than {limit:,} bytes (the limit for one part); it was not read",
+                            "{part} 解压后超过 {limit:,} 字节的上限，未读取",
+                            "split the data into several workbooks, or import CSV files instead",
+                            "把数据拆分到几个工作簿，或改用 CSV 文件导入"),
+    "xlsx_cell_too_long": ("{cell} holds more than {limit:,} characters, more than Excel allows in a cell; "
+                           "the workbook was not read further", "{cell} 超过 {limit:,} 个字符（Excel 单元格上限），停止读取",
+                           "shorten that cell (long texts belong in the source document)", "缩短该单元格内容（长文本放在来源文档中）"),
+    "xlsx_too_many_cells": ("holds more than {limit:,} cells with values (the limit for one workbook)",
+                            "有内容的单元格超过 {limit:,} 个（单个工作簿的上限）",
+                            "split the data into several workbooks, or import CSV files instead",
+                            "把数据拆分到几个工作簿，或改用 CSV 文件导入"),
+    "xlsx_too_many_merges": ("has more than {limit:,} merged ranges", "合并单元格区域超过 {limit:,} 个",
+                             "unmerge the cells (Home → Merge & Center → Unmerge Cells) and save again",
+                             "取消合并单元格（开始 → 合并后居中 → 取消单元格合并）后重新保存"),
     "workbook_empty": ("the file is empty", "文件是空的", "save the workbook again from Excel",
                        "请在 Excel 中重新保存工作簿"),
     "unknown_sheet": ("unknown sheet {name!r}", "无法识别的工作表 {name!r}",
@@ -199,9 +234,14 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     # any cell
     "value_too_long": ("value is {length:,} characters long (limit {limit:,})", "内容过长（{length:,} 个字符，上限 {limit:,}）",
                        "shorten it; long texts belong in the source document", "缩短内容；长文本放在来源文档中"),
-    "control_characters": ("contains control characters", "含有不可见的控制字符",
+    "control_characters": ("contains control characters{at}", "含有不可见的控制字符{at_zh}",
                            "remove invisible characters (often pasted from another program)",
                            "删除从其他程序粘贴来的不可见字符"),
+    "hidden_character": ("character {position} is {character}, {kind}{more}",
+                         "第 {position} 个字符是{kind_zh} {character}{more_zh}",
+                         "delete it: nobody sees it, so two names that differ by it look the same (it often comes "
+                         "with text pasted from a web page, a chat or a PDF)",
+                         "删除该字符：它看不见，会让两个不同的名称看起来一样（常随网页、聊天记录或 PDF 复制而来）"),
     # ids and names
     "no_id": ("no id", "缺少编号", "give it a stable id (letters, digits, - _ . :)", "填写编号（字母、数字和 - _ . :）"),
     "invalid_id": ("{value!r} is not a valid id", "{value!r} 不是有效的编号",

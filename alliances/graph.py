@@ -20,7 +20,7 @@ import networkx as nx
 
 from alliances import model, regions
 from alliances.dataset import Dataset, date_end, paused_gc
-from alliances.order import HUB_LABELS, edge_sort_key
+from alliances.order import HUB_LABELS, capped_hub, edge_sort_key, hub_order
 from alliances.regions import DEFAULT_LEVEL
 
 
@@ -222,11 +222,16 @@ def _partnership_graph(G: nx.MultiDiGraph, via: Iterable[str] | None) -> nx.Grap
     return H
 
 
-def organizations_projection(G: nx.MultiDiGraph) -> nx.Graph:
+def organizations_projection(G: nx.MultiDiGraph, *, max_members: int | None = None) -> nx.Graph:
     """Organisations tied by shared alliances, agreements, activities or a direct tie.
 
     ``weight`` is the number of such shared ties; ``via`` lists the ids of the
     shared nodes, and ``direct`` the direct relationship types.
+
+    A hub with more than ``max_members`` organisation members (``None``: no
+    limit; callers pass ``Thresholds.hub_members``) ties none of them: its
+    m(m-1)/2 ties would not fit. Such hubs are listed, largest first, in
+    ``H.graph["capped_hubs"]`` as ``{"id", "label", "members"}``.
     """
     P = partnership_graph(G)
     H = nx.Graph()
@@ -247,13 +252,18 @@ def organizations_projection(G: nx.MultiDiGraph) -> nx.Graph:
         if P.nodes[u].get("label") == "Organization" and P.nodes[v].get("label") == "Organization":
             for rel in d["rels"]:
                 tie(u, v, "direct", rel["type"])
+    capped = []
     for hub, d in P.nodes(data=True):
         if d.get("label") not in HUB_LABELS:
             continue
         members = sorted(m for m in P.neighbors(hub) if P.nodes[m].get("label") == "Organization")
+        if max_members is not None and len(members) > max_members:
+            capped.append(capped_hub(hub, d.get("label", ""), len(members)))
+            continue
         for i, a in enumerate(members):
             for b in members[i + 1:]:
                 tie(a, b, "via", hub)
+    H.graph["capped_hubs"] = sorted(capped, key=hub_order)
     return H
 
 
@@ -261,11 +271,12 @@ def organization_ids(G: nx.Graph) -> list[str]:
     return [n for n, d in G.nodes(data=True) if d.get("label") == "Organization"]
 
 
-def projection(G: nx.MultiDiGraph, name: str = "organizations") -> nx.Graph:
-    """The graph a measure runs on: ``organizations`` (:func:`organizations_projection`) or
-    ``full`` (:func:`partnership_graph`, ``weight`` = number of relationships of a tie)."""
+def projection(G: nx.MultiDiGraph, name: str = "organizations", *, max_members: int | None = None) -> nx.Graph:
+    """The graph a measure runs on: ``organizations`` (:func:`organizations_projection`, hubs
+    above ``max_members`` members capped) or ``full`` (:func:`partnership_graph`, ``weight`` =
+    number of relationships of a tie)."""
     if name == "organizations":
-        return organizations_projection(G)
+        return organizations_projection(G, max_members=max_members)
     if name == "full":
         H = partnership_graph(G)
         for u, v, d in H.edges(data=True):

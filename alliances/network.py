@@ -37,6 +37,11 @@ class Thresholds:
     #: Up to this, betweenness and closeness on the engine are exact; above it sampled
     #: within a stated bound (see :mod:`alliances.engine`).
     exact: int = 5_000
+    #: Organisations projection: a hub (alliance, agreement, activity) with more organisation
+    #: members than this ties none of them pairwise (m members would make m(m-1)/2 ties and
+    #: brokerage m³ two-paths); the hubs left out are listed in every result's meta. The full
+    #: projection, where a hub is one node, is never capped.
+    hub_members: int = 250
     #: Above this, a single shortest path is found on the dataset's arrays (no whole graph).
     path_arrays: int = 50_000
     #: Maps: above this many nodes, positions are precomputed and physics is off (``--max-nodes``).
@@ -195,7 +200,7 @@ class Network:
         """:func:`alliances.graph.organizations_projection` of :attr:`graph` (treat as read-only)."""
         from alliances.graph import organizations_projection
 
-        return organizations_projection(self.graph)
+        return organizations_projection(self.graph, max_members=self.thresholds.hub_members)
 
     # -- array views
 
@@ -220,7 +225,7 @@ class Network:
         from alliances import engine
 
         if name == "organizations":
-            return engine.projection_arrays(self.arrays)
+            return engine.projection_arrays(self.arrays, max_members=self.thresholds.hub_members)
         if name == "full":
             return engine.partnership_arrays(self.arrays)[0]
         raise ValueError(f"unknown projection {name!r}; use one of {PROJECTIONS}")

@@ -32,3 +32,14 @@ def path_order(nodes) -> tuple:
     path when several are equally short.
     """
     return (len(nodes), list(nodes))
+
+
+def capped_hub(hub: str, label: str, members: int) -> dict:
+    """A hub left out of the organisations projection for its size (``Thresholds.hub_members``),
+    as every backend reports it."""
+    return {"id": hub, "label": label, "members": members}
+
+
+def hub_order(hub: dict) -> tuple:
+    """Capped hubs: largest first, then by id."""
+    return (-hub["members"], hub["id"])

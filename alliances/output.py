@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 
 from alliances.cells import CsvWriter
@@ -21,6 +22,48 @@ def _cell(value) -> str:
     return str(value)
 
 
+# ---------------------------------------------------------------------------
+# Markdown: data shown as written, never rendered live
+
+_MD_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")
+_MD_PUNCT = re.compile(r"([\\`*_\[\]|~$])")
+_MD_SCHEME = re.compile(r"(?<=[A-Za-z0-9+.\-]):(?=//)|(?i:(?<=\bmailto)|(?<=\bxmpp)):")
+_MD_WWW = re.compile(r"(?i)(www)\.")
+_MD_LEAD = re.compile(r"^(\s*)([#>+=\-])")
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
+
+
+def md_text(value) -> str:
+    """``value`` as Markdown text that renders as exactly these characters, and nothing live.
+
+    Raw HTML is made inert (``& < >`` as entities: ``<img src=x onerror=…>`` shows as
+    text); backslash and ``` * _ [ ] | ~ $`` are backslash-escaped, so ``![](https://tracker…)``
+    and ``[点击](https://phish…)`` are neither an image nor a link; the ``:`` of
+    ``https://`` and the ``.`` of ``www.`` become character references and every ``@``
+    a one-character code span, so no bare URL or e-mail address is turned into a link
+    by GitHub-flavoured renderers (cmark-gfm links an e-mail address after entities
+    are decoded, not before); a leading ``#``, ``>``, ``-``, ``+``, ``=`` or ``1.`` is escaped so no
+    heading, quote or list begins; line breaks become spaces.
+
+    >>> print(md_text("![](https://t.example/p.gif) <b>"))
+    !\\[\\](https&#58;//t.example/p.gif) &lt;b&gt;
+    """
+    text = _MD_BREAKS.sub(" ", str(value))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_PUNCT.sub(r"\\\1", text)
+    text = _MD_SCHEME.sub("&#58;", text)
+    text = _MD_WWW.sub(r"\1&#46;", text).replace("@", "`@`")
+    text = _MD_LEAD.sub(r"\1\\\2", text, count=1)
+    return _MD_ORDERED.sub(r"\1\\\2", text, count=1)
+
+
+def md_cell(value, *, data: bool = True) -> str:
+    """A Markdown table cell: :func:`md_text` for data; our own column names only get ``|`` escaped."""
+    if data:
+        return md_text(value)
+    return _MD_BREAKS.sub(" ", str(value)).replace("|", "\\|")
+
+
 def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, title: str = "") -> str:
     """Render ``rows`` (dicts) as ``fmt``; ``columns`` picks and orders the keys."""
     if fmt == "json":
@@ -34,10 +77,9 @@ def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, ti
             w.writerow([_cell(r.get(c)) for c in columns])
         return buf.getvalue()
     if fmt == "markdown":
-        esc = lambda s: s.replace("|", "\\|").replace("\n", " ")  # noqa: E731
-        lines = [f"| {' | '.join(columns)} |", "|" + "---|" * len(columns)]
-        lines += [f"| {' | '.join(esc(_cell(r.get(c))) for c in columns)} |" for r in rows]
-        head = f"### {title}\n\n" if title else ""
+        lines = [f"| {' | '.join(md_cell(c, data=False) for c in columns)} |", "|" + "---|" * len(columns)]
+        lines += [f"| {' | '.join(md_cell(_cell(r.get(c))) for c in columns)} |" for r in rows]
+        head = f"### {md_text(title)}\n\n" if title else ""
         return head + "\n".join(lines) + "\n"
     if fmt == "table":
         from rich.console import Console

@@ -175,3 +175,29 @@ def _k_shortest_with_ties(P: nx.Graph, source: str, target: str, k: int) -> list
             break
         found.append(nodes)
     return found
+
+
+def nearest_of(P, source: str, targets, *, limit: int | None = None) -> tuple[int | None, list]:
+    """``(d, nodes)``: the nodes of ``targets`` closest to ``source`` in ``P`` (all at hop
+    distance ``d``, in id order, at most ``limit``); ``(None, [])`` when none is reachable.
+
+    One breadth-first search, stopped at the first level that holds a target.
+    ``P`` is a partnership graph or a :class:`~alliances.engine.PartnershipAdjacency`.
+    """
+    targets = set(targets)
+    if source not in P:
+        return None, []
+    seen, frontier, d = {source}, [source], 0
+    while frontier:
+        hit = sorted(n for n in frontier if n in targets and n != source)
+        if hit:
+            return d, hit[:limit] if limit else hit
+        d += 1
+        nxt = []
+        for u in frontier:
+            for v in P[u]:
+                if v not in seen:
+                    seen.add(v)
+                    nxt.append(v)
+        frontier = nxt
+    return None, []

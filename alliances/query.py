@@ -87,28 +87,39 @@ def explain_paths(result: dict, lang: str = "zh") -> str:
 
 
 def show_node(source, name: str) -> dict:
-    """A node with its properties, figures (with provenance) and every tie."""
+    """A node with its properties, figures (with provenance) and every tie.
+
+    Read from the dataset's rows and the region groups: the whole graph is
+    never built for it (the same answer as from the graph, tested).
+    """
     net = source.network()
-    ds, G = net.dataset, net.graph
+    ds, nodes, groups = net.dataset, net.nodes, net.region_groups
     nid = net.resolve(name)
     props = dict(ds.nodes[nid])
+    mine = [rel for rel in ds.relationships if rel["start"] == nid or rel["end"] == nid]
     ties = []
-    for rel in sorted(ds.relationships, key=lambda r: (r["type"], r["start"], r["end"])):
-        if nid in (rel["start"], rel["end"]):
-            other = rel["end"] if rel["start"] == nid else rel["start"]
-            ties.append({
-                "direction": "out" if rel["start"] == nid else "in",
-                "other": node_summary(G, other),
-                **rel_summary(rel),
-                "provenance": provenance_text(rel, ds.sources),
-            })
+    for rel in sorted(mine, key=lambda r: (r["type"], r["start"], r["end"])):
+        other = rel["end"] if rel["start"] == nid else rel["start"]
+        ties.append({
+            "direction": "out" if rel["start"] == nid else "in",
+            "other": _summary(nodes, groups, other),
+            **rel_summary(rel),
+            "provenance": provenance_text(rel, ds.sources),
+        })
     return {
-        "node": {**props, "region_group": G.nodes[nid].get("region_group", "other")},
+        "node": {**props, "region_group": groups.get(nid, "other")},
         "figures": [{**f, "provenance": provenance_text(f, ds.sources)} for f in ds.figures_of(nid)],
         "source": ds.sources.get(props.get("source", ""), {}),
         "provenance": provenance_text(props, ds.sources),
         "ties": ties,
     }
+
+
+def _summary(nodes, groups, nid: str) -> dict:
+    """:func:`node_summary` from node attributes and region groups (no graph)."""
+    d = nodes[nid]
+    return {f: (nid if f == "id" else groups.get(nid, "other") if f == "region_group" else d.get(f, ""))
+            for f in NODE_FIELDS}
 
 
 def explain_node(result: dict) -> str:
@@ -147,5 +158,170 @@ def explain_node(result: dict) -> str:
 
 
 def search_nodes(source, text: str, limit: int = 50) -> list[dict]:
-    G = source.network().graph
-    return [node_summary(G, n) for n in search(G, text, limit=limit)]
+    """Rows of the nodes :func:`alliances.resolve.search` finds, from the dataset's nodes (no graph)."""
+    net = source.network()
+    return [_summary(net.nodes, net.region_groups, n) for n in search(net.names, text, limit=limit)]
+
+
+# ---------------------------------------------------------------------------
+# Batch questions: many pairs in one read, the nearest organisations of a region
+
+
+PAIR_COLUMNS = (("from", "起点"), ("to", "终点"))
+
+
+def read_pairs(path) -> list[tuple[int, str, str]]:
+    """``(row, from, to)`` of a CSV of pairs (UTF-8, BOM or GB18030 from Excel).
+
+    The header names the columns ``from`` and ``to`` (or 起点 and 终点); a file
+    without such a header is read as two columns. Empty cells are left for
+    :func:`path_pairs` to report with the names that match nothing.
+    """
+    from pathlib import Path
+
+    from alliances.dataset import read_csv_rows
+    from alliances.errors import Problem as problem_text
+    from alliances.errors import ValidationError
+
+    path = Path(path)
+    header, rows = read_csv_rows(path)
+    names = {h.strip().casefold(): h for h in header}
+    cols = []
+    for en, zh in PAIR_COLUMNS:
+        col = names.get(en) or names.get(zh)
+        cols.append(col)
+    if None in cols:
+        if len(header) < 2:
+            raise ValidationError([problem_text(str(path), 1, None,
+                                                "needs two columns, from and to",
+                                                "write a header 'from,to' and one pair a row")], str(path))
+        # no header: the first two columns, the header line being the first pair
+        rows = [(1, dict(zip(header, header)))] + rows
+        cols = header[:2]
+    out = [(r, (d.get(cols[0]) or "").strip(), (d.get(cols[1]) or "").strip()) for r, d in rows]
+    if not out:
+        raise ValidationError([problem_text(str(path), 2, None, "holds no pairs",
+                                            "add one row per pair under the header 'from,to'")], str(path))
+    return out
+
+
+def path_pairs(source, pairs, *, max_hops=None, via=None, path_name: str = "") -> list[dict]:
+    """One :func:`path_query` answer per pair, the network read once.
+
+    Every name is resolved first; names that match nothing (or several
+    nodes) are raised together, each with its file, row and column.
+    """
+    from alliances.errors import NameResolutionError, ValidationError
+    from alliances.errors import Problem as problem_text
+
+    from alliances.resolve import Resolver
+
+    net = source.network() if not source.use_neo4j else None
+    resolver = Resolver(net.names) if net is not None else None
+    problems, ids = [], []
+    for r, a, b in pairs:
+        ids.append([a, b])
+        for value, col in ((a, "from"), (b, "to")):
+            if not value:
+                problems.append(problem_text(path_name, r, col, "is empty",
+                                             "give a name or id of a node, or delete the row"))
+            elif net is not None:
+                try:
+                    ids[-1][0 if col == "from" else 1] = resolver(value)
+                except NameResolutionError as err:
+                    problems.append(problem_text(path_name, r, col, str(err).split(" Fix:")[0].rstrip("."),
+                                                 "check the spelling, or list names with 'alliances search'"))
+    if problems:
+        raise ValidationError(problems, path_name)
+    return [{"row": r, **path_query(source, a, b, k=1, max_hops=max_hops, via=via)}
+            for (r, _, _), (a, b) in zip(pairs, ids)]
+
+
+PAIR_ROW_COLUMNS = ["row", "from_id", "from", "to_id", "to", "hops", "path", "relationships"]
+
+
+def pair_rows(answers: list[dict], lang: str = "zh") -> list[dict]:
+    """Flat rows of :func:`path_pairs` answers, for CSV and tables."""
+    rows = []
+    for ans in answers:
+        p = ans["paths"][0] if ans["paths"] else None
+        rows.append({
+            "row": ans["row"],
+            "from_id": ans["from"]["id"], "from": _name(ans["from"], lang),
+            "to_id": ans["to"]["id"], "to": _name(ans["to"], lang),
+            "hops": p["hops"] if p else "",
+            "path": " → ".join(_name(n, lang) for n in p["nodes"]) if p else "",
+            "relationships": " ".join(rel["type"] for rel in p["relationships"]) if p else "",
+        })
+    return rows
+
+
+def nearest_in_region(source, from_name: str, region: str, *, limit: int = 10, via=None) -> dict:
+    """The organisations of ``region`` (a region or zone, by name or id, and all it
+    contains) closest to ``from_name`` over partnership ties, each with its path.
+
+    ``{"from", "region", "hops", "paths": [...]}`` (shapes as :func:`path_query`);
+    ``hops`` is ``None`` and ``paths`` empty when none is reachable.
+    """
+    from alliances.errors import UsageError
+    from alliances.paths import nearest_of
+
+    net = source.network()
+    a = net.resolve(from_name)
+    rid = net.resolve(region)
+    nodes = net.nodes
+    if nodes[rid].get("label") not in model.GEOGRAPHIC_LABELS:
+        raise UsageError(f"--to-region {region!r} names {nodes[rid].get('name', rid)} ({rid}, "
+                         f"{nodes[rid].get('label')}), not a region or zone. Fix: give a city, district or zone.")
+    inside = _within(net, rid)
+    targets = [n for n, d in nodes.items() if d.get("label") == "Organization" and d.get("region") in inside]
+    if net.paths_on_arrays(k=1, via=via):
+        P = net.adjacency
+    else:
+        from alliances.graph import partnership_graph
+
+        P = partnership_graph(net.graph, via)
+    hops, found = nearest_of(P, a, targets, limit=limit)
+    paths = []
+    for b in found:
+        ans = path_query(source, a, b, k=1, via=via)
+        paths.extend(ans["paths"])
+    groups = net.region_groups
+    summary = {f: (rid if f == "id" else groups.get(rid, "other") if f == "region_group" else nodes[rid].get(f, ""))
+               for f in NODE_FIELDS}
+    start = {f: (a if f == "id" else groups.get(a, "other") if f == "region_group" else nodes[a].get(f, ""))
+             for f in NODE_FIELDS}
+    return {"from": start, "region": summary, "organisations_in_region": len(targets), "hops": hops,
+            "via": list(via) if via else list(model.PARTNERSHIP_TYPES), "paths": paths}
+
+
+def _within(net, rid: str) -> set:
+    """``rid`` and every region or zone inside it (by ``region`` or ``PART_OF``)."""
+    nodes = net.nodes
+    children: dict[str, set] = {}
+    for n, d in nodes.items():
+        if d.get("label") in model.GEOGRAPHIC_LABELS and d.get("region") and d["region"] != n:
+            children.setdefault(d["region"], set()).add(n)
+    if net.dataset is not None:
+        for rel in net.dataset.relationships:
+            if rel["type"] == "PART_OF":
+                children.setdefault(rel["end"], set()).add(rel["start"])
+    out, todo = {rid}, [rid]
+    while todo:
+        for c in children.get(todo.pop(), ()):
+            if c not in out:
+                out.add(c)
+                todo.append(c)
+    return out
+
+
+def explain_nearest(result: dict, lang: str = "zh") -> str:
+    a, r = _name(result["from"], lang), _name(result["region"], lang)
+    if result["hops"] is None:
+        return (f"No organisation of {r} ({result['organisations_in_region']} there) is reachable from {a} "
+                f"over: {', '.join(result['via'])}.\n")
+    head = (f"Nearest organisations of {r} to {a}: {len(result['paths'])} at {result['hops']} "
+            f"hop{'s' if result['hops'] != 1 else ''} (of {result['organisations_in_region']} there).\n\n")
+    return head + "".join(explain_paths({"from": result["from"], "to": p["nodes"][-1], "via": result["via"],
+                                         "paths": [p]}, lang=lang).replace("Path 1:", f"Path {i}:", 1)
+                          for i, p in enumerate(result["paths"], start=1))

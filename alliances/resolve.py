@@ -61,6 +61,10 @@ def resolve(G: nx.Graph, text: str, *, among: set | None = None) -> str:
         return by_id[0]
     exact = sorted(n for n in nodes if any(normalize(s) == q for s in _names(G.nodes[n]) if s))
     if len(exact) == 1:
+        twins = _lookalikes(G, nodes, text, exact[0])
+        if twins:  # a look-alike name is never picked silently
+            raise _ambiguous(G, text, [exact[0], *twins], why="looks like other names too (look-alike "
+                             "characters)")
         return exact[0]
     if len(exact) > 1:
         raise _ambiguous(G, text, exact)
@@ -81,15 +85,65 @@ def resolve(G: nx.Graph, text: str, *, among: set | None = None) -> str:
     )
 
 
-def _ambiguous(G, text, ids) -> NameResolutionError:
+class Resolver:
+    """:func:`resolve` for many texts over one graph: ids and whole names indexed once.
+
+    The same answer as :func:`resolve` for every text (an id, an id in
+    another case, an exact name); anything else (a part of a name, an
+    ambiguous or unknown name) goes to :func:`resolve` itself, errors included.
+    """
+
+    def __init__(self, G):
+        self.G = G
+        self.by_id: dict[str, list] = {}
+        self.by_name: dict[str, set] = {}
+        self.by_skeleton: dict[str, set] = {}
+        from alliances.chars import skeleton
+
+        for n, d in G.nodes.items():
+            if isinstance(n, str):
+                self.by_id.setdefault(normalize(n), []).append(n)
+            for s in _names(d):
+                if s:
+                    self.by_name.setdefault(normalize(s), set()).add(n)
+                    self.by_skeleton.setdefault(skeleton(s), set()).add((n, normalize(s)))
+
+    def __call__(self, text: str) -> str:
+        from alliances.chars import skeleton
+
+        if text in self.G:
+            return text
+        q = normalize(text)
+        if q and len(self.by_id.get(q, ())) == 1:
+            return self.by_id[q][0]
+        if q and len(self.by_name.get(q, ())) == 1:
+            found = next(iter(self.by_name[q]))
+            # resolve's look-alike rule, from the index: other nodes with a name of the same skeleton
+            if not any(n != found and ns != q for n, ns in self.by_skeleton.get(skeleton(text), ())):
+                return found
+        return resolve(self.G, text)
+
+
+def _ambiguous(G, text, ids, why: str = "") -> NameResolutionError:
     cands = [describe(G, n) for n in ids]
     shown = "\n  ".join(cands[:20]) + ("\n  …" if len(cands) > 20 else "")
+    what = f"{why}: it " if why else ""
     return NameResolutionError(
-        f"{text!r} matches {len(ids)} nodes; give the id or a longer name:\n  {shown}", cands
+        f"{text!r} {what}matches {len(ids)} nodes; give the id or a longer name:\n  {shown}", cands
     )
 
 
-def search(G: nx.Graph, text: str, limit: int = 50) -> list[str]:
+def _lookalikes(G, nodes, text: str, found: str) -> list[str]:
+    """Other nodes whose name or alias looks like ``text`` (same skeleton) without being the same text."""
+    from alliances.chars import skeleton
+
+    key = skeleton(text)
+    q = normalize(text)
+    return sorted(n for n in nodes if n != found and any(
+        s and skeleton(s) == key and normalize(s) != q for s in _names(G.nodes[n])))
+
+
+def search(G: nx.Graph | DatasetNames, text: str, limit: int = 50) -> list[str]:
     """Ids of nodes whose id, names or aliases contain ``text``, or whose Chinese name or
     alias it spells in pinyin (``yanshikou``, initials ``ysk``, or a mix: :mod:`alliances.pinyin`).
 
@@ -101,7 +155,7 @@ def search(G: nx.Graph, text: str, limit: int = 50) -> list[str]:
     typed = pinyin.typed(text)
     spells = pinyin.Matcher(typed) if typed else None
     hits = []
-    for n, d in G.nodes(data=True):
+    for n, d in G.nodes.items():  # a graph's NodeView or DatasetNames' dict
         names = [n, *_names(d), d.get("description", "")]
         norm = [normalize(s) for s in names if s]
         if any(q == s for s in norm):

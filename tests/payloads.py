@@ -66,8 +66,8 @@ CYPHER: list[str] = [
     "\uff07 OR 1=1 //",
     "自贡'}) DETACH DELETE n //党委",
     "\U0001F600 emoji ` ' \"",
-    "\u202eevil RTL",
-    "nul-free \u0085 next line",
+    "\u202fnarrow no-break space",
+    "line\u2028separator",
     "%s %d %x %n",
     "null",
     "NULL",
@@ -200,4 +200,49 @@ MARKDOWN: list[str] = [
     "line\none",
     "$x^2$",
     "[^1]",
+]
+
+# Characters nobody sees, or that a terminal acts on: each refused with its position
+# ``(text, position, code point)``; and emoji that are written with the same characters and stay.
+INVISIBLE: list[tuple[str, int, int]] = [
+    ("华商\u200b商圈党委", 3, 0x200B),       # zero-width space
+    ("华商\u200c商圈党委", 3, 0x200C),       # zero-width non-joiner
+    ("华商商圈\u200d党委", 5, 0x200D),       # zero-width joiner between letters
+    ("\u2060华商商圈党委", 1, 0x2060),       # word joiner
+    ("华商\ufeff商圈党委", 3, 0xFEFF),       # a byte-order mark inside the text (at the ends it is trimmed)
+    ("华\u00ad商商圈党委", 2, 0x00AD),       # soft hyphen
+    ("\u202e委党圈商商华", 1, 0x202E),       # right-to-left override (Trojan Source)
+    ("华商\u202d商圈", 3, 0x202D),           # left-to-right override
+    ("华商\u2066商圈\u2069", 3, 0x2066),    # isolates
+    ("Bank\u200f", 5, 0x200F),              # right-to-left mark
+    ("华商\u061c商圈", 3, 0x061C),           # Arabic letter mark
+    ("华商商\ufe0f圈", 4, 0xFE0F),           # a variation selector after a letter
+    ("葛\U000e0100城", 2, 0xE0100),          # an ideographic variation selector
+    ("华商\U000e0041商圈", 3, 0xE0041),      # a tag character (invisible ASCII)
+    ("华商\u3164商圈", 3, 0x3164),           # Hangul filler
+    ("华商\u034f商圈", 3, 0x034F),           # combining grapheme joiner
+    ("华商\u180e商圈", 3, 0x180E),           # Mongolian vowel separator
+    ("华商\u009b商圈", 3, 0x009B),           # C1: control sequence introducer
+    ("next\u0085line", 5, 0x0085),           # C1: next line (leading, it would be trimmed as space)
+    ("x\u009d0;title\u009c", 2, 0x009D),    # C1: operating system command
+    ("x\u001b[31mred", 2, 0x001B),           # C0: escape
+]
+EMOJI_OK: list[str] = ["党员之家 👨\u200d👩\u200d👧", "❤\ufe0f 自贡", "☎\ufe0e 热线", "1\ufe0f\u20e3 一号"]
+
+# Names that look the same and are not: (one, other); each pair is a probable duplicate.
+LOOKALIKES: list[tuple[str, str]] = [
+    ("Bank of Zigong", "Вank of Zigong"),             # Cyrillic Ve
+    ("paypal 党支部", "pаypal 党支部"),                 # Cyrillic a
+    ("HUAWEI 党委", "HUAWЕI 党委"),                     # Cyrillic Ie
+    ("Zigong Salt 1", "Zigong Salt l"),               # one and ell
+    ("ABC 商圈", "ＡＢＣ 商圈"),                         # full-width letters (NFKC)
+    ("口岸党委", "ロ岸党委"),                            # CJK mouth vs katakana ro
+    ("工业园区党委", "エ业园区党委"),                    # CJK work vs katakana e
+    ("力帆党支部", "カ帆党支部"),                        # CJK power vs katakana ka
+]
+NOT_ALIKE: list[tuple[str, str]] = [
+    ("Omega 党委", "Ωmega 党委"),
+    ("自贡华商商圈党委", "成都华商商圈党委"),
+    ("华商一号", "华商二号"),
+    ("Zigong 1", "Zigong 2"),
 ]

@@ -114,7 +114,7 @@ def test_nothing_is_filed_under_analysis_but_analysis_families():
 # ---------------------------------------------------------------------------
 # Each threshold defined once
 
-THRESHOLD_VALUES = {2_000, 5_000, 300, 500, 1_500, 50_000}
+THRESHOLD_VALUES = {2_000, 5_000, 300, 500, 1_500, 50_000, 250}
 
 
 def _numbers(path: Path):
@@ -125,7 +125,7 @@ def _numbers(path: Path):
 
 
 def test_each_size_threshold_is_defined_once_in_network_thresholds():
-    """2,000, 5,000, 300, 500, 1,500 and 50,000 nodes appear as literals only in
+    """2,000, 5,000, 300, 500, 1,500, 50,000 nodes and 250 hub members appear as literals only in
     :class:`alliances.network.Thresholds`; everything else reads them from there."""
     from alliances.network import THRESHOLDS, Thresholds
 
@@ -138,10 +138,14 @@ def test_each_size_threshold_is_defined_once_in_network_thresholds():
     outside = [(p.relative_to(ROOT).as_posix(), value, line)
                for p in sorted(PKG.rglob("*.py")) if p != PKG / "network.py"
                for line, value in _numbers(p)]
-    assert [o for o in outside if o[:2] not in not_thresholds] == []
+    found = [o for o in outside if o[:2] not in not_thresholds]
+    assert found == [], (f"{found}: a graph-size threshold belongs in alliances.network.Thresholds "
+                         "(read it through network.thresholds()); a number that only happens to be "
+                         "equal goes into not_thresholds above, with the reason")
     fields = Thresholds.__dataclass_fields__
     assert [value for _, value in _numbers(PKG / "network.py")] == [f.default for f in fields.values()]
     assert (THRESHOLDS.engine, THRESHOLDS.exact, THRESHOLDS.path_arrays) == (2_000, 5_000, 50_000)
+    assert THRESHOLDS.hub_members == 250
     assert (THRESHOLDS.map_physics, THRESHOLDS.map_aggregate, THRESHOLDS.map_preseed) == (2_000, 5_000, 300)
     assert (THRESHOLDS.map_smooth_nodes, THRESHOLDS.map_smooth_edges) == (500, 1_500)
 
@@ -201,7 +205,7 @@ LAYERS = {
     "io": 4, "render": 4, "analysis": 4, "generate": 4, "output": 4,
     "network": 3, "source": 3, "graph": 3, "engine": 3, "paths": 3, "query": 3,
     "store": 2, "dataset": 2, "snapshot": 2, "resolve": 2,  # snapshot: a cache of checked datasets
-    "model": 1, "errors": 1, "settings": 1, "order": 1, "files": 1, "cells": 1, "redact": 1,
+    "model": 1, "errors": 1, "settings": 1, "order": 1, "files": 1, "cells": 1, "redact": 1, "chars": 1,
     "regions": 1, "pinyin": 1,  # region groups from the data: model only; pinyin keys: pypinyin only
 }
 FEATURE = 4

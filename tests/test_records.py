@@ -506,3 +506,12 @@ def test_other_modules_add_field_checks_with_their_own_codes(tmp_path, monkeypat
     [p] = chk.finish()
     assert (p.row, p.field, p.code, p.message_zh) == (3, "credit_code", "bad_credit_code", "'123' 不是 18 位")
     assert chk.dataset.nodes["o0"]["credit_code"] == "91510300MA62ABCD1X" and "o1" not in chk.dataset.nodes
+
+
+def test_an_imported_dataset_goes_out_to_a_workbook_and_back_unchanged(tmp_path):
+    from alliances.io.template import write_workbook
+
+    ds = import_source([workbook(tmp_path / "台账.xlsx", NO_SOURCE_BOOK)], today="2026-11-30").dataset
+    again = import_source([write_workbook(tmp_path / "export.xlsx", ds)], today="2026-12-25").dataset
+    assert again.nodes == ds.nodes and again.relationships == ds.relationships
+    assert again.figures == ds.figures and again.sources == ds.sources  # still imported 2026-11-30

@@ -183,3 +183,114 @@ def test_map_is_embedded_escaped_in_srcdoc(report):
     html = render_html(report)
     page = _parse(html)
     assert "iframe" in page.tags and page.tags.count("script") == 0  # the map's scripts stay inside srcdoc
+
+
+# ---------------------------------------------------------------------------
+# For decision makers: words, charts, bounds, the shared hub definition, tables, PDF
+
+
+def test_summary_in_words_names_the_cut_and_the_hubs(report):
+    words = "".join(report["words"])
+    # 15 organisations in the bundled data, in three regions (12 Zigong, 1 Chengdu, 1 Chongqing... by count)
+    n = sum(r["count"] for r in report["summary"]["orgs_by_region"])
+    assert f"网络共有 {n:,} 个组织" in words
+    # 华商 alone cuts Zigong–Chengdu and Zigong–Chongqing (tests/test_brokerage.py)
+    assert "自贡华商商圈党委 一个组织即可切断 2 条地区间通道" in words
+    assert report["hubs"][0]["name"] in words
+
+
+def test_hubs_are_the_rows_of_alliances_centrality(bundled):
+    from alliances.analysis.centrality import centrality_report
+    from alliances.network import Network
+
+    net = Network(bundled)
+    rep = build_report(net, top=5)
+    cli_rows = centrality_report(net, projection_name="full", by="betweenness", top=5)["rows"]
+    assert [h["id"] for h in rep["hubs"]] == [r["id"] for r in cli_rows]
+    assert rep["hubs"][0]["id"] == "huashang-committee"  # 华商 first, as `alliances centrality` ranks it
+    text = "".join(_parse(render_html(rep)).text)
+    assert "full 投影" in text
+
+
+def test_every_section_is_bounded_with_and_m_more(bundled):
+    rep = build_report(bundled, top=2)
+    assert len(rep["hubs"]) == 2 and rep["totals"]["hubs"] == len(rep["full"]["hubs"]) > 2
+    assert len(rep["communities"]["communities"]) <= 2
+    text = "".join(_parse(render_html(rep)).text)
+    more = rep["totals"]["hubs"] - 2
+    assert f"另有 {more:,} 行未列出（共 {rep['totals']['hubs']:,} 行）" in text
+
+
+def _svgs(html: str) -> list[str]:
+    import re
+
+    return re.findall(r"<svg .*?</svg>", html, flags=re.S)
+
+
+def test_charts_are_inline_svg_with_the_numbers(report):
+    import xml.etree.ElementTree as ET
+
+    html = render_html(report)
+    svgs = _svgs(html)
+    titles = [ET.fromstring(s).find("{http://www.w3.org/2000/svg}title").text for s in svgs]
+    assert titles == ["累计增长（按季度）", "地区间联系数", "枢纽组织：中介中心性",
+                      "跨地区中介：居中次数（Gould–Fernandez）", "社群的地区构成"]
+    for s in svgs:
+        ET.fromstring(s)  # each chart is well-formed XML
+    heat = ET.fromstring(svgs[[i for i, t in enumerate(titles) if t == "地区间联系数"][0]])
+    cells = [r.find("{http://www.w3.org/2000/svg}title").text
+             for r in heat.iter("{http://www.w3.org/2000/svg}rect")]
+    for row in report["tie_matrix"]:
+        assert f"{row['region_a']} – {row['region_b']}: {row['ties']:,}" in cells
+    bars = ET.fromstring(svgs[titles.index("枢纽组织：中介中心性")])
+    labels = [r.find("{http://www.w3.org/2000/svg}title").text for r in bars.iter("{http://www.w3.org/2000/svg}rect")]
+    assert labels[0].startswith(report["hubs"][0]["name"] + ":")
+
+
+def test_growth_counts_dated_facts_by_hand():
+    import networkx as nx
+
+    from alliances.render.report import dated_growth
+
+    G = nx.MultiDiGraph()
+    G.add_node("a1", label="Alliance", date="2019-03")
+    G.add_node("a2", label="Alliance", date="2021")
+    G.add_node("x", label="Activity", date="2023-05-01")
+    G.add_node("y", label="Activity")
+    g = dated_growth(G)
+    # 2019..2023 spans more than three years: per year, empty years kept
+    assert g["periods"] == ["2019", "2020", "2021", "2022", "2023"] and not g["quarterly"]
+    assert {s["label"]: s["counts"] for s in g["series"]} == {"Alliance": [1, 0, 1, 0, 0], "Activity": [0, 0, 0, 0, 1]}
+    assert g["undated"] == 1
+    G.remove_node("x")
+    g = dated_growth(G)
+    # 2019..2021: per quarter, 2019-03 in Q1, a year alone counts at its end (Q4)
+    assert g["quarterly"] and g["periods"][0] == "2019Q1" and g["periods"][-1] == "2021Q4"
+    assert sum(g["series"][0]["counts"]) == 2
+
+
+def test_cli_tables_writes_every_row(tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(cli, ["report", "--out", str(tmp_path / "r.html"), "--top", "2",
+                              "--tables", str(tmp_path / "t")])
+    assert res.exit_code == 0, res.output
+    with (tmp_path / "t" / "hubs.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    from alliances.analysis.centrality import centrality_report
+    from alliances.dataset import read_dataset
+
+    want = centrality_report(None, dataset=read_dataset(None), projection_name="full")["rows"]
+    assert [r["id"] for r in rows] == [r["id"] for r in want] and len(rows) > 2
+    assert (tmp_path / "t" / "tie_matrix.csv").is_file()
+    again = runner.invoke(cli, ["report", "--out", str(tmp_path / "r2.html"), "--tables", str(tmp_path / "t")])
+    assert again.exit_code == 2 and "not empty" in again.output and not (tmp_path / "r2.html").exists()
+
+
+@pytest.mark.browser
+def test_cli_pdf_keeps_labels_and_legend(tmp_path):
+    proc = run_cli("report", "--out", str(tmp_path / "r.html"), "--pdf", str(tmp_path / "r.pdf"),
+                   env={"LANG": "C", "LC_ALL": "C"})
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    data = (tmp_path / "r.pdf").read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 20_000
+    assert b"/Font" in data  # text kept as text (labels and legends), not only pictures

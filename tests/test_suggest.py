@@ -40,7 +40,8 @@ def test_scores_by_hand():
     assert row["resource_allocation"] == pytest.approx(1 / 3, abs=1e-6)
     assert row["common_neighbors"] == 1
     assert [r["id"] for r in row["reasons"]] == ["c"]
-    assert row["reason"] == "共同伙伴 C（A：直接合作、同在联盟Alliance X；D：直接合作）"
+    assert row["reason"] == "共同伙伴 C（A：直接合作等 2 项；D：直接合作）"
+    assert [h["id"] for h in row["reasons"][0]["via_a"]] == ["c", "X"]  # direct, and alliance X
 
 
 def test_shared_alliance_agreement_activity_or_direct_tie_is_never_suggested():

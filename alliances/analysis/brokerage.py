@@ -137,10 +137,15 @@ def broker_table(H: nx.Graph, *, attr: str = GROUP) -> list[dict]:
     Burt, R. S. (1992). *Structural Holes*. Harvard University Press.
     Hopcroft, J. & Tarjan, R. (1973). Efficient algorithms for graph manipulation. *CACM* 16(6).
     """
-    roles = brokerage_roles(H, attr=attr)
+    from alliances.network import thresholds
+
     U = nx.Graph(H)
-    constraint = nx.constraint(U) if U.number_of_edges() else {}
-    esize = nx.effective_size(U) if U.number_of_edges() else {}
+    if thresholds().on_engine(U.number_of_nodes()) and not H.is_directed():
+        roles, constraint, esize = _brokerage_on_arrays(U, attr)
+    else:  # the networkx reference
+        roles = brokerage_roles(H, attr=attr)
+        constraint = nx.constraint(U) if U.number_of_edges() else {}
+        esize = nx.effective_size(U) if U.number_of_edges() else {}
     arts = set(nx.articulation_points(U))
     bridges: dict = {n: [] for n in U}
     for u, v in nx.bridges(U):
@@ -166,6 +171,29 @@ def broker_table(H: nx.Graph, *, attr: str = GROUP) -> list[dict]:
         })
     rows.sort(key=lambda r: (-r["cross_region"], -r["total"], r["id"]))
     return rows
+
+
+def _brokerage_on_arrays(U: nx.Graph, attr: str) -> tuple[dict, dict, dict]:
+    """:func:`brokerage_roles`, constraint and effective size from :func:`alliances.engine.brokerage_arrays`."""
+    import numpy as np
+
+    from alliances import engine
+
+    P = engine.projection_from_networkx(U)
+    codes: dict[str, int] = {}
+    groups = np.array([codes.setdefault(_group(U, n, attr), len(codes)) for n in P.ids], dtype=np.int64)
+    cols = engine.brokerage_arrays(P, groups)
+    lists = {r: cols[r].tolist() for r in ROLES}
+    roles = {}
+    for i, n in enumerate(P.ids):
+        counts = {r: lists[r][i] for r in ROLES}
+        counts["total"] = sum(counts.values())
+        roles[n] = counts
+    if not U.number_of_edges():
+        return roles, {}, {}
+    constraint = dict(zip(P.ids, cols["constraint"].tolist()))
+    esize = dict(zip(P.ids, cols["effective_size"].tolist()))
+    return roles, constraint, esize
 
 
 def cut_points(H: nx.Graph) -> dict:

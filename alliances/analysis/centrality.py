@@ -68,6 +68,11 @@ def _eigenvector(H: nx.Graph) -> dict[str, float]:
         return nx.eigenvector_centrality_numpy(H)
 
 
+def capped_hubs_named(hubs: list[dict], nodes) -> list[dict]:
+    """Hubs left out of the organisations projection for their size, with their names."""
+    return [{**h, "name": nodes[h["id"]].get("name", h["id"]) if h["id"] in nodes else h["id"]} for h in hubs]
+
+
 def centrality_table(
     G: Network | nx.MultiDiGraph | None,
     *,
@@ -75,8 +80,12 @@ def centrality_table(
     by: str = "betweenness",
     top: int | None = None,
     dataset=None,
+    info: dict | None = None,
 ) -> list[dict]:
     """One row per organisation: id, name, region, kind, each metric and ranks.
+
+    ``info``, when given, receives ``capped_hubs``: the hubs too large for the
+    organisations projection (``Thresholds.hub_members``), named.
 
     Rows are sorted by ``by`` (descending), then degree, then id; ``rank`` is
     the overall position and ``region_rank`` the position within its region.
@@ -99,6 +108,7 @@ def centrality_table(
         net = dataset if isinstance(dataset, Network) else Network(dataset)
         P = net.projection_arrays(projection_name)
         attrs, groups = net.nodes, net.region_groups
+        capped = capped_hubs_named(P.capped_hubs, attrs)
         ids = P.ids
         if thresholds().on_engine(P.n):
             cols = engine.scores_arrays(P)
@@ -114,12 +124,15 @@ def centrality_table(
         values = {m: [round(x, 6) for x in cols[m][keep].tolist()] for m in METRICS}
         region = [groups.get(nid, "other") for nid in ids]
     else:
-        H = projection(G, projection_name)
+        H = projection(G, projection_name, max_members=thresholds().hub_members)
+        capped = capped_hubs_named(H.graph.get("capped_hubs", []), G.nodes)
         scores = centrality_scores(H)
         ids = organization_ids(H)
         attrs = G.nodes
         values = {m: [round(scores[nid][m], 6) for nid in ids] for m in METRICS}
         region = [attrs[nid].get("region_group", "other") for nid in ids]
+    if info is not None:
+        info["capped_hubs"] = capped
     n = len(ids)
     order = np.lexsort((engine.id_rank(ids), -np.array(values["degree"]), -np.array(values[by]))) if n else []
     codes = {g: i for i, g in enumerate(sorted(set(region)))}
@@ -188,7 +201,7 @@ ACTIVITY_TYPES = ("ORGANIZED", "PARTICIPATED_IN")
 AGREEMENT_TYPES = ("PARTY_TO",)
 
 
-def hub_explanation(G: nx.MultiDiGraph, nid: str) -> dict:
+def hub_explanation(G: nx.MultiDiGraph, nid: str, *, projection_graph: nx.Graph | None = None) -> dict:
     """Why an organisation is a hub: what it belongs to and whom it reaches.
 
     Returns ``{"alliances", "activities", "agreements", "partners_other_regions"}``,
@@ -217,7 +230,9 @@ def hub_explanation(G: nx.MultiDiGraph, nid: str) -> dict:
             found[want[label][0]].add(other)
     out = {k: [item(n) for n in sorted(v)] for k, v in found.items()}
     own = G.nodes[nid].get("region_group", "other")
-    P = organizations_projection(G)
+    # the organisations projection of G, when the caller has it already (it is costly)
+    P = organizations_projection(G, max_members=thresholds().hub_members) if projection_graph is None \
+        else projection_graph
     partners = []
     if nid in P:
         for m in sorted(P.neighbors(nid)):
@@ -273,7 +288,9 @@ def centrality_report(
                          "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0}
     else:
         H, meta = scenario_graph(G, as_of=as_of, without=without)
-    rows = centrality_table(H, projection_name=projection_name, by=by, top=top, dataset=net)
+    info: dict = {}
+    rows = centrality_table(H, projection_name=projection_name, by=by, top=top, dataset=net, info=info)
+    meta["capped_hubs"] = info["capped_hubs"]
     if explain:
         for row in rows:
             row["explanation"] = hub_explanation(H, row["id"])

@@ -115,10 +115,13 @@ def communities_report(network, *, projection: str = "full", as_of: str | None =
     ``meta`` is :func:`alliances.analysis.centrality.scenario_graph`'s with ``projection``.
     """
     from alliances.analysis.centrality import scenario_graph
+    from alliances.analysis.centrality import capped_hubs_named
     from alliances.graph import projection as make_projection
+    from alliances.network import thresholds
     from alliances.network import graph_of
 
     G, meta = scenario_graph(graph_of(network), as_of=as_of)
-    result = louvain(make_projection(G, projection), seed=seed, resolution=resolution)
-    meta.update({"projection": projection})
+    H = make_projection(G, projection, max_members=thresholds().hub_members)
+    result = louvain(H, seed=seed, resolution=resolution)
+    meta.update({"projection": projection, "capped_hubs": capped_hubs_named(H.graph.get("capped_hubs", []), G.nodes)})
     return meta, result

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 SCORES = ("adamic_adar", "resource_allocation", "common_neighbors")
 #: How many common partners a reason names before "and N more".
-REASON_PARTNERS = 3
+REASON_PARTNERS = 2
 _BLOCK = 512
 
 
@@ -32,6 +32,7 @@ def _projection(network):
     activity).
     """
     import networkx as nx
+    import numpy as np
 
     from alliances import engine
     from alliances.network import Network
@@ -53,12 +54,24 @@ def _projection(network):
     for u, v in P.edges():
         if u != v and P.nodes[u].get("label") == "Organization" and P.nodes[v].get("label") == "Organization":
             H.add_edge(u, v)
+    from alliances.network import thresholds
+    from alliances.order import capped_hub, hub_order
+
+    cap, capped = thresholds().hub_members, []
     for z, d in P.nodes(data=True):
         if d.get("label") in HUB_LABELS:
             ms = sorted(m for m in P.neighbors(z) if P.nodes[m].get("label") == "Organization")
+            if len(ms) > cap:  # as the organisations projection does (Thresholds.hub_members)
+                capped.append((capped_hub(z, d["label"], len(ms)), ms))
+                continue
             H.add_edges_from((a, b) for i, a in enumerate(ms) for b in ms[i + 1:])
     groups = {n: d.get("region_group", "other") for n, d in P.nodes(data=True)}
-    return engine.projection_from_networkx(H), P.nodes, groups, P
+    proj = engine.projection_from_networkx(H)
+    index = {nid: k for k, nid in enumerate(proj.ids)}
+    capped.sort(key=lambda c: hub_order(c[0]))
+    proj.capped_hubs = [c[0] for c in capped]
+    proj.capped_members = [np.array([index[m] for m in c[1]], dtype=np.int32) for c in capped]
+    return proj, P.nodes, groups, P
 
 
 def _matrices(proj, groups):
@@ -79,39 +92,68 @@ def _matrices(proj, groups):
     return A, deg, aa, ra, region
 
 
-def _scores_block(A, aa, ra, region, rows, *, upper: bool):
-    """Scores of every qualifying pair (i, j) with i in ``rows``: not tied, other region,
-    at least one common partner (and j > i when ``upper``)."""
+def _capped_matrix(proj):
+    """Organisations × capped hubs (members not tied in the projection), or ``None``."""
+    if not proj.capped_members:
+        return None
     import numpy as np
-    from scipy.sparse import diags
+    from scipy.sparse import csr_matrix
 
+    rows = np.concatenate(proj.capped_members).astype(np.int64)
+    cols = np.repeat(np.arange(len(proj.capped_members)), [len(m) for m in proj.capped_members])
+    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(proj.n, len(proj.capped_members)))
+
+
+def _scores_block(A, aa, ra, region, rows, *, upper: bool, capped=None):
+    """Scores of every qualifying pair (i, j) with i in ``rows``: not tied, other region,
+    at least one common partner (and j > i when ``upper``). ``capped``
+    (:func:`_capped_matrix`): pairs sharing a hub too large to be projected are tied too."""
+    import numpy as np
     B = A[rows]
-    # every weight is positive, so the three products share one sparsity pattern
-    mats = [B @ A, B @ diags(aa) @ A, B @ diags(ra) @ A]
-    for M in mats:
-        M.sort_indices()
+    B.sort_indices()
+
+    def weighted(w):
+        W = B.copy()
+        W.data = W.data * w[W.indices]
+        return W
+
+    # The three left factors share one layout, so scipy's products line up entry by
+    # entry without sorting (checked; sorted otherwise).
+    mats = [B @ A, weighted(aa) @ A, weighted(ra) @ A]
+    if not all(np.array_equal(M.indices, mats[0].indices) for M in mats[1:]):
+        for M in mats:
+            M.sort_indices()
     cn = mats[0]
     r = np.repeat(np.arange(len(rows)), np.diff(cn.indptr))
     i, j = rows[r], cn.indices.astype(np.int64)
     keep = (j != i) & (region[j] != region[i])
     if upper:
         keep &= j > i
+    tied = np.zeros((len(rows), A.shape[0]), dtype=bool)  # one block of rows: a few MB
+    tied[np.repeat(np.arange(len(rows)), np.diff(B.indptr)), B.indices] = True
+    keep &= ~tied[r, j]
     i, j = i[keep], j[keep]
     c, s_aa, s_ra = (M.data[keep] for M in mats)
-    if len(i):
-        tied = np.asarray(A[i, j]).ravel() > 0
-        i, j, c, s_aa, s_ra = i[~tied], j[~tied], c[~tied], s_aa[~tied], s_ra[~tied]
+    if capped is not None and len(i):
+        shared = np.asarray(capped[i].multiply(capped[j]).sum(axis=1)).ravel() > 0
+        i, j, c, s_aa, s_ra = i[~shared], j[~shared], c[~shared], s_aa[~shared], s_ra[~shared]
     return i, j, c.astype(np.int64), s_aa, s_ra
 
 
-def _order(by, i, j, c, s_aa, s_ra, rank):
+def _order(by, i, j, c, s_aa, s_ra, rank, *, per_row: bool = False):
+    """Best ``by`` first, ties by the other scores, then ids (with ``per_row``: grouped by
+    row ``i``, each row's partners in that order, ties by the partner's id)."""
     import numpy as np
 
     cols = {"adamic_adar": np.round(s_aa, 6), "resource_allocation": np.round(s_ra, 6),
             "common_neighbors": c}
     order = [by] + [s for s in SCORES if s != by]
-    # lexsort: last key first
-    return np.lexsort((rank[j], rank[i], *(-cols[s] for s in reversed(order))))
+    scores = tuple(-cols[s] for s in reversed(order))
+    if per_row:
+        return np.lexsort((rank[j], *scores, i))
+    lo = np.minimum(rank[i], rank[j])
+    hi = np.maximum(rank[i], rank[j])
+    return np.lexsort((hi, lo, *scores))
 
 
 def suggest_partners(
@@ -171,13 +213,15 @@ def suggest_partners(
     if proj.n == 0:
         return []
     A, deg, aa, ra, region = _matrices(proj, groups)
+    capped = _capped_matrix(proj)
     rank = engine.id_rank(proj.ids)
     picked: list[tuple] = []
     if for_node is not None:
         index = {nid: k for k, nid in enumerate(proj.ids)}
         if for_node not in index:
             return []
-        i, j, c, s_aa, s_ra = _scores_block(A, aa, ra, region, np.array([index[for_node]]), upper=False)
+        i, j, c, s_aa, s_ra = _scores_block(A, aa, ra, region, np.array([index[for_node]]), upper=False,
+                                             capped=capped)
         o = _order(by, i, j, c, s_aa, s_ra, rank)
         o = o[:top] if top else o
         picked = [(int(i[k]), int(j[k]), int(c[k]), float(s_aa[k]), float(s_ra[k])) for k in o]
@@ -185,24 +229,23 @@ def suggest_partners(
         parts = []
         for start in range(0, proj.n, _BLOCK):
             rows = np.arange(start, min(start + _BLOCK, proj.n))
-            parts.append(_scores_block(A, aa, ra, region, rows, upper=True))
+            i, j, c, s_aa, s_ra = _scores_block(A, aa, ra, region, rows, upper=not top, capped=capped)
+            if top and len(i):
+                # each row's best `top`, ordered as for_node orders them (scores, then partner id)
+                o = _order(by, i, j, c, s_aa, s_ra, rank, per_row=True)
+                i_o = i[o]
+                starts = np.r_[0, np.flatnonzero(i_o[1:] != i_o[:-1]) + 1]
+                pos = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
+                o = o[pos < top]
+                i, j, c, s_aa, s_ra = i[o], j[o], c[o], s_aa[o], s_ra[o]
+                lo, hi = np.minimum(i, j), np.maximum(i, j)  # each pair once
+                i, j = lo, hi
+            parts.append((i, j, c, s_aa, s_ra))
         i, j, c, s_aa, s_ra = (np.concatenate([p[k] for p in parts]) for k in range(5))
+        if top and len(i):
+            _, first = np.unique(i * proj.n + j, return_index=True)
+            i, j, c, s_aa, s_ra = i[first], j[first], c[first], s_aa[first], s_ra[first]
         o = _order(by, i, j, c, s_aa, s_ra, rank)
-        if top:
-            # keep a pair when it is within the best `top` of either end, each end's
-            # candidates ordered as for_node orders them (scores, then the partner's id)
-            cols = {"adamic_adar": np.round(s_aa, 6), "resource_allocation": np.round(s_ra, 6),
-                    "common_neighbors": c}
-            keys = [by] + [x for x in SCORES if x != by]
-            ends, others = np.r_[i, j], np.r_[j, i]
-            pair = np.r_[np.arange(len(i)), np.arange(len(i))]
-            first = np.lexsort((rank[others], *(-np.r_[cols[x], cols[x]] for x in reversed(keys)), ends))
-            e_sorted = ends[first]
-            starts = np.r_[0, np.flatnonzero(e_sorted[1:] != e_sorted[:-1]) + 1] if len(first) else np.zeros(0, int)
-            pos = np.arange(len(first)) - np.repeat(starts, np.diff(np.r_[starts, len(first)]))
-            good = np.zeros(len(i), dtype=bool)
-            good[pair[first][pos < top]] = True
-            o = o[good[o]]
         if limit is not None:
             o = o[:limit]
         picked = [(int(i[k]), int(j[k]), int(c[k]), float(s_aa[k]), float(s_ra[k])) for k in o]
@@ -249,12 +292,10 @@ _VERB = {
 
 def _ties_words(via: list[dict], lang: str) -> str:
     words = _VERB[lang]
-    sep = "、" if lang == "zh" else ", "
-    parts = [words["direct"] if h["label"] == "direct" else words.get(h["label"], "{}").format(h["name"])
-             for h in via[:2]]
-    if len(via) > 2:
-        parts.append(f"等 {len(via)} 项" if lang == "zh" else f"{len(via) - 2} more")
-    return sep.join(parts)
+    first = words["direct"] if via[0]["label"] == "direct" else words.get(via[0]["label"], "{}").format(via[0]["name"])
+    if len(via) == 1:
+        return first
+    return f"{first}等 {len(via)} 项" if lang == "zh" else f"{first} and {len(via) - 1} more"
 
 
 def reason_text(row: dict, lang: str = "zh") -> str:

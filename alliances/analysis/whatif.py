@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from alliances.analysis.brokerage import broker_table, corridors
-from alliances.analysis.centrality import centrality_scores, scenario_graph
+from alliances.analysis.centrality import capped_hubs_named, centrality_scores, scenario_graph
 from alliances.graph import organizations_projection
 
 if TYPE_CHECKING:
@@ -55,11 +55,12 @@ def organisations_view(
     organisations and their projected tie, so sharing an alliance no longer
     links them either; ``meta["missing_ties"]`` lists ties that did not exist.
     """
-    from alliances.network import graph_of
+    from alliances.network import graph_of, thresholds
 
     G = graph_of(G)
     G2, meta = scenario_graph(G, as_of=as_of, without=without, without_ties=without_ties)
-    H = organizations_projection(G2)
+    H = organizations_projection(G2, max_members=thresholds().hub_members)
+    meta["capped_hubs"] = capped_hubs_named(H.graph["capped_hubs"], G2.nodes)
     missing = []
     for a, b in without_ties:
         if H.has_edge(a, b):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from alliances.commands.common import (as_of_option, echo, echo_json, format_option, meta_note,
+from alliances.commands.common import (FiniteFloat, as_of_option, echo, echo_json, format_option, meta_note,
                                        projection_option, source_options)
 
 
@@ -20,7 +20,9 @@ def _note(meta: dict, fmt: str) -> None:
     if fmt == "csv":
         click.echo(note, err=True)
     elif fmt == "markdown":
-        echo(f"\n_{note}_\n")
+        from alliances.output import md_text
+
+        echo(f"\n_{md_text(note)}_\n")
     else:
         echo(note + "\n")
 
@@ -116,7 +118,7 @@ def corridors_command(lang, as_of, fmt, source):
 
 @click.command("communities")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed for Louvain.")
-@click.option("--resolution", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+@click.option("--resolution", type=FiniteFloat(min=0, min_open=True), default=1.0, show_default=True,
               help="Louvain resolution: above 1 favours smaller communities.")
 @projection_option
 @as_of_option
@@ -227,20 +229,63 @@ def whatif_command(without, top, as_of, fmt, source):
               help="Language of headings and labels (names stay as the source gives them).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed for Louvain.")
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
-              help="Rows in the hub, broker and suggestion tables.")
+              help="Rows in each table (hubs, brokers, cut points, communities, suggestions); the rest are counted.")
+@click.option("--tables", "tables", type=click.Path(file_okay=False), metavar="DIR", default=None,
+              help="Also write every row of every table as CSV files into this new folder.")
+@click.option("--pdf", "pdf", type=click.Path(dir_okay=False), metavar="FILE.pdf", default=None,
+              help="Also print the HTML report to PDF through the local Chromium (charts and legends kept).")
 @as_of_option
 @source_options
-def report_command(out, lang, seed, top, as_of, source):
+def report_command(out, lang, seed, top, tables, pdf, as_of, source):
     """One self-contained document: summary, map or region ties, hubs, brokers, corridors,
-    communities, suggestions and the provenance of every fact cited."""
-    from alliances.render.report import build_report, render_html, render_markdown
+    communities, suggestions and the provenance of every fact cited.
+
+    Opens with a summary in plain words; the HTML has inline SVG charts (ties
+    between regions, hubs, brokers, growth over time, communities by region).
+    Every table is cut to --top rows with the number left out; --tables DIR
+    writes them whole. Hubs are the rows of 'alliances centrality' (same
+    projection, same ranks).
+    """
+    import sys
+
     from alliances.errors import UsageError
     from alliances.output import write_text
+    from alliances.render.report import build_report, render_html, render_markdown, write_pdf, write_tables
 
     lower = out.lower()
     if not (lower.endswith(".html") or lower.endswith(".htm") or lower.endswith(".md")):
         raise UsageError(f"--out {out}: the name must end in .html or .md to pick the format.")
-    report = build_report(source.network(), as_of=as_of, seed=seed, top=top, lang=lang)
+    if pdf and not (lower.endswith(".html") or lower.endswith(".htm")):
+        raise UsageError(f"--pdf {pdf}: the PDF is printed from the HTML report; use --out FILE.html.")
+    if pdf and not pdf.lower().endswith(".pdf"):
+        raise UsageError(f"--pdf {pdf}: the name must end in .pdf.")
+    if tables:
+        from pathlib import Path
+
+        t = Path(tables)
+        if t.exists() and (not t.is_dir() or any(t.iterdir())):
+            raise UsageError(f"--tables {tables}: {'is a file' if not t.is_dir() else 'folder exists and is not empty'}. "
+                             "Fix: give a new folder name; nothing was written.")
+    stages = ("graph", "hubs", "brokers", "corridors", "communities", "suggestions", "map", "summary")
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("report: {task.description}"), BarColumn(), TimeElapsedColumn(),
+                      console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("reading", total=len(stages))
+            seen = []
+
+            def step(stage):
+                if seen:
+                    bar.advance(task)
+                seen.append(stage)
+                bar.update(task, description=stage)
+
+            net = source.network()
+            report = build_report(net, as_of=as_of, seed=seed, top=top, lang=lang, progress=step)
+    else:
+        report = build_report(source.network(), as_of=as_of, seed=seed, top=top, lang=lang)
     text = render_markdown(report) if lower.endswith(".md") else render_html(report)
     try:
         write_text(text, out)
@@ -249,3 +294,9 @@ def report_command(out, lang, seed, top, as_of, source):
 
         raise RenderError(f"--out {out}: cannot write ({err.strerror}); pick a writable folder.") from err
     click.echo(f"Wrote {out}", err=True)
+    if tables:
+        written = write_tables(report, tables)
+        click.echo(f"Wrote {len(written)} tables into {tables}", err=True)
+    if pdf:
+        write_pdf(out, pdf)
+        click.echo(f"Wrote {pdf}", err=True)

@@ -186,7 +186,32 @@ def meta_note(meta: dict) -> str:
                      f"{meta['undated_nodes']} undated nodes kept (not guessed); "
                      f"{meta['removed_nodes']} nodes and {meta['removed_relationships']} relationships "
                      f"dated later left out")
+    for hub in meta.get("capped_hubs") or []:
+        parts.append(f"{hub['name']} ({hub['id']}) has {hub['members']:,} member organisations, more than the "
+                     f"organisations projection ties pairwise: its members are not tied through it here "
+                     f"(with --projection full it is one node)")
     if meta.get("without") or meta.get("without_ties"):
         gone = list(meta.get("without", [])) + ["~".join(t) for t in meta.get("without_ties", [])]
         parts.append("without " + ", ".join(gone))
     return "; ".join(parts)
+
+
+class FiniteFloat(click.FloatRange):
+    """A float range that also refuses NaN and infinity (``float('nan')`` passes every comparison)."""
+
+    name = "float range"  # as click shows FloatRange: the reference stays as it was
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = float_or_fail(self, value, param, ctx)
+        if math.isnan(number) or math.isinf(number):
+            self.fail(f"{value!r} is not a finite number; give one like 1.0 or 0.5.", param, ctx)
+        return super().convert(number, param, ctx)
+
+
+def float_or_fail(kind: click.ParamType, value, param, ctx) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        kind.fail(f"{value!r} is not a number.", param, ctx)

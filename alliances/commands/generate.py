@@ -15,7 +15,7 @@ def _count(ctx, param, value):
         text, mult = text[:-1], 1_000_000
     try:
         return int(float(text) * mult)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: inf; nan fails int() with ValueError
         raise click.BadParameter(f"{value!r} is not a number of organisations (e.g. 10000, 10k or 1M)") from None
 
 

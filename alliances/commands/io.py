@@ -61,10 +61,12 @@ def import_command(sources, out, use_neo4j, uri, user, database, password_file, 
         raise UsageError("say where to put the data. Fix: add --out FOLDER, or --neo4j.")
     if out:  # refused before any work: a link, the current folder, a file, a folder that is no dataset
         check_folder_target(out, overwrite=force, what="--out ")
+    from alliances.chars import lookalike_warnings
+
     result = import_source(list(sources), encoding=encoding, skip_invalid=skip_invalid)
-    for w in result.warnings:
-        click.echo(f"Warning: {w}", err=True)
     ds = result.dataset
+    for w in [*result.warnings, *lookalike_warnings(ds.nodes)]:
+        click.echo(f"Warning: {w}", err=True)
     if out:
         from alliances.dataset import write_dataset
 

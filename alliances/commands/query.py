@@ -18,8 +18,8 @@ from alliances.commands.common import (as_of_option, cache_folder, cache_options
 
 
 @click.command("path")
-@click.argument("from_name", metavar="FROM")
-@click.argument("to_name", metavar="TO")
+@click.argument("from_name", metavar="FROM", required=False)
+@click.argument("to_name", metavar="TO", required=False)
 @click.option("--k", "k", type=click.IntRange(1, 100), default=1, show_default=True,
               help="How many alternative paths (shortest first).")
 @click.option("--max-hops", type=click.IntRange(1, 50), default=None, help="Longest path to report.")
@@ -28,15 +28,25 @@ from alliances.commands.common import (as_of_option, cache_folder, cache_options
                    "geography (LOCATED_IN, PART_OF) counts only when named here.")
 @click.option("--geography", is_flag=True,
               help="Also count geography (LOCATED_IN, PART_OF, HELD_IN): sharing a city or zone becomes a hop.")
+@click.option("--pairs", "pairs_file", type=click.Path(dir_okay=False), metavar="FILE.csv",
+              help="Many questions at once: a CSV with columns from,to (or 起点,终点), one pair a row; "
+                   "one answer per row (the network is read once).")
+@click.option("--from", "from_option", metavar="NAME", help="With --to-region: where to start (instead of FROM).")
+@click.option("--to-region", metavar="REGION",
+              help="The organisations of this city, district or zone (and all it contains) nearest to FROM.")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True,
+              help="With --to-region: at most this many of the nearest organisations.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of names and relationship words in text output.")
-@format_option("text", ["text", "json"])
+@format_option("text", ["text", "json", "csv"])
 @source_options
-def path_command(from_name, to_name, k, max_hops, via, geography, lang, fmt, source):
+def path_command(from_name, to_name, k, max_hops, via, geography, pairs_file, from_option, to_region, top,
+                 lang, fmt, source):
     """How is FROM connected to TO? Shortest partnership paths, hop by hop.
 
     FROM and TO are an id, a name, an English name, an alias or a unique part
-    of a name.
+    of a name. `--pairs FILE.csv` answers many pairs in one run; `--from NAME
+    --to-region REGION` finds the nearest organisations of a region.
     """
     from alliances import query
 
@@ -46,6 +56,44 @@ def path_command(from_name, to_name, k, max_hops, via, geography, lang, fmt, sou
 
         geo = [t for t, r in REL_TYPES.items() if r.category == GEOGRAPHY]
         via = list(dict.fromkeys([*(via or PARTNERSHIP_TYPES), *geo]))
+    if pairs_file:
+        if from_name or to_name or from_option or to_region:
+            raise click.UsageError("--pairs reads every question from its file: give no FROM, TO, --from or --to-region")
+        if k != 1:
+            raise click.UsageError("--pairs answers one shortest path per row: leave out --k")
+        pairs = query.read_pairs(pairs_file)
+        answers = query.path_pairs(source, pairs, max_hops=max_hops, via=via, path_name=pairs_file)
+        if fmt == "json":
+            echo_json(answers)
+        elif fmt == "csv":
+            from alliances.output import render_rows
+
+            echo(render_rows(query.pair_rows(answers, lang), "csv", query.PAIR_ROW_COLUMNS))
+        else:
+            click.echo("".join(f"Row {a['row']}:\n" + query.explain_paths(a, lang=lang) for a in answers), nl=False)
+        return
+    if to_region:
+        start = from_option or from_name
+        if not start or (from_option and from_name) or to_name:
+            raise click.UsageError("--to-region needs one start: FROM or --from NAME, and no TO")
+        result = query.nearest_in_region(source, start, to_region, limit=top, via=via)
+        if fmt == "json":
+            echo_json(result)
+        elif fmt == "csv":
+            from alliances.output import render_rows
+
+            answers = [{"row": i, "from": result["from"], "to": p["nodes"][-1], "paths": [p]}
+                       for i, p in enumerate(result["paths"], start=1)]
+            echo(render_rows(query.pair_rows(answers, lang), "csv", query.PAIR_ROW_COLUMNS))
+        else:
+            click.echo(query.explain_nearest(result, lang=lang), nl=False)
+        return
+    if from_option:
+        raise click.UsageError("--from goes with --to-region; for one pair write: alliances path FROM TO")
+    if not from_name or not to_name:
+        raise click.UsageError("give FROM and TO (or --pairs FILE.csv, or --from NAME --to-region REGION)")
+    if fmt == "csv":
+        raise click.UsageError("--format csv is for --pairs and --to-region; use text or json for one pair")
     result = query.path_query(source, from_name, to_name, k=k, max_hops=max_hops, via=via)
     if fmt == "json":
         echo_json(result)
@@ -54,14 +102,25 @@ def path_command(from_name, to_name, k, max_hops, via, geography, lang, fmt, sou
 
 
 def _check_types(via):
-    """--via values as codes: a code, or its Chinese or English name (成员, "member of")."""
+    """--via values as codes: the code itself, or its Chinese or English name (成员, "member of").
+
+    A code in another case (``member_of``) is refused, as the Cypher allowlist refuses it,
+    with the code as a suggestion.
+    """
     from alliances.model import REL_TYPES, find_code
 
-    codes = [find_code("type", t) for t in via]
+    codes = []
+    for t in via:
+        code = find_code("type", t)
+        if code is not None and t != code and t.strip().casefold() == code.casefold():
+            code = None
+        codes.append(code)
     bad = [t for t, c in zip(via, codes) if c is None]
     if bad:
+        hints = [find_code("type", t) for t in bad]
+        hint = f" (did you mean {', '.join(h for h in hints if h)}?)" if any(hints) else ""
         raise click.BadParameter(
-            f"unknown relationship type(s) {', '.join(bad)}; use: {', '.join(REL_TYPES)}", param_hint="--via"
+            f"unknown relationship type(s) {', '.join(bad)}{hint}; use: {', '.join(REL_TYPES)}", param_hint="--via"
         )
     return list(dict.fromkeys(codes)) or None
 
@@ -170,10 +229,16 @@ def validate_command(path, encoding, fmt, cache_dir, no_cache):
             echo_json({"valid": False, "problems": [p.as_dict() for p in err.problems]})
             sys.exit(1)
         raise
+    from alliances.chars import lookalike_warnings
+
     labels, types = ds.counts()
+    warnings = lookalike_warnings(ds.nodes)  # probable duplicates: said, never merged
     if fmt == "json":
-        echo_json({"valid": True, "nodes": labels, "relationships": types, "figures": len(ds.figures)})
+        echo_json({"valid": True, "nodes": labels, "relationships": types, "figures": len(ds.figures),
+                   **({"warnings": warnings} if warnings else {})})
         return
+    for w in warnings:
+        click.echo(f"Warning: {w}", err=True)
     click.echo(f"OK: {ds.path}: {len(ds.nodes)} nodes, {len(ds.relationships)} relationships, "
                f"{len(ds.figures)} figures.")
     click.echo("  nodes: " + ", ".join(f"{k} {v}" for k, v in sorted(labels.items())))

@@ -46,13 +46,6 @@ _KIND_WORDS = {
 
 
 @dataclass
-class Loc:
-    file: str
-    sheet: str | None
-    row: int | None
-
-
-@dataclass
 class Table:
     kind: str
     label: str | None
@@ -67,11 +60,6 @@ class ImportResult:
     dataset: object
     warnings: list[str] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
-
-
-def _p(loc: Loc, column, en: str, zh: str, fix_en: str, fix_zh: str, code: str = "") -> Problem:
-    """A problem of the workbook reader, its English and Chinese given together."""
-    return Problem(loc.file, loc.row, column, en, fix_en, loc.sheet, code, {}, zh, fix_zh)
 
 
 # ---------------------------------------------------------------------------
@@ -117,48 +105,80 @@ def map_header(kind: str, cell) -> str | None:
 # Loading tables
 
 
-def _load_xlsx(path: Path, problems: list) -> list[Table]:
-    import zipfile
-
-    from openpyxl import load_workbook
+def _load_xlsx(path: Path, problems: list, warnings: list | None = None) -> list[Table]:
+    """The tables of a workbook, read by :mod:`alliances.io.xlsx` with bounded memory."""
+    from alliances.io import xlsx
 
     head = path.read_bytes()[:8] if path.is_file() else b""
     if not head:
         problems.append(problem("workbook_empty", str(path)))
         return []
-    if not head.startswith(b"PK"):
+    if not head.startswith(b"PK") and not head.startswith(xlsx.OLE_MAGIC):
         problems.append(problem("not_xlsx", str(path)))
         return []
     try:
-        wb = load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as err:
-        problems.append(problem("bad_xlsx", str(path), error=f"{type(err).__name__}: {err}"))
+        wb = xlsx.read_workbook(path)
+    except xlsx.WorkbookRefused as err:
+        problems.append(problem(err.code, str(path), sheet=err.sheet, **err.params))
         return []
-    except Exception as err:  # openpyxl raises many kinds on damaged files
-        problems.append(problem("bad_xlsx", str(path), error=type(err).__name__))
-        return []
+    warn = warnings if warnings is not None else []
+    for name, state in wb.hidden_sheets:
+        kind = classify(name)
+        if kind and kind[0] == "skip":
+            continue
+        warn.append(_hidden_sheet_warning(path, name, state))
     tables = []
-    for ws in wb.worksheets:
-        kind = classify(ws.title)
+    for ws in wb.sheets:
+        kind = classify(ws.name)
         if kind is None:
-            problems.append(problem("unknown_sheet", str(path), sheet=ws.title, name=ws.title))
+            problems.append(problem("unknown_sheet", str(path), sheet=ws.name, name=ws.name))
             continue
         if kind[0] == "skip":
             continue
-        for rng in list(ws.merged_cells.ranges):
-            value = ws.cell(rng.min_row, rng.min_col).value
-            ws.unmerge_cells(str(rng))
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    ws.cell(r, c).value = value
-        rows = list(ws.iter_rows(values_only=True))
-        if not rows or not any(v not in (None, "") for v in rows[0]):
-            if any(any(v not in (None, "") for v in r) for r in rows):
-                problems.append(problem("empty_header", str(path), 1, sheet=ws.title))
+        if ws.hidden_rows:
+            warn.append(f"{path}, sheet {ws.name}: {_runs(ws.hidden_rows, 'row')} hidden or filtered out in Excel "
+                        "and not imported. Fix: unhide them (select the rows around them, right-click → Unhide; "
+                        "or clear the filter) and import again if they belong in the data. / "
+                        "这些行在 Excel 中被隐藏或筛选掉，未导入；如需导入，请取消隐藏或清除筛选后重新导入。")
+        if ws.hidden_columns:
+            from alliances.io.xlsx import col_letters
+
+            cols = ", ".join(col_letters(c) for c in ws.hidden_columns)
+            warn.append(f"{path}, sheet {ws.name}: column(s) {cols} hidden in Excel were imported; check what "
+                        "they hold. / 隐藏的列已导入，请检查其内容。")
+        rows = ws.grid()
+        if not rows or rows[0][0] != 1 or not any(v not in (None, "") for v in rows[0][1]):
+            if rows:
+                problems.append(problem("empty_header", str(path), 1, sheet=ws.name))
             continue
-        tables.append(Table(kind[0], kind[1], str(path), ws.title, list(rows[0]),
-                            [(i, list(r)) for i, r in enumerate(rows[1:], start=2)]))
+        tables.append(Table(kind[0], kind[1], str(path), ws.name, list(rows[0][1]),
+                            [(i, list(r)) for i, r in rows[1:]]))
     return tables
+
+
+def _hidden_sheet_warning(path: Path, name: str, state: str) -> str:
+    if state == "veryHidden":
+        how = ("it is 'very hidden' (Excel's Unhide list does not show it): open the VBA editor (Alt+F11), "
+               "select the sheet and set Visible to -1 - xlSheetVisible, or copy its rows to a visible sheet")
+        zh = "该表为“深度隐藏”，需在 VBA 编辑器（Alt+F11）中把 Visible 设为 -1，或把内容复制到可见的表"
+    else:
+        how = "right-click a sheet tab → Unhide"
+        zh = "右键单击工作表标签 → 取消隐藏"
+    return (f"{path}: sheet {name!r} is hidden and was not imported. Fix: if it belongs in the data, unhide it "
+            f"({how}) and import again. / 工作表 {name!r} 已隐藏，未导入；如需导入，请取消隐藏（{zh}）后重新导入。")
+
+
+def _runs(numbers: list[int], word: str) -> str:
+    """``rows 3–5, 9`` from ``[3, 4, 5, 9]`` (at most 10 runs shown)."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    shown = ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in runs[:10])
+    more = f" and {len(runs) - 10} more" if len(runs) > 10 else ""
+    return f"{word}{'s' if len(numbers) > 1 else ''} {shown}{more} {'are' if len(numbers) > 1 else 'is'}"
 
 
 def _load_csv(path: Path, kind: str, label: str | None, encoding, problems: list) -> list[Table]:
@@ -216,7 +236,7 @@ def load_tables(sources: list[Path], encoding: str | None, problems: list, warni
             tables += _load_csv(p, kind[0], kind[1], encoding, problems)
         return tables
     if src.suffix.lower() in (".xlsx", ".xlsm"):
-        return _load_xlsx(src, problems)
+        return _load_xlsx(src, problems, warnings)
     if src.suffix.lower() == ".csv":
         raise DataError(f"{src}: a single CSV is not a dataset. Fix: give the folder that holds it, or "
                         "two files: NODES.csv RELATIONSHIPS.csv (sources.csv beside them).")
@@ -299,10 +319,10 @@ def table_records(t: Table, problems: list, *, today: str, sources: dict) -> lis
             continue
         if t.kind == "nodes" and t.label and not data.get("label"):
             data["label"] = t.label
-        rec = Record(t.kind, data, t.file, r, t.sheet, written=written)
+        rec = Record(t.kind, data, t.file, r, t.sheet, written=written or None)
         if extra:
             problems.append(problem("value_outside_header", t.file, r, None, sheet=t.sheet))
-            rec.reported.add("")
+            rec.reported = rec.reported | {""}
         if t.kind != "sources" and not data.get("source") and not data.get("paragraphs") \
                 and not data.get("source_row"):
             sid = import_source_id(t.file)
@@ -354,7 +374,7 @@ def _resolve(recs: list[Record], problems: list, warnings: list) -> None:
             if len(found) > 1:
                 problems.append(problem("ambiguous_name", rec.file, rec.row, column, sheet=rec.sheet, value=value,
                                         candidates=", ".join(shown[n] for n in sorted(found))))
-                rec.reported.add(column)
+                rec.reported = rec.reported | {column}
                 return value
         return value
 

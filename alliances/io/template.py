@@ -109,11 +109,13 @@ def _as_text(cell) -> None:
     openpyxl makes any string starting with ``=`` a formula, and Excel would run it
     (``=HYPERLINK(...)`` fetching a URL); the quote prefix keeps it text when edited.
     """
-    from alliances.cells import needs_guard
+    from alliances.cells import needs_guard, xlsx_escape
 
     if isinstance(cell.value, str) and cell.value:
+        guard = needs_guard(cell.value)
+        cell.value = xlsx_escape(cell.value)
         cell.data_type = "s"
-        if needs_guard(cell.value):
+        if guard:
             cell.quotePrefix = True
 
 

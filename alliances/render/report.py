@@ -2,8 +2,8 @@
 
 :func:`build_report` gathers plain data (no markup); :func:`render_html` and
 :func:`render_markdown` lay it out. Every string that comes from the data is
-escaped where it is written (``markupsafe.escape`` for HTML, ``|`` and line
-breaks for Markdown cells). The HTML has inline CSS only and makes no
+escaped where it is written (``markupsafe.escape`` for HTML, :func:`alliances.output.md_text`
+for Markdown: no live HTML, image or link). The HTML has inline CSS only and makes no
 external request.
 """
 
@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import Counter
 
 from markupsafe import Markup, escape
+
+from alliances.output import md_cell, md_text  # noqa: F401  (md_cell is part of this module's API)
 
 from alliances import model, regions
 
@@ -23,7 +25,7 @@ TEXT = {
         "type": "关系",
         "map": "地区间联系", "map_note": "组织网络中各地区之间的联系数（共享联盟、协议、活动或直接关系）及其总权重。",
         "region_a": "地区甲", "region_b": "地区乙", "ties": "联系数", "weight": "权重",
-        "hubs": "枢纽组织", "hubs_note": "按组织网络中的中介中心性排序；说明列出其联盟、活动、协议和跨地区伙伴。",
+        "hubs": "枢纽组织", "hubs_note": "按中介中心性排序；说明列出其联盟、活动、协议和跨地区伙伴。",
         "rank": "名次", "name": "名称", "degree": "度中心性", "betweenness": "中介中心性",
         "pagerank": "PageRank", "region_rank": "地区内名次", "explanation": "说明",
         "brokers": "跨地区中介", "brokers_note": "Gould–Fernandez 中介角色（每条无向联系按双向计）、Burt 约束度与有效规模。",
@@ -59,7 +61,7 @@ TEXT = {
         "type": "Type",
         "map": "Ties between regions", "map_note": "Ties in the organisations network (shared alliances, agreements, activities or a direct tie) between each pair of regions, and their total weight.",
         "region_a": "Region A", "region_b": "Region B", "ties": "Ties", "weight": "Weight",
-        "hubs": "Hubs", "hubs_note": "By betweenness in the organisations network; the explanation lists alliances, activities, agreements and partners in other regions.",
+        "hubs": "Hubs", "hubs_note": "By betweenness; the explanation lists alliances, activities, agreements and partners in other regions.",
         "rank": "Rank", "name": "Name", "degree": "Degree", "betweenness": "Betweenness",
         "pagerank": "PageRank", "region_rank": "Rank in region", "explanation": "Explanation",
         "brokers": "Cross-region brokers", "brokers_note": "Gould–Fernandez brokerage roles (each undirected tie counted both ways), Burt's constraint and effective size.",
@@ -155,7 +157,22 @@ class _Citations:
         return sorted(set(refs))
 
 
-def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int = 10, lang: str = "zh") -> dict:
+#: Names listed in one sentence or cell before "and N more".
+NAMES_SHOWN = 8
+
+
+def _names(names: list[str], lang: str, n: int = NAMES_SHOWN) -> str:
+    """Up to ``n`` names joined, then "等 N 个" / "and N more"."""
+    sep = "、" if lang == "zh" else "; "
+    shown = sep.join(str(x) for x in names[:n])
+    more = len(names) - n
+    if more > 0:
+        shown += f" 等 {len(names):,} 个" if lang == "zh" else f" and {more:,} more"
+    return shown
+
+
+def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int = 10, lang: str = "zh",
+                 since: str | None = None, progress=None) -> dict:
     """Everything the report shows, as plain data with citation numbers.
 
     Returns a dict with ``lang``, ``meta`` (scenario and undated counts),
@@ -165,20 +182,29 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     ``suggestions`` and ``provenance`` (numbered entries; tables refer to
     them by number in ``refs``). ``network`` is a
     :class:`~alliances.network.Network` or a checked dataset.
+
+    Every section is bounded: ``top`` rows (hubs, brokers, cut points,
+    communities, suggestions) and :data:`NAMES_SHOWN` names per cell, with
+    the number left out (``*_total``); the whole tables are in ``full``
+    (for ``--tables``). Hubs are ``alliances centrality`` on
+    :data:`alliances.network.DEFAULT_PROJECTION` by betweenness, the same
+    rows. ``words`` is the plain-words summary, ``growth`` the dated facts
+    per period. ``progress(stage)`` is called before each stage.
     """
     from alliances.analysis.brokerage import broker_table, corridors, cut_points, region_tie_matrix
-    from alliances.analysis.centrality import centrality_table, explanation_text, hub_explanation, scenario_graph
+    from alliances.analysis.centrality import centrality_report, explanation_text, hub_explanation, scenario_graph
     from alliances.analysis.communities import louvain
     from alliances.analysis.suggest import reason_text, suggest_partners
-    from alliances.graph import organizations_projection, partnership_graph
-    from alliances.network import Network
+    from alliances.graph import organizations_projection
+    from alliances.network import DEFAULT_PROJECTION, Network, thresholds
 
+    step = progress or (lambda stage: None)
     T = TEXT[lang]
     net = network if isinstance(network, Network) else Network(network)
+    step("graph")
     ds, G0 = net.dataset, net.graph
     G, meta = scenario_graph(G0, as_of=as_of)
-    H = organizations_projection(G)
-    P = partnership_graph(G)
+    H = organizations_projection(G, max_members=thresholds().hub_members) if as_of else net.organisations
     cite = _Citations(G, ds, lang)
     table = regions.lookup(net.regions)
 
@@ -194,9 +220,12 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     matrix = [{**r, "region_a": _region(r["region_a"], lang, table), "region_b": _region(r["region_b"], lang, table)}
               for r in region_tie_matrix(H)]
 
+    step("hubs")
+    hub_rows = centrality_report(G if as_of else net, projection_name=DEFAULT_PROJECTION, by="betweenness",
+                                 as_of=as_of)["rows"]
     hubs = []
-    for row in centrality_table(G, projection_name="organizations", by="betweenness", top=top):
-        expl = hub_explanation(G, row["id"])
+    for row in hub_rows[:top]:
+        expl = hub_explanation(G, row["id"], projection_graph=H)
         refs = [cite.node(row["id"])]
         for kind in ("alliances", "activities", "agreements"):
             for item in expl[kind]:
@@ -206,18 +235,24 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
         hubs.append({**row, "region_name": _region(row["region"], lang, table),
                      "explanation_text": explanation_text(expl, lang), "refs": sorted(set(refs))})
 
-    brokers = [r for r in broker_table(H) if r["total"]][:top]
+    step("brokers")
+    broker_rows = [r for r in broker_table(H) if r["total"]]
+    brokers = [dict(r) for r in broker_rows[:top]]
     for r in brokers:
         r["region_name"] = _region(r["region"], lang, table)
         r["refs"] = [cite.node(r["id"])]
-    cuts = cut_points(H)
+    cuts_all = cut_points(H)
+    cuts = {"articulation_points": cuts_all["articulation_points"][:top], "bridges": cuts_all["bridges"][:top],
+            "articulation_total": len(cuts_all["articulation_points"]), "bridges_total": len(cuts_all["bridges"])}
     for a in cuts["articulation_points"]:
         a["refs"] = [cite.node(a["id"])]
     for b in cuts["bridges"]:
         b["refs"] = cite.projected_tie(H, b["a"], b["b"])
 
+    step("corridors")
     corr = []
-    for r in corridors(H):
+    corridor_rows = corridors(H)
+    for r in corridor_rows:
         a, b = _region(r["region_a"], lang, table), _region(r["region_b"], lang, table)
         on = r["on_shortest_paths"]
         sep = "、" if lang == "zh" else "; "
@@ -228,11 +263,11 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
                 cut = T["nocut_sentence"].format(n=min(r["node_independent"], r["edge_independent"]))
             else:
                 names = [c["name"] for c in r["cut_nodes"]] + [f"{t['a_name']}~{t['b_name']}" for t in r["cut_ties"]]
-                cut = T["cut_sentence"].format(names=sep.join(names))
+                cut = T["cut_sentence"].format(names=_names(names, lang))
             sentence = T["corridor_sentence"].format(a=a, b=b, d=r["distance"],
-                                                     via=sep.join(n["name"] for n in on), cut=cut)
-        refs = [cite.node(n["id"]) for n in on]
-        ids = {n["id"] for n in on}
+                                                     via=_names([n["name"] for n in on], lang), cut=cut)
+        refs = [cite.node(n["id"]) for n in on[:NAMES_SHOWN]]
+        ids = {n["id"] for n in on[:NAMES_SHOWN]}
         for u, v in H.subgraph(ids).edges():
             if H.nodes[u].get("region_group") != H.nodes[v].get("region_group"):
                 refs += cite.projected_tie(H, u, v)
@@ -247,11 +282,16 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
                                                          corridors=("、" if lang == "zh" else "; ").join(cs))}
              for n, cs in sorted(cutters.items()) if len(cs) > 1]
 
-    comm = louvain(H, seed=seed)
-    for c in comm["communities"]:
+    step("communities")
+    comm_all = louvain(H, seed=seed)
+    for c in comm_all["communities"]:
         c["region_counts"] = {_region(g, lang, table): n for g, n in c["regions"].items() if n}
+    comm = {**comm_all, "communities": comm_all["communities"][:top], "total": len(comm_all["communities"])}
+    comm.pop("membership", None)
 
-    sugg = suggest_partners(G if as_of else net, top=3, limit=top)
+    step("suggestions")
+    sugg_all = suggest_partners(G if as_of else net, top=3)
+    sugg = [dict(x) for x in sugg_all[:top]]
     for s in sugg:
         s["reason"] = reason_text(s, lang)
         s["region_name"], s["partner_region_name"] = _region(s["region"], lang, table), _region(s["partner_region"], lang, table)
@@ -260,7 +300,14 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
             refs += cite.projected_tie(H, s["id"], z["id"]) + cite.projected_tie(H, s["partner"], z["id"])
         s["refs"] = sorted(set(refs))
 
-    map_html = _map_html(G, lang, ds)
+    step("map")
+    map_html = _map_html(G if as_of else net, lang, ds)
+    step("summary")
+    growth = dated_growth(G, lang)
+    n_orgs = sum(orgs.values())
+    cross = sum(r["ties"] for r in region_tie_matrix(H) if r["region_a"] != r["region_b"])
+    words = _summary_words(lang, n_orgs=n_orgs, n_regions=len(orgs), cross=cross, hubs=hubs, brokers=brokers,
+                           corridors=corr, multi=multi, growth=growth, since=since)
 
     sources = [{"id": k, "title": v.get("title", ""), "publisher": v.get("publisher", ""),
                 "published": v.get("published", "")} for k, v in sorted(ds.sources.items())]
@@ -269,7 +316,122 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
         "tie_matrix": matrix, "hubs": hubs, "brokers": brokers, "cut_points": cuts, "corridors": corr,
         "multi_cutters": multi,
         "communities": comm, "suggestions": sugg, "provenance": cite.entries, "map_html": map_html,
+        "projection": DEFAULT_PROJECTION, "words": words, "growth": growth,
+        "totals": {"hubs": len(hub_rows), "brokers": len(broker_rows), "suggestions": len(sugg_all),
+                   "communities": len(comm_all["communities"])},
+        "full": {"hubs": hub_rows, "brokers": broker_rows, "corridors": corridor_rows,
+                 "communities": comm_all["communities"], "suggestions": sugg_all,
+                 "articulation_points": cuts_all["articulation_points"], "bridges": cuts_all["bridges"]},
     }
+
+
+GROWTH_LABELS = ("Alliance", "Agreement", "Activity", "Project")
+
+
+def _period(date: str, quarterly: bool) -> str:
+    year = date[:4]
+    if not quarterly:
+        return year
+    month = int(date[5:7]) if len(date) >= 7 else 12  # a year alone counts from its end
+    return f"{year}Q{(month - 1) // 3 + 1}"
+
+
+def dated_growth(G, lang: str = "zh") -> dict:
+    """Dated alliances, agreements, activities and projects, and dated relationships, per period.
+
+    Per year, or per quarter when the dates span three years or less. A date
+    given as a year alone counts from its end (Q4), as ``--as-of`` counts it.
+    Returns ``{"periods", "series": [{"label", "name", "counts"}], "undated", "quarterly"}``.
+    """
+    facts: list[tuple[str, str]] = []
+    undated = 0
+    for _, d in G.nodes(data=True):
+        if d.get("label") in GROWTH_LABELS:
+            if d.get("date"):
+                facts.append((d["label"], str(d["date"])))
+            else:
+                undated += 1
+    for _, _, k, d in G.edges(keys=True, data=True):
+        if d.get("date") and model.is_partnership(k):
+            facts.append(("relationship", str(d["date"])))
+    if not facts:
+        return {"periods": [], "series": [], "undated": undated, "quarterly": False}
+    years = sorted({int(date[:4]) for _, date in facts})
+    quarterly = years[-1] - years[0] < 3
+    if quarterly:
+        periods = [f"{y}Q{q}" for y in range(years[0], years[-1] + 1) for q in range(1, 5)]
+    else:
+        periods = [str(y) for y in range(years[0], years[-1] + 1)]
+    used = {_period(date, quarterly) for _, date in facts}
+    while periods and periods[0] not in used:  # trim empty quarters at the ends
+        periods.pop(0)
+    while periods and periods[-1] not in used:
+        periods.pop()
+    where = {p: i for i, p in enumerate(periods)}
+    series = []
+    for label in (*GROWTH_LABELS, "relationship"):
+        counts = [0] * len(periods)
+        for lab, date in facts:
+            if lab == label:
+                counts[where[_period(date, quarterly)]] += 1
+        if any(counts):
+            name = (_label(label, lang) if label != "relationship"
+                    else ("有日期的伙伴关系" if lang == "zh" else "dated partnership ties"))
+            series.append({"label": label, "name": name, "counts": counts})
+    return {"periods": periods, "series": series, "undated": undated, "quarterly": quarterly}
+
+
+def _summary_words(lang, *, n_orgs, n_regions, cross, hubs, brokers, corridors, multi, growth, since) -> list[str]:
+    """The report's opening paragraphs, in plain words."""
+    zh = lang == "zh"
+    out = []
+    out.append(f"网络共有 {n_orgs:,} 个组织，分布在 {n_regions} 个地区；不同地区的组织之间有 {cross:,} 对联系"
+               "（共享联盟、协议、活动或直接关系）。" if zh else
+               f"The network has {n_orgs:,} organisations in {n_regions} regions, with {cross:,} tied pairs across "
+               "regions (a shared alliance, agreement or activity, or a direct tie).")
+    if multi:
+        m = multi[0]
+        out.append(f"{m['name']} 一个组织即可切断 {len(m['corridors'])} 条地区间通道（{_names(m['corridors'], lang)}）："
+                   "这些通道都系于它一身。" if zh else
+                   f"{m['name']} alone holds {len(m['corridors'])} corridors between regions "
+                   f"({_names(m['corridors'], lang)}): removing it cuts them all.")
+    else:
+        single = [c for c in corridors if c["cut"] == "node" and len(c["cut_nodes"]) == 1]
+        if single:
+            c = single[0]
+            out.append(f"{c['name_a']}–{c['name_b']} 通道系于 {c['cut_nodes'][0]['name']} 一个组织。" if zh else
+                       f"The {c['name_a']}–{c['name_b']} corridor hangs on one organisation, "
+                       f"{c['cut_nodes'][0]['name']}.")
+        elif corridors:
+            out.append("没有一条地区间通道只系于一个组织。" if zh else
+                       "No corridor between regions hangs on a single organisation.")
+    if hubs:
+        def why(h):
+            bits = h["explanation_text"].split("；" if zh else " | ")
+            return bits[0] if bits and bits[0] else ""
+        names = [f"{h['name']}（{why(h)}）" if zh and why(h) else (f"{h['name']} ({why(h)})" if why(h) else h["name"])
+                 for h in hubs[:3]]
+        out.append(("按中介中心性，枢纽组织前列为：" if zh else "The leading hubs, by betweenness: ")
+                   + ("；".join(names) if zh else "; ".join(names)) + ("。" if zh else "."))
+    cross_brokers = [b for b in brokers if b.get("cross_region")]
+    if cross_brokers:
+        b = cross_brokers[0]
+        out.append(f"跨地区中介首推 {b['name']}：在不同地区互不相连的伙伴之间居中 {b['cross_region']:,} 次"
+                   f"（其中联络者 {b['liaison']:,} 次，即两端都不在本地区）。" if zh else
+                   f"The leading broker across regions is {b['name']}: it sits between untied partners of "
+                   f"other regions {b['cross_region']:,} times ({b['liaison']:,} as a liaison, both ends elsewhere).")
+    elif brokers:
+        out.append("没有跨地区中介：跨地区的组织彼此都已直接相连。" if zh else
+                   "No broker across regions: the organisations that cross regions are all tied to each other.")
+    if growth["periods"]:
+        last = growth["periods"][-1]
+        parts = [f"{s['name']} {s['counts'][-1]:,}" for s in growth["series"] if s["counts"][-1]]
+        if parts:
+            out.append(f"最近一期（{last}）新增：{'、'.join(parts)}。" if zh else
+                       f"Most recent period ({last}): new {', '.join(parts)}.")
+    if since:
+        out.append(since)
+    return out
 
 
 def _map_html(G, lang: str, ds) -> str | None:
@@ -307,7 +469,7 @@ def _tables(rep: dict) -> list[tuple[str, str, list[tuple[str, list[str], list[l
         (T["nodes_by_label"], [T["label"], T["count"]], [[r["label"], str(r["count"])] for r in s["nodes_by_label"]]),
         (T["orgs_by_region"], [T["region"], T["count"]], [[r["region"], str(r["count"])] for r in s["orgs_by_region"]]),
         (T["rels_by_type"], [T["type"], T["count"]], [[r["type"], str(r["count"])] for r in s["rels_by_type"]]),
-    ], [_meta_line(rep)] if rep["meta"].get("as_of") else []))
+    ], list(rep.get("words", [])) + ([_meta_line(rep)] if rep["meta"].get("as_of") else [])))
     out.append(("map", T["map"], [("", [T["region_a"], T["region_b"], T["ties"], T["weight"]],
                                    [[r["region_a"], r["region_b"], str(r["ties"]), str(r["weight"])]
                                     for r in rep["tie_matrix"]])], [T["map_note"]]))
@@ -315,7 +477,8 @@ def _tables(rep: dict) -> list[tuple[str, str, list[tuple[str, list[str], list[l
                                           T["pagerank"], T["region_rank"], T["explanation"], T["evidence"]],
                                      [[str(h["rank"]), h["name"], h["region_name"], f"{h['degree']:.4f}",
                                        f"{h['betweenness']:.4f}", f"{h['pagerank']:.4f}", str(h["region_rank"]),
-                                       h["explanation_text"], refs(h)] for h in rep["hubs"]])], [T["hubs_note"]]))
+                                       h["explanation_text"], refs(h)] for h in rep["hubs"]])],
+                [T["hubs_note"], _hub_def(rep)] + _more(rep, "hubs", len(rep["hubs"]))))
     broker_rows = [[b["name"], b["region_name"], *(str(b[k]) for k in
                     ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")),
                     "" if b["constraint"] is None else f"{b['constraint']:.4f}",
@@ -330,7 +493,8 @@ def _tables(rep: dict) -> list[tuple[str, str, list[tuple[str, list[str], list[l
          [[a["name"], refs(a)] for a in cuts["articulation_points"]] or [[T["none"], ""]]),
         (T["bridges"], [T["name"], T["evidence"]],
          [[f"{b['a_name']} ~ {b['b_name']}", refs(b)] for b in cuts["bridges"]] or [[T["none"], ""]]),
-    ], [T["brokers_note"]] + ([] if cross else [T["no_brokers"]])))
+    ], [T["brokers_note"]] + ([] if cross else [T["no_brokers"]]) + _more(rep, "brokers", len(rep["brokers"]))
+        + _more_cuts(rep)))
     corr_rows = []
     for c in rep["corridors"]:
         if c["cut"] == "none":
@@ -338,9 +502,10 @@ def _tables(rep: dict) -> list[tuple[str, str, list[tuple[str, list[str], list[l
         elif c["cut"] == "disconnected":
             cut = "—"
         else:
-            cut = sep.join([n["name"] for n in c["cut_nodes"]] + [f"{t['a_name']}~{t['b_name']}" for t in c["cut_ties"]])
+            cut = _names([n["name"] for n in c["cut_nodes"]] + [f"{t['a_name']}~{t['b_name']}" for t in c["cut_ties"]],
+                         lang)
         corr_rows.append([f"{c['name_a']}–{c['name_b']}", "—" if c["distance"] is None else str(c["distance"]),
-                          sep.join(n["name"] for n in c["on_shortest_paths"]), str(c["node_independent"]),
+                          _names([n["name"] for n in c["on_shortest_paths"]], lang), str(c["node_independent"]),
                           str(c["edge_independent"]), cut, refs(c)])
     out.append(("corridors", T["corridors"], [("", [T["corridor"], T["distance"], T["on_paths"], T["node_ind"],
                                                      T["edge_ind"], T["cut_by"], T["evidence"]], corr_rows)],
@@ -348,20 +513,51 @@ def _tables(rep: dict) -> list[tuple[str, str, list[tuple[str, list[str], list[l
     com = rep["communities"]
     out.append(("communities", T["communities"], [("", [T["community"], T["size"], T["region"], T["members"]], [
         [str(c["index"]), str(c["size"]), sep.join(f"{g} {n}" for g, n in c["region_counts"].items()),
-         sep.join(m["name"] for m in c["members"])] for c in com["communities"]])],
-        [T["communities_note"].format(seed=rep["seed"], q=com["modularity"])]))
+         _names([m["name"] for m in c["members"]], lang)] for c in com["communities"]])],
+        [T["communities_note"].format(seed=rep["seed"], q=com["modularity"])]
+        + _more(rep, "communities", len(com["communities"]))))
     sug_rows = [[s["name"], s["region_name"], s["partner_name"], s["partner_region_name"], f"{s['adamic_adar']:.4f}",
                  f"{s['resource_allocation']:.4f}", str(s["common_neighbors"]), s["reason"], refs(s)]
                 for s in rep["suggestions"]]
     out.append(("suggestions", T["suggestions"], [("", [T["organisation"], T["region"], T["partner"], T["region"],
                                                          T["adamic_adar"], T["resource_allocation"], T["common"],
                                                          T["reason"], T["evidence"]], sug_rows)],
-                [T["suggestions_note"]] + ([] if sug_rows else [T["no_suggestions"]])))
+                [T["suggestions_note"]] + ([] if sug_rows else [T["no_suggestions"]])
+                + _more(rep, "suggestions", len(sug_rows))))
     out.append(("provenance", T["provenance"], [("", ["#", T["fact"], T["source"], T["paragraphs"]], [
         [f"[{p['n']}]", p["fact"], f"{p['source_title']} ({p['source']})" if p["source_title"] else p["source"],
          " ".join(f"¶{x}" for x in p["paragraphs"]) or p.get("row", "")] for p in rep["provenance"]])],
         [T["provenance_note"]]))
     return out
+
+
+def _more(rep: dict, key: str, shown: int) -> list[str]:
+    """``["… and M more (--tables DIR writes them all)"]`` when a section was cut."""
+    total = rep.get("totals", {}).get(key, shown)
+    if total <= shown:
+        return []
+    return [f"另有 {total - shown:,} 行未列出（共 {total:,} 行）；用 --tables 目录 写出全表。" if rep["lang"] == "zh"
+            else f"And {total - shown:,} more rows ({total:,} in all); --tables DIR writes every row."]
+
+
+def _more_cuts(rep: dict) -> list[str]:
+    c, zh = rep["cut_points"], rep["lang"] == "zh"
+    out = []
+    for key, shown, word in (("articulation_total", len(c["articulation_points"]), ("割点", "articulation points")),
+                             ("bridges_total", len(c["bridges"]), ("桥", "bridges"))):
+        total = c.get(key, shown)
+        if total > shown:
+            out.append(f"{word[0]}共 {total:,} 个，列出前 {shown:,} 个。" if zh else
+                       f"{total:,} {word[1]} in all; the first {shown:,} are listed.")
+    return out
+
+
+def _hub_def(rep: dict) -> str:
+    proj = rep.get("projection", "full")
+    return (f"枢纽的定义与 alliances centrality 相同：{proj} 投影（伙伴关系全图，联盟、协议、活动也是节点）上的中介中心性，"
+            "名次一致。" if rep["lang"] == "zh" else
+            f"A hub here is what alliances centrality ranks first: betweenness on the {proj} projection "
+            "(the whole partnership graph, alliances, agreements and activities as nodes); the ranks are the same.")
 
 
 def _meta_line(rep: dict) -> str:
@@ -381,6 +577,9 @@ h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:2px solid #d62728;padding
 h3{font-size:1.05rem}table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem;width:100%}
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}p.note{color:#555;font-size:.9rem}nav a{margin-right:1rem}
+figure{margin:.5rem 0 1rem}svg.chart{max-width:100%;height:auto}
+@media print{body{max-width:none;margin:0}iframe{display:none}nav{display:none}
+section{break-inside:auto}figure,tr{break-inside:avoid}h2{break-after:avoid}}
 """
 
 
@@ -402,6 +601,8 @@ def render_html(rep: dict) -> str:
         parts.append(Markup("<section id=\"{}\">\n<h2>{}</h2>\n").format(sid, head))
         for p in paras:
             parts.append(Markup("<p class=\"note\">{}</p>\n").format(p))
+        for chart in _charts(rep, sid):
+            parts.append(Markup("<figure>{}</figure>\n").format(chart))
         if sid == "map" and rep.get("map_html"):
             # The map is its own page; srcdoc keeps it inside this one file.
             parts.append(Markup('<iframe title="{}" srcdoc="{}" style="width:100%;height:38rem;'
@@ -421,23 +622,127 @@ def render_html(rep: dict) -> str:
     return str(Markup("").join(e(p) for p in parts))
 
 
+def write_pdf(html_path, pdf_path, *, timeout_s: float = 240):
+    """Print the report page to PDF through the local headless Chromium (A4, backgrounds on,
+    so the charts' colours, labels and legends print as drawn). Nothing is fetched."""
+    from pathlib import Path
+
+    from alliances.errors import RenderError
+    from alliances.render.browser import open_page
+    from alliances.render.map import find_chromium
+
+    chromium = find_chromium()
+    if chromium is None:
+        raise RenderError("--pdf needs a local Chromium and none was found. "
+                          "Fix: apt-get install chromium (or drop --pdf).")
+    target = Path(pdf_path)
+    if not target.parent.is_dir():
+        raise RenderError(f"--pdf {pdf_path}: folder {target.parent} does not exist. Fix: create it first.")
+    tmp = target.with_name(f".{target.name}.part")
+    try:
+        with open_page(html_path, executable=chromium) as page:
+            page.wait_for_load_state("load", timeout=timeout_s * 1000)
+            page.emulate_media(media="print")
+            page.pdf(path=str(tmp), format="A4", print_background=True,
+                     margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})
+        tmp.replace(target)
+    except ImportError as err:
+        raise RenderError("--pdf needs the playwright package. Fix: pip install 'alliances[browser]'.") from err
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target
+
+
+TABLE_FILES = ("hubs", "brokers", "corridors", "communities", "suggestions", "articulation_points", "bridges")
+
+
+def _flat(value) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {v}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_flat(v.get("name", v.get("id", "")) if isinstance(v, dict) else v) for v in value)
+    return "" if value is None else str(value)
+
+
+def write_tables(rep: dict, folder) -> list:
+    """Every row of every table, one CSV per table (UTF-8 with BOM, for Excel), in ``folder``.
+
+    The folder must be new or empty (nothing of the user's is overwritten);
+    each file is written atomically. Returns the paths written. CSV cells are
+    guarded against formulas (:mod:`alliances.cells`).
+    """
+    import os
+    from pathlib import Path
+
+    from alliances.cells import csv_line
+    from alliances.errors import UsageError
+    from alliances.files import atomic_write_text
+
+    out = Path(folder)
+    if out.exists() and (not out.is_dir() or any(os.scandir(out))):
+        raise UsageError(f"--tables {out}: {'is a file' if not out.is_dir() else 'folder exists and is not empty'}. "
+                         "Fix: give a new folder name; nothing was written.")
+    full = dict(rep["full"])
+    full["tie_matrix"] = rep["tie_matrix"]
+    written = []
+    for name in (*TABLE_FILES, "tie_matrix"):
+        rows = full.get(name) or []
+        cols: list[str] = []
+        for r in rows:
+            cols += [k for k in r if k not in cols and k not in ("reasons", "refs", "membership")]
+        text = "\ufeff" + csv_line(cols, guarded=False) + "".join(csv_line([_flat(r.get(c)) for c in cols])
+                                                               for r in rows)
+        out.mkdir(parents=True, exist_ok=True)
+        written.append(atomic_write_text(out / f"{name}.csv", text))
+    return written
+
+
+def _charts(rep: dict, sid: str) -> list:
+    """The inline SVG charts of one section (see :mod:`alliances.render.charts`)."""
+    from alliances.render import charts
+
+    lang, zh = rep["lang"], rep["lang"] == "zh"
+    out = []
+    if sid == "summary" and rep.get("growth", {}).get("periods"):
+        g = rep["growth"]
+        palette = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2")
+        note = (f"另有 {g['undated']:,} 个联盟、协议、活动或项目未注明日期，未计入。" if zh else
+                f"{g['undated']:,} alliances, agreements, activities or projects are undated and not counted.") \
+            if g["undated"] else ""
+        out.append(charts.growth(g["periods"], [(x["name"], palette[k % len(palette)], x["counts"])
+                                                for k, x in enumerate(g["series"])],
+                                 title=("累计增长（按季度）" if g["quarterly"] else "累计增长（按年）") if zh else
+                                 ("Growth over time, cumulative (per quarter)" if g["quarterly"]
+                                  else "Growth over time, cumulative (per year)"), note=note))
+    if sid == "map" and rep.get("tie_matrix"):
+        names = []
+        for r in rep["tie_matrix"]:
+            for k in ("region_a", "region_b"):
+                if r[k] not in names:
+                    names.append(r[k])
+        idx = {n: i for i, n in enumerate(names)}
+        values = {(min(idx[r["region_a"]], idx[r["region_b"]]), max(idx[r["region_a"]], idx[r["region_b"]])): r["ties"]
+                  for r in rep["tie_matrix"]}
+        out.append(charts.heat_map(names, values, title="地区间联系数" if zh else "Ties between regions"))
+    if sid == "hubs" and rep["hubs"]:
+        out.append(charts.bars([(h["name"], h["betweenness"]) for h in rep["hubs"]],
+                               title="枢纽组织：中介中心性" if zh else "Hubs: betweenness"))
+    if sid == "brokers" and rep["brokers"]:
+        out.append(charts.bars([(b["name"], b["total"]) for b in rep["brokers"]], color=charts.BAR_2,
+                               title="跨地区中介：居中次数（Gould–Fernandez）" if zh
+                               else "Brokers: times in between (Gould–Fernandez)"))
+    if sid == "communities" and rep["communities"]["communities"]:
+        colors = {model.REGION_GROUPS[g][lang]: (model.REGION_GROUPS[g][lang], model.REGION_GROUPS[g]["color"])
+                  for g in model.REGION_GROUPS}
+        items = [(f"{'社群' if zh else 'Community'} {c['index']}", c["region_counts"])
+                 for c in rep["communities"]["communities"]]
+        out.append(charts.stacked(items, colors, title="社群的地区构成" if zh else "Communities by region"))
+    return out
+
+
 # ---------------------------------------------------------------------------
 # Markdown
-
-
-def md_text(value) -> str:
-    """Markdown text with HTML made inert: ``&``, ``<`` and ``>`` as entities.
-
-    Markdown renderers pass raw HTML through, so a name like
-    ``<img src=x onerror=...>`` would run when the report is previewed.
-    """
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def md_cell(value) -> str:
-    """A Markdown table cell: ``|`` escaped, HTML made inert, line breaks folded to spaces."""
-    text = md_text(str(value).replace("\\", "\\\\").replace("|", "\\|"))
-    return " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text
 
 
 def render_markdown(rep: dict) -> str:

@@ -423,6 +423,26 @@ for name, value in (("bell", "甲\x07党委"), ("ansi_escape", "\x1b[31mred\x1b[
 simple("relationship_role_control", "relationships", 4, "role", "secre\x1btary",
        "relationships.csv, row 4, column role: contains control characters")
 simple("source_title_control", "sources", 2, "title", "Ti\x0ctle", "sources.csv, row 2, column title: contains control characters")
+for name, value, at in (("c1_csi", "甲\x9b31m党委", 2), ("c1_osc", "a\x9d0;x\x9cb", 2), ("c1_next_line", "甲\x85乙", 2)):
+    simple(f"node_name_control_{name}", "nodes", 4, "name", value,
+           f"nodes.csv, row 4, column name: contains control characters (U+{ord(value[at - 1]):04X}",
+           f"at character {at}")
+
+# Characters nobody sees: two names that differ by one look the same (refused with the position)
+for name, value, at in (("zero_width_space", "甲\u200b党委", 2), ("zero_width_joiner", "甲党\u200d委", 3),
+                        ("soft_hyphen", "甲\u00ad党委", 2), ("word_joiner", "甲\u2060党委", 2),
+                        ("bom_inside", "甲\ufeff党委", 2), ("variation_selector", "甲党\ufe0f委", 3),
+                        ("tag_characters", "甲\U000e0041\U000e0042党委", 2), ("hangul_filler", "甲\u3164党委", 2)):
+    simple(f"node_name_invisible_{name}", "nodes", 4, "name", value,
+           f"nodes.csv, row 4, column name: character {at} is U+{ord(value[at - 1]):04X}", "an invisible character")
+for name, value, at in (("rlo", "\u202e委党甲", 1), ("lro", "甲\u202d党委", 2), ("rli", "甲\u2067党委\u2069", 2),
+                        ("rlm", "甲党委\u200f", 4)):
+    simple(f"node_name_bidi_{name}", "nodes", 4, "name", value,
+           f"nodes.csv, row 4, column name: character {at} is U+{ord(value[at - 1]):04X}", "a bidirectional control")
+simple("relationship_role_bidi", "relationships", 4, "role", "sec\u202eyrat",
+       "relationships.csv, row 4, column role: character 4 is U+202E RIGHT-TO-LEFT OVERRIDE")
+simple("source_title_zero_width", "sources", 2, "title", "测试\u200b来源",
+       "sources.csv, row 2, column title: character 3 is U+200B ZERO WIDTH SPACE")
 
 # ---------------------------------------------------------------------------
 # Encodings
@@ -578,6 +598,111 @@ XLSX_CASES = {
 }
 
 
+# Hostile workbooks: each is small on disk and would cost a grid-building reader
+# gigabytes, or hides what it holds. ``hostile_xlsx`` writes a workbook whose
+# sheets are given as XML text or as an iterable of byte chunks (streamed, so a
+# sheet of a million rows is never built in memory here either).
+
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_RNS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+HEADER_ROW = ('<row r="1"><c r="A1" t="inlineStr"><is><t>编号 id</t></is></c>'
+              '<c r="B1" t="inlineStr"><is><t>名称 name</t></is></c></row>')
+
+
+def sheet_xml(body: str, tail: str = "", head: str = "") -> str:
+    return f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}>{head}<sheetData>{body}</sheetData>{tail}</worksheet>'
+
+
+def hostile_xlsx(sheets, shared: list[str] | None = None, styles: bool = False, prolog: str = "") -> bytes:
+    """A workbook of ``sheets``: ``(name, xml text or iterable of bytes, state)`` each."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        def put(name, data):
+            info = zipfile.ZipInfo(name, date_time=(2022, 3, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with z.open(info, "w", force_zip64=True) as fh:
+                for chunk in ([data] if isinstance(data, (str, bytes)) else data):
+                    fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+
+        put("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types '
+            'xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/></Types>')
+        put("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{_REL}officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>')
+        entries = "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"{f" state={chr(34)}{st}{chr(34)}" if st else ""}/>'
+                          for i, (n, _, st) in enumerate(sheets, start=1))
+        put("xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<workbook {_NS} {_RNS}><sheets>{entries}</sheets></workbook>')
+        rels = "".join(f'<Relationship Id="rId{i}" Type="{_REL}worksheet" Target="worksheets/sheet{i}.xml"/>'
+                       for i in range(1, len(sheets) + 1))
+        if shared is not None:
+            rels += f'<Relationship Id="rIdS" Type="{_REL}sharedStrings" Target="sharedStrings.xml"/>'
+        if styles:
+            rels += f'<Relationship Id="rIdT" Type="{_REL}styles" Target="styles.xml"/>'
+        put("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://'
+            f'schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>')
+        if shared is not None:
+            put("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst {_NS}>'
+                + "".join(f"<si><t>{t}</t></si>" for t in shared) + "</sst>")
+        if styles:
+            put("xl/styles.xml", f'<?xml version="1.0" encoding="UTF-8"?><styleSheet {_NS}><cellXfs count="2">'
+                '<xf numFmtId="0"/><xf numFmtId="0" applyFill="1"/></cellXfs></styleSheet>')
+        for i, (_, xml, _) in enumerate(sheets, start=1):
+            put(f"xl/worksheets/sheet{i}.xml", xml)
+    return buf.getvalue()
+
+
+def org_rows(n: int = 3, start: int = 2) -> str:
+    return "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>org-{r}</t></is></c>'
+                   f'<c r="B{r}" t="inlineStr"><is><t>组织{r}</t></is></c></row>' for r in range(start, start + n))
+
+
+def _long_inline(chars: int) -> str:
+    return sheet_xml(HEADER_ROW + f'<row r="2"><c r="A2" t="inlineStr"><is><t>org-2</t></is></c>'
+                     f'<c r="B2" t="inlineStr"><is><t>{"长" * chars}</t></is></c></row>')
+
+
+_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">' + "".join(
+    f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)) + "]>")
+
+HOSTILE_XLSX_CASES = {
+    "xlsx_cell_over_excel_limit": (lambda: hostile_xlsx([("组织 Organization", _long_inline(32_768), "")]),
+                                   ("workbook.xlsx, sheet 组织 Organization", "cell B2 holds more than 32,767 characters")),
+    "xlsx_huge_inline_string": (lambda: hostile_xlsx([("组织 Organization", _long_inline(8_000_000), "")]),
+                                ("cell B2 holds more than 32,767 characters",)),
+    "xlsx_huge_shared_string": (lambda: hostile_xlsx([("组织 Organization", sheet_xml(
+        HEADER_ROW + '<row r="2"><c r="A2" t="s"><v>0</v></c></row>'), "")], shared=["串" * 2_000_000]),
+                                ("shared string 1 holds more than 32,767 characters",)),
+    "xlsx_billion_laughs": (lambda: hostile_xlsx([("组织 Organization", sheet_xml(HEADER_ROW), "")], prolog=_LAUGHS),
+                            ("holds an XML document type declaration",)),
+    "xlsx_billion_laughs_in_sheet": (lambda: hostile_xlsx([("组织 Organization", '<?xml version="1.0"?>' + _LAUGHS
+                                     + f"<worksheet {_NS}><sheetData>{HEADER_ROW}<row r=\"2\"><c r=\"A2\" "
+                                     "t=\"inlineStr\"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>", "")]),
+                                     ("holds an XML document type declaration",)),
+    "xlsx_external_entity": (lambda: hostile_xlsx([("组织 Organization", '<?xml version="1.0"?><!DOCTYPE x '
+                             '[<!ENTITY e SYSTEM "file:///etc/passwd">]>' + f"<worksheet {_NS}><sheetData>{HEADER_ROW}"
+                             '<row r="2"><c r="A2" t="inlineStr"><is><t>&e;</t></is></c></row></sheetData></worksheet>',
+                             "")]), ("holds an XML document type declaration",)),
+    "xls_renamed_xlsx": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b"Workbook".ljust(4096, b"\0"),
+                         ("is an old Excel 97–2003 .xls workbook", "save it as 'Excel Workbook (*.xlsx)'")),
+    "xlsx_password_protected": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+                                + "EncryptedPackage".encode("utf-16-le").ljust(4096, b"\0"),
+                                ("is a password-protected workbook",)),
+    "xlsx_missing_shared_string": (lambda: hostile_xlsx([("组织 Organization", sheet_xml(
+        HEADER_ROW + '<row r="2"><c r="A2" t="s"><v>7</v></c></row>'), "")], shared=["x"]),
+                                   ("cell A2 names shared string '7', which does not exist",)),
+    "xlsx_cell_outside_the_grid": (lambda: hostile_xlsx([("组织 Organization", sheet_xml(
+        HEADER_ROW + '<row r="2"><c r="XFE2" t="inlineStr"><is><t>x</t></is></c></row>'), "")]),
+                                   ("outside Excel's grid",)),
+    "xlsx_row_outside_the_grid": (lambda: hostile_xlsx([("组织 Organization", sheet_xml(
+        HEADER_ROW + '<row r="1048577"><c r="A1048577" t="inlineStr"><is><t>x</t></is></c></row>'), "")]),
+                                  ("outside Excel's grid",)),
+}
+
+
 # ---------------------------------------------------------------------------
 
 
@@ -603,7 +728,7 @@ def build(out: Path = OUT) -> list[str]:
             write_tables(target, tables, raw)
         (folder / "expected.txt").write_text("\n".join(expected) + "\n", encoding="utf-8")
         names.append(name)
-    for name, (make, expected) in XLSX_CASES.items():
+    for name, (make, expected) in {**XLSX_CASES, **HOSTILE_XLSX_CASES}.items():
         folder = out / name
         folder.mkdir()
         (folder / "workbook.xlsx").write_bytes(make())
