@@ -313,6 +313,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
                 "published": v.get("published", "")} for k, v in sorted(ds.sources.items())]
     return {
         "lang": lang, "meta": meta, "seed": seed, "sources": sources, "summary": summary,
+        "regions": net.regions,  # the dataset's region groups: names and palette colours
         "tie_matrix": matrix, "hubs": hubs, "brokers": brokers, "cut_points": cuts, "corridors": corr,
         "multi_cutters": multi,
         "communities": comm, "suggestions": sugg, "provenance": cite.entries, "map_html": map_html,
@@ -733,8 +734,7 @@ def _charts(rep: dict, sid: str) -> list:
                                title="跨地区中介：居中次数（Gould–Fernandez）" if zh
                                else "Brokers: times in between (Gould–Fernandez)"))
     if sid == "communities" and rep["communities"]["communities"]:
-        colors = {model.REGION_GROUPS[g][lang]: (model.REGION_GROUPS[g][lang], model.REGION_GROUPS[g]["color"])
-                  for g in model.REGION_GROUPS}
+        colors = {r[lang]: (r[lang], r["color"]) for r in rep["regions"]}
         items = [(f"{'社群' if zh else 'Community'} {c['index']}", c["region_counts"])
                  for c in rep["communities"]["communities"]]
         out.append(charts.stacked(items, colors, title="社群的地区构成" if zh else "Communities by region"))
