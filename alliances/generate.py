@@ -129,6 +129,7 @@ def generate_dataset(
     seed: int = 0,
     overwrite: bool = False,
     regions: str = "article",
+    coverage: bool = False,
 ) -> dict:
     """Write a synthetic dataset folder for ``n`` organisations; return counts.
 
@@ -150,6 +151,8 @@ def generate_dataset(
         ``circle``: fourteen places of the Chengdu–Chongqing circle (nine
         cities under Sichuan, Chongqing with three districts, a district
         of Chengdu), each Region with its level in ``kind``.
+    coverage : bool
+        Also the coverage work and a registry (:mod:`alliances.generate_coverage`).
 
     Returns
     -------
@@ -173,8 +176,15 @@ def generate_dataset(
 
     counts = {}
     try:
-        out = replace_folder(out, lambda tmp: counts.update(_write(tmp, n, seed, *REGION_SETS[regions])), overwrite=overwrite,
-                             what="--out ")
+        def fill(tmp: Path) -> None:
+            counts.update(_write(tmp, n, seed, *REGION_SETS[regions]))
+            arrays = counts.pop("_arrays")
+            if coverage:
+                from alliances.generate_coverage import write_coverage
+
+                counts["coverage"] = write_coverage(tmp, n, seed, arrays, counts)
+
+        out = replace_folder(out, fill, overwrite=overwrite, what="--out ")
     except UsageError as err:  # an existing folder is a data condition here (exit 1), as it always was
         raise DataError(str(err)) from err
     counts["path"] = str(out)
@@ -435,4 +445,8 @@ def _write(folder: Path, n: int, seed: int, REGIONS=REGIONS, REGION_PARENTS=REGI
         "by_label": by_label,
         "by_type": by_type,
         "seed": seed,
+        # for alliances.generate_coverage (popped before the counts are returned)
+        "_arrays": {"kinds": kinds, "kind_names": kind_names, "org_region": org_region, "org_zone": org_zone,
+                    "zone_region": zone_region, "committees": committees, "branch_ent": branch_ent,
+                    "regions": REGIONS},  # the region set the indices above refer to (--regions)
     }
