@@ -10,7 +10,8 @@
     ├── StoreError                 the Neo4j store failed
     │   ├── ConnectionFailed       server down, unreachable, hung
     │   ├── AuthenticationFailed   wrong user or password
-    │   └── DatabaseNotFound       unknown database name
+    │   ├── DatabaseNotFound       unknown database name
+    │   └── DatasetConflict        a load would overwrite another dataset's nodes
     └── RenderError                a map, snapshot or report could not be written
 
 Every message says what failed, where (file, row, column or URI) and what to
@@ -142,6 +143,14 @@ class ValidationError(DataError):
 
 class StoreError(AlliancesError):
     """The graph store (Neo4j) failed."""
+
+
+class DatasetConflict(StoreError):
+    """A load's ids collide with another dataset's nodes of different content; ``conflicts`` lists them."""
+
+    def __init__(self, message: str, conflicts: list | None = None):
+        super().__init__(message)
+        self.conflicts = conflicts or []
 
 
 class ConnectionFailed(StoreError):

@@ -562,11 +562,20 @@ def name_choices(field: str) -> list[str]:
 # Allowlist for Cypher
 
 
-# Labels the store adds: every project node is also ``Alliances`` (so the
-# project's own data can be found and replaced), sources are ``AlliancesSource``.
-PROJECT_LABEL = "Alliances"
+# Labels the store adds. Every project node is also ``AlliancesData`` (so the
+# project's own data can be found, merged on ``id`` and replaced, and is never
+# mistaken for the model label ``Alliance``); sources of provenance are
+# ``AlliancesSource``; each loaded dataset has one ``AlliancesDataset`` record.
+# Stores written before 0.x used ``Alliances``: ``LEGACY_PROJECT_LABEL`` is
+# only ever named by the migration.
+PROJECT_LABEL = "AlliancesData"
 SOURCE_LABEL = "AlliancesSource"
-META_LABELS = (PROJECT_LABEL, SOURCE_LABEL)
+DATASET_LABEL = "AlliancesDataset"
+META_LABELS = (PROJECT_LABEL, SOURCE_LABEL, DATASET_LABEL)
+LEGACY_PROJECT_LABEL = "Alliances"
+# Relationship types the store adds: a node's link to the document it comes from.
+SOURCED_FROM = "SOURCED_FROM"
+META_TYPES = (SOURCED_FROM,)
 # Registry entries are their own records in Neo4j (never read as graph nodes), each
 # REGISTERED_AS the Organization it was matched to.
 REGISTRY_LABEL = "RegistryEntry"
@@ -575,14 +584,14 @@ REGISTRY_MATCH_TYPE = "REGISTERED_AS"
 
 def cypher_label(name: str) -> str:
     """Return ``name`` for use as a Cypher label, only if the model defines it."""
-    if name not in LABELS and name not in META_LABELS and name != REGISTRY_LABEL:
+    if name not in LABELS and name not in META_LABELS and name not in (LEGACY_PROJECT_LABEL, REGISTRY_LABEL):
         raise ValueError(f"not a model label: {name!r}")
     return name
 
 
 def cypher_type(name: str) -> str:
     """Return ``name`` for use as a relationship type, only if the model defines it."""
-    if name not in REL_TYPES and name != REGISTRY_MATCH_TYPE:
+    if name not in REL_TYPES and name not in META_TYPES and name != REGISTRY_MATCH_TYPE:
         raise ValueError(f"not a model relationship type: {name!r}")
     return name
 

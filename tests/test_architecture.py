@@ -132,7 +132,7 @@ def test_each_size_threshold_is_defined_once_in_network_thresholds():
     # equal numbers that are not graph-size thresholds, with the reason
     not_thresholds = {
         ("alliances/generate.py", 2_000),  # synthetic data: one zone per 2,000 organisations
-        ("alliances/io/export.py", 500),  # statements per transaction in a Cypher script
+        ("alliances/store/cypher_export.py", 5_000),  # rows per :param batch in a Cypher script
         ("alliances/io/template.py", 5_000),  # workbook rows covered by drop-downs
         ("alliances/generate_coverage.py", 300),  # synthetic data: one contact point per 300 organisations
         ("alliances/generate_coverage.py", 500),  # synthetic data: one problem per 500 organisations
