@@ -124,6 +124,7 @@ def write_workbook(path: str | os.PathLike, ds=None) -> Path:
     import io
 
     from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -170,10 +171,11 @@ def write_workbook(path: str | os.PathLike, ds=None) -> Path:
         ws.append([example.get(p.name, "") for p in props])
         for c in ws[2]:
             c.font = ex_font
-        for row in rows:
-            ws.append([_fmt(row.get(p.name, "")) for p in props])
-            for c in ws[ws.max_row]:
+        for row in rows:  # cells made here, not looked up after append (ws.max_row is O(cells) a call)
+            cells = [Cell(ws, value=_fmt(row.get(p.name, ""))) for p in props]
+            for c in cells:
                 _as_text(c)
+            ws.append(cells)
         for j, p in enumerate(props, start=1):
             letter = ws.cell(1, j).column_letter
             ws.column_dimensions[letter].width = max(12, min(40, len(header_text(p)) + 6))
