@@ -50,7 +50,8 @@ COLUMNS = {
 }
 _PROVENANCE = [p.name for p in model.PROVENANCE_PROPS]
 # Written only when a row has them: generated data, and where an imported fact came from.
-OPTIONAL_COLUMNS = {"nodes": ["synthetic", "credit_code", *_PROVENANCE], "relationships": _PROVENANCE, "figures": _PROVENANCE,
+OPTIONAL_COLUMNS = {"nodes": ["synthetic", "credit_code", *_PROVENANCE],
+                    "relationships": [*(p.name for p in model.TIE_PROPS), *_PROVENANCE], "figures": _PROVENANCE,
                     "sources": ["imported"]}
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}$")
@@ -424,6 +425,28 @@ def _check_credit_code(chk: "RecordChecker", rec: "Record", value: str) -> str |
 
 
 FIELD_CHECKS[("nodes", "credit_code")] = _check_credit_code
+
+
+def _check_weight(chk: "RecordChecker", rec: "Record", value: str) -> int | float | None:
+    """A relationship's ``weight``: a positive, finite number."""
+    number = _number(value)
+    if number is None or number <= 0:
+        chk.add("bad_weight", rec, "weight", value=value)
+        return None
+    return number
+
+
+def _check_count(chk: "RecordChecker", rec: "Record", value: str) -> int | None:
+    """A relationship's ``count``: a positive whole number."""
+    number = _number(value)
+    if not isinstance(number, int) or number < 1:
+        chk.add("bad_count", rec, "count", value=value)
+        return None
+    return number
+
+
+FIELD_CHECKS[("relationships", "weight")] = _check_weight
+FIELD_CHECKS[("relationships", "count")] = _check_count
 _SUGGESTIONS_CAP = 200  # fuzzy "did you mean" look-ups per run: bounded work on a million bad rows
 
 

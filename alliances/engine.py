@@ -65,7 +65,7 @@ from pathlib import Path
 
 from alliances import model
 from alliances.network import thresholds
-from alliances.order import HUB_LABELS, capped_hub, hub_order
+from alliances.order import HUB_LABELS, capped_hub, hub_order, tie_value
 
 METRICS = ("degree", "weighted_degree", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank")
 LABEL_CODES = {name: i for i, name in enumerate(model.LABELS)}
@@ -82,6 +82,9 @@ class GraphArrays:
     src: object  # np.int32
     dst: object  # np.int32
     types: object  # np.int8, index into model.REL_TYPES
+    #: np.float64 per relationship, :func:`alliances.order.tie_value` (weight x count), or
+    #: None when no relationship carries a weight or count (every one counts 1).
+    weight: object = None
 
 
 @dataclass
@@ -129,14 +132,18 @@ def read_arrays(path: str | os.PathLike) -> GraphArrays:
         reader = csv.reader(fh)
         header = next(reader)
         i_s, i_t, i_e = header.index("start"), header.index("type"), header.index("end")
-        src, dst, types = [], [], []
+        tie_cols = [(c, header.index(c)) for c in ("weight", "count") if c in header]
+        src, dst, types, weights = [], [], [], []
         for row in reader:
             if row:
                 src.append(index[row[i_s]])
                 types.append(TYPE_CODES[row[i_t]])
                 dst.append(index[row[i_e]])
+                if tie_cols:
+                    weights.append(tie_value({c: float(row[i]) for c, i in tie_cols if row[i]}))
     return GraphArrays(ids, np.array(labels, dtype=np.int8), np.array(src, dtype=np.int32),
-                       np.array(dst, dtype=np.int32), np.array(types, dtype=np.int8))
+                       np.array(dst, dtype=np.int32), np.array(types, dtype=np.int8),
+                       np.array(weights, dtype=np.float64) if tie_cols else None)
 
 
 def arrays_from_graph(G) -> GraphArrays:
@@ -148,8 +155,10 @@ def arrays_from_graph(G) -> GraphArrays:
     labels = np.array([LABEL_CODES[G.nodes[n]["label"]] for n in ids], dtype=np.int8)
     edges = [(index[u], index[v], TYPE_CODES[k]) for u, v, k in G.edges(keys=True)]
     e = np.array(edges, dtype=np.int64).reshape(-1, 3)
+    weighted = any("weight" in d or "count" in d for _, _, d in G.edges(data=True))
+    weight = np.array([tie_value(d) for _, _, d in G.edges(data=True)], dtype=np.float64) if weighted else None
     return GraphArrays(ids, labels, e[:, 0].astype(np.int32), e[:, 1].astype(np.int32),
-                       e[:, 2].astype(np.int8))
+                       e[:, 2].astype(np.int8), weight)
 
 
 def geographic_and_partnership_masks():
@@ -178,15 +187,19 @@ def arrays_from_dataset(ds) -> GraphArrays:
     src = np.fromiter((index[r["start"]] for r in ds.relationships), dtype=np.int32, count=m)
     dst = np.fromiter((index[r["end"]] for r in ds.relationships), dtype=np.int32, count=m)
     types = np.fromiter((TYPE_CODES[r["type"]] for r in ds.relationships), dtype=np.int8, count=m)
-    return GraphArrays(ids, labels, src, dst, types)
+    weight = None
+    if any("weight" in r or "count" in r for r in ds.relationships):
+        weight = np.fromiter((tie_value(r) for r in ds.relationships), dtype=np.float64, count=m)
+    return GraphArrays(ids, labels, src, dst, types, weight)
 
 
 def partnership_arrays(A: GraphArrays) -> tuple[Projection, object]:
     """The partnership graph of :func:`alliances.analysis.centrality.projection` ``"full"``, as arrays.
 
     Every node but regions and zones, tied where a partnership relationship
-    joins two of them (either direction); ``weight`` is the number of such
-    relationships, as the ``full`` projection's. Self-ties are left out.
+    joins two of them (either direction); ``weight`` is the sum of their
+    :func:`~alliances.order.tie_value` (the number of such relationships in
+    unweighted data), as the ``full`` projection's. Self-ties are left out.
     Returns the projection and, for each of its nodes, its index in ``A``.
     """
     import numpy as np
@@ -199,7 +212,10 @@ def partnership_arrays(A: GraphArrays) -> tuple[Projection, object]:
     keep = part[A.types] & keep_node[A.src] & keep_node[A.dst] & (A.src != A.dst)
     a, b = pos[A.src[keep]], pos[A.dst[keep]]
     n = max(len(nodes), 1)
-    pairs, counts = np.unique(np.minimum(a, b) * n + np.maximum(a, b), return_counts=True)
+    pairs, inverse, counts = np.unique(np.minimum(a, b) * n + np.maximum(a, b), return_inverse=True,
+                                       return_counts=True)
+    if A.weight is not None:
+        counts = np.bincount(inverse.ravel(), A.weight[keep], minlength=len(pairs))
     return (Projection([A.ids[i] for i in nodes], (pairs // n).astype(np.int32), (pairs % n).astype(np.int32),
                        counts.astype(np.float64)), nodes)
 
@@ -210,7 +226,10 @@ def projection_arrays(A: GraphArrays, *, max_members: int | None = None) -> Proj
     Two organisations are tied once per shared alliance, agreement or activity
     (a partnership tie to the hub, whatever its type or direction, counted
     once per hub) and once per direct partnership relationship; ``weight`` is
-    the number of such ties. Regions and zones never take part. A hub with
+    the number of such ties in unweighted data. With weights (``GraphArrays.weight``)
+    a direct relationship adds its :func:`~alliances.order.tie_value` and a
+    shared hub the smaller of the two members' values (a member's value: the
+    largest of its relationships to the hub). Regions and zones never take part. A hub with
     more than ``max_members`` members ties none of them (listed in
     ``capped_hubs``), as in :func:`alliances.graph.organizations_projection`.
     """
@@ -224,16 +243,19 @@ def projection_arrays(A: GraphArrays, *, max_members: int | None = None) -> Proj
 
     keep = part[A.types] & ~geo[labels[A.src]] & ~geo[labels[A.dst]] & (A.src != A.dst)
     s, d = A.src[keep].astype(np.int64), A.dst[keep].astype(np.int64)
+    w = A.weight[keep] if A.weight is not None else None
     orgs = np.flatnonzero(labels == org_code)
     n_all = len(labels)
     pos = np.full(n_all, -1, dtype=np.int64)
     pos[orgs] = np.arange(len(orgs))
     n = len(orgs)
 
-    pieces_a, pieces_b = [], []
+    pieces_a, pieces_b, pieces_w = [], [], []
     direct = (labels[s] == org_code) & (labels[d] == org_code)
     pieces_a.append(pos[s[direct]])
     pieces_b.append(pos[d[direct]])
+    if w is not None:
+        pieces_w.append(w[direct])
 
     # (hub, member) once per pair, whichever the direction or type
     sh, dh = hub[labels[s]], hub[labels[d]]
@@ -241,7 +263,12 @@ def projection_arrays(A: GraphArrays, *, max_members: int | None = None) -> Proj
     m2 = dh & (labels[s] == org_code)
     h = np.concatenate([s[m1], d[m2]])
     m = np.concatenate([pos[d[m1]], pos[s[m2]]])
-    key = np.unique(h * n + m) if len(h) else np.zeros(0, dtype=np.int64)
+    if w is not None and len(h):  # a member's value at a hub: the largest of its ties to it
+        key, inv = np.unique(h * n + m, return_inverse=True)
+        hw = np.zeros(len(key), dtype=np.float64)
+        np.maximum.at(hw, inv.ravel(), np.concatenate([w[m1], w[m2]]))
+    else:
+        key = np.unique(h * n + m) if len(h) else np.zeros(0, dtype=np.int64)
     h, m = key // max(n, 1), key % max(n, 1)
     capped, capped_members = [], []
     if len(h):
@@ -262,10 +289,15 @@ def projection_arrays(A: GraphArrays, *, max_members: int | None = None) -> Proj
             iu, ju = np.triu_indices(size, 1)
             pieces_a.append(members[:, iu].ravel())
             pieces_b.append(members[:, ju].ravel())
+            if w is not None:
+                mw = hw[first[:, None] + np.arange(size)[None, :]]
+                pieces_w.append(np.minimum(mw[:, iu], mw[:, ju]).ravel())
     a = np.concatenate(pieces_a)
     b = np.concatenate(pieces_b)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    pairs, counts = np.unique(lo * n + hi, return_counts=True)
+    pairs, inverse, counts = np.unique(lo * n + hi, return_inverse=True, return_counts=True)
+    if w is not None:
+        counts = np.bincount(inverse.ravel(), np.concatenate(pieces_w), minlength=len(pairs))
     return Projection([A.ids[i] for i in orgs], (pairs // n).astype(np.int32),
                       (pairs % n).astype(np.int32), counts.astype(np.float64), capped, capped_members)
 

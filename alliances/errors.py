@@ -309,6 +309,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "not_a_number": ("{value!r} is not a number", "{value!r} 不是数字",
                      "write the number only (e.g. 1200 with qualifier more_than for 1200余)",
                      "只写数字（如“1200余”写 1200，限定写 more_than / 多于）"),
+    "bad_weight": ("weight {value!r} is not a positive number", "权重 {value!r} 不是正数",
+                   "write a number above 0 (e.g. 2 or 0.5), or leave it empty for 1",
+                   "填写大于 0 的数（如 2 或 0.5），或留空（即 1）"),
+    "bad_count": ("count {value!r} is not a positive whole number", "次数 {value!r} 不是正整数",
+                  "write a whole number from 1 up (e.g. 3), or leave it empty for 1",
+                  "填写 1 及以上的整数（如 3），或留空（即 1）"),
     "no_value": ("no value", "缺少数值", "write the number", "填写数值"),
     # references
     "region_not_region": ("{value!r} is not the id of a Region node", "{value!r} 不是地区表中的编号",

@@ -20,7 +20,7 @@ import networkx as nx
 
 from alliances import model, regions
 from alliances.dataset import Dataset, date_end, paused_gc
-from alliances.order import HUB_LABELS, capped_hub, edge_sort_key, hub_order
+from alliances.order import HUB_LABELS, capped_hub, edge_sort_key, hub_order, tie_value
 from alliances.regions import DEFAULT_LEVEL
 
 
@@ -225,8 +225,12 @@ def _partnership_graph(G: nx.MultiDiGraph, via: Iterable[str] | None) -> nx.Grap
 def organizations_projection(G: nx.MultiDiGraph, *, max_members: int | None = None) -> nx.Graph:
     """Organisations tied by shared alliances, agreements, activities or a direct tie.
 
-    ``weight`` is the number of such shared ties; ``via`` lists the ids of the
-    shared nodes, and ``direct`` the direct relationship types.
+    ``weight`` sums the ties: a direct relationship adds its
+    :func:`~alliances.order.tie_value` (``weight`` x ``count``, 1 each when
+    absent), a shared hub the smaller of the two members' values (a member's
+    value at a hub: the largest of its relationships to it). Unweighted data:
+    the number of shared ties. ``via`` lists the ids of the shared nodes, and
+    ``direct`` the direct relationship types.
 
     A hub with more than ``max_members`` organisation members (``None``: no
     limit; callers pass ``Thresholds.hub_members``) ties none of them: its
@@ -240,18 +244,18 @@ def organizations_projection(G: nx.MultiDiGraph, *, max_members: int | None = No
     for n in orgs:
         H.add_node(n, **P.nodes[n])
 
-    def tie(u, v, key, value):
+    def tie(u, v, key, value, amount):
         if u == v:
             return
         if not H.has_edge(u, v):
             H.add_edge(u, v, weight=0, via=[], direct=[])
         H[u][v][key].append(value)
-        H[u][v]["weight"] += 1
+        H[u][v]["weight"] += amount
 
     for u, v, d in P.edges(data=True):
         if P.nodes[u].get("label") == "Organization" and P.nodes[v].get("label") == "Organization":
             for rel in d["rels"]:
-                tie(u, v, "direct", rel["type"])
+                tie(u, v, "direct", rel["type"], _amount(rel))
     capped = []
     for hub, d in P.nodes(data=True):
         if d.get("label") not in HUB_LABELS:
@@ -260,11 +264,17 @@ def organizations_projection(G: nx.MultiDiGraph, *, max_members: int | None = No
         if max_members is not None and len(members) > max_members:
             capped.append(capped_hub(hub, d.get("label", ""), len(members)))
             continue
+        value = {m: max(_amount(r) for r in P[hub][m]["rels"]) for m in members}
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                tie(a, b, "via", hub)
+                tie(a, b, "via", hub, min(value[a], value[b]))
     H.graph["capped_hubs"] = sorted(capped, key=hub_order)
     return H
+
+
+def _amount(rel: dict):
+    """:func:`~alliances.order.tie_value`, kept an ``int`` 1 for an unweighted relationship."""
+    return tie_value(rel) if "weight" in rel or "count" in rel else 1
 
 
 def organization_ids(G: nx.Graph) -> list[str]:
@@ -274,13 +284,13 @@ def organization_ids(G: nx.Graph) -> list[str]:
 def projection(G: nx.MultiDiGraph, name: str = "organizations", *, max_members: int | None = None) -> nx.Graph:
     """The graph a measure runs on: ``organizations`` (:func:`organizations_projection`, hubs
     above ``max_members`` members capped) or ``full`` (:func:`partnership_graph`, ``weight`` =
-    number of relationships of a tie)."""
+    the sum of its relationships' :func:`~alliances.order.tie_value`: their number, unweighted)."""
     if name == "organizations":
         return organizations_projection(G, max_members=max_members)
     if name == "full":
         H = partnership_graph(G)
         for u, v, d in H.edges(data=True):
-            d["weight"] = len(d["rels"])
+            d["weight"] = sum(_amount(r) for r in d["rels"])
         return H
     from alliances.network import PROJECTIONS
 

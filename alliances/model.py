@@ -423,6 +423,13 @@ PROVENANCE_PROPS: tuple[Prop, ...] = (
     Prop("source_row", "来源行", "row of the imported file (or sheet) the fact was read from", kind="int"),
 )
 
+# How strong a tie is, for rows that say so (optional; default 1 each): the tie's value in the
+# projections is weight x count (:func:`alliances.order.tie_value`).
+TIE_PROPS: tuple[Prop, ...] = (
+    Prop("weight", "权重", "how strong the tie is: a positive number (default 1)", kind="number"),
+    Prop("count", "次数", "how many times the tie happened: a positive whole number (default 1)", kind="int"),
+)
+
 QUALIFIERS = ("exact", "more_than", "about", "nearly")
 
 # ---------------------------------------------------------------------------

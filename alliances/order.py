@@ -43,3 +43,8 @@ def capped_hub(hub: str, label: str, members: int) -> dict:
 def hub_order(hub: dict) -> tuple:
     """Capped hubs: largest first, then by id."""
     return (-hub["members"], hub["id"])
+
+
+def tie_value(rel: dict) -> float:
+    """What one relationship adds to a tie in the projections: ``weight`` x ``count`` (each 1 when absent)."""
+    return float(rel.get("weight", 1)) * rel.get("count", 1)

@@ -28,6 +28,8 @@ REL_KEYS = [p.name for p in model.REL_PROPS if p.name not in ("start", "type", "
 SOURCE_KEYS = [p.name for p in model.SOURCE_PROPS]
 # where an imported fact came from (source_sheet, source_row): stored only on facts that have them
 PROVENANCE_KEYS = [p.name for p in model.PROVENANCE_PROPS]
+# a tie's weight and count (numbers): stored only on relationships that have them
+TIE_KEYS = [p.name for p in model.TIE_PROPS]
 LIST_KEYS = {"aliases", "paragraphs"}
 PRECISIONS = {1: "year", 2: "month", 3: "day"}
 BOOKKEEPING = {"datasets"}  # never content: which datasets hold a fact
@@ -99,7 +101,7 @@ def node_row(ds, nid: str, figures: dict[str, list[dict]]) -> dict:
 
 
 def rel_props(rel: dict) -> dict:
-    return _dated({k: rel[k] for k in (*REL_KEYS, *PROVENANCE_KEYS) if rel.get(k) not in (None, "", [])})
+    return _dated({k: rel[k] for k in (*REL_KEYS, *TIE_KEYS, *PROVENANCE_KEYS) if rel.get(k) not in (None, "", [])})
 
 
 def rel_row(rel: dict) -> dict:
@@ -160,7 +162,7 @@ def rel_from(start: str, rtype: str, end: str, props) -> dict:
         rel[k] = props.get(k, [] if k in LIST_KEYS else "")
     rel["paragraphs"] = [int(p) for p in rel["paragraphs"]]
     rel["date"] = date_text(rel["date"], props.get("date_precision"))
-    for k in PROVENANCE_KEYS:
+    for k in (*PROVENANCE_KEYS, *TIE_KEYS):
         if k in props:
             rel[k] = props[k]
     return rel
