@@ -186,3 +186,22 @@ def test_weights_survive_writing_and_the_store_rows(hub, tmp_path):
     assert "weight" not in rows.rel_props(ds.relationships[3])
     back = rows.rel_from("a", "GUIDES", "b", props)
     assert back == ds.relationships[4]
+
+
+@pytest.mark.neo4j
+def test_weights_are_relationship_properties_in_neo4j(hub, clean_neo4j, neo4j_settings, neo4j_driver,
+                                                      neo4j_database):
+    from alliances.store.neo4j import Neo4jStore
+
+    ds = read_dataset(hub)
+    with Neo4jStore(neo4j_settings) as store:
+        store.load(ds)
+        back = store.read_dataset()
+    key = lambda r: (r["start"], r["type"], r["end"])  # noqa: E731
+    assert sorted(back.relationships, key=key) == sorted(ds.relationships, key=key)
+    with neo4j_driver.session(database=neo4j_database) as s:
+        got = s.run("MATCH (a {id: 'a'})-[r:GUIDES]->(b {id: 'b'}) RETURN r.weight AS w, r.count AS c").single()
+    assert (got["w"], got["c"]) == (0.5, 3)
+    # the same organisations projection from Neo4j as from the folder
+    assert {tuple(sorted(e)): w for *e, w in projection(Network(back).graph).edges(data="weight")} == \
+        {("a", "b"): 4.5, ("a", "c"): 1, ("b", "c"): 1}

@@ -14,7 +14,8 @@ def centrality_scores(H: nx.Graph, *, seed: int = 0, metrics=METRICS) -> dict[st
     """The chosen metrics (default: every one) for every node of ``H``, normalised.
 
     - degree: networkx's degree centrality (share of other nodes tied to);
-    - weighted_degree: sum of tie weights (number of shared ties), not normalised;
+    - weighted_degree: strength, the sum of tie weights (the number of shared ties in unweighted
+      data; see :func:`alliances.graph.organizations_projection`), not normalised;
     - betweenness: Freeman betweenness, normalised by (n-1)(n-2)/2;
     - closeness: Wasserman–Faust closeness, defined on disconnected graphs;
     - harmonic: harmonic closeness divided by n-1;
