@@ -160,3 +160,20 @@ def test_time_to_drawn_reports_what_the_benchmarks_print(tmp_path):
     assert (drawn["drawn_nodes"], drawn["drawn_edges"]) == (_count("nodes.csv"), _count("relationships.csv"))
     assert drawn["blocked_requests"] == 0 and drawn["page_errors"] == 0
     assert 0 < drawn["draw_seconds"] < 120
+
+
+def test_ego_map_focus_is_marked_selected_and_hover_keeps_the_region_colour(tmp_path):
+    out = _map(tmp_path, "--around", "自贡华商商圈党委", "--hops", "1")
+    with open_local(out) as page:
+        page.wait_for_function(READY, timeout=60_000)
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.alliancesFocus") == "huashang-committee"
+        assert page.evaluate("window.alliancesNetwork.getSelectedNodes()") == ["huashang-committee"]
+        node = page.evaluate("window.alliancesNodes.get('huashang-committee')")
+        assert node["label"].startswith("\u25c9 ") and node["borderWidth"] == 6
+        # hover and selection change the border only: the fill stays the node's region colour
+        for n in page.evaluate("window.alliancesNodes.get()"):
+            assert n["color"]["hover"]["background"] == n["color"]["background"]
+            assert n["color"]["highlight"]["background"] == n["color"]["background"]
+            assert n["color"]["hover"]["border"] == "#000"
+        _assert_clean(page)
