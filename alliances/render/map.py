@@ -23,6 +23,7 @@ from pathlib import Path
 import networkx as nx
 
 from alliances import model
+from alliances.order import REL_ORDER as _REL_INDEX
 from alliances.errors import RenderError, UsageError
 
 FONT_STACK = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", sans-serif'
@@ -45,7 +46,10 @@ TEXT = {
     "zh": {
         "kind": "类型", "org_kind": "组织类别", "region": "地区", "source": "来源", "para": "段落",
         "date": "日期", "role": "角色", "status": "状态", "type": "关系", "members": "包含节点",
-        "ties": "伙伴关系", "inside": "内部伙伴关系", "focus": "焦点组织", "search": "搜索名称…", "regions": "地区",
+        "ties": "伙伴关系", "inside": "内部伙伴关系", "focus": "焦点组织",
+        "path_title": "两点之间的最短伙伴路径", "path_from": "起点名称…", "path_to": "终点名称…", "path_go": "查找路径",
+        "path_none": "本图中两者之间没有伙伴路径。", "path_hops": "共 {n} 步（与 alliances path 的答案相同）。",
+        "path_unknown": "请从列表中选择两个名称。", "search": "搜索名称…", "regions": "地区",
         "labels": "节点类型", "kinds": "组织类别", "generated": "生成于", "data": "数据来源",
         "nodes": "节点", "edges": "关系", "partnership": "伙伴关系（实线）", "geography": "地理关系（虚线、浅色）",
         "recognition": "荣誉", "path": "最短伙伴路径", "community": "社区", "isolated": "孤立节点",
@@ -54,7 +58,10 @@ TEXT = {
     "en": {
         "kind": "Type", "org_kind": "Organisation kind", "region": "Region", "source": "Source",
         "para": "¶", "date": "Date", "role": "Role", "status": "Status", "type": "Relationship",
-        "members": "Nodes inside", "ties": "Partnership ties", "focus": "focal organisation", "inside": "Ties inside",
+        "members": "Nodes inside", "ties": "Partnership ties", "focus": "focal organisation",
+        "path_title": "Shortest partnership path", "path_from": "From (a name)…", "path_to": "To (a name)…",
+        "path_go": "Find the path", "path_none": "No partnership path between them on this map.",
+        "path_hops": "{n} step(s), the answer of alliances path.", "path_unknown": "Pick two names from the list.", "inside": "Ties inside",
         "search": "Search a name…", "regions": "Region", "labels": "Node type",
         "kinds": "Organisation kind", "generated": "generated", "data": "Data",
         "nodes": "nodes", "edges": "relationships", "partnership": "partnership (solid)",
@@ -195,7 +202,8 @@ def build_map(
             "physics": not precomputed,
             "large": len(nodes) > max_nodes,
             "font": FONT_STACK,
-            "text": {k: t[k] for k in ("search", "regions", "labels", "kinds", "type")}
+            "text": {k: t[k] for k in ("search", "regions", "labels", "kinds", "type", "path_title", "path_from",
+                                       "path_to", "path_go", "path_none", "path_hops", "path_unknown")}
             | {"edges": t["type"], "colors": t["community"] if color == "community" and view != "regions"
                else t["regions"]},
         },
@@ -453,6 +461,8 @@ def _edge(i, u, v, rel, lang, highlight=None, path_steps=(), sources=None, ends=
         "width": 1 if cat == model.GEOGRAPHY else 2,
         "cat": cat,
         "tip": _edge_tip(rel, lang, sources, ends) if rt else [],
+        "order": _REL_INDEX.get(rel["type"], 99),
+        "word": (rt.zh if lang == "zh" else rt.en) if rt else rel["type"],
     }
     if highlight:
         on = (u, v, rel["type"]) in path_steps or (v, u, rel["type"]) in path_steps
@@ -768,6 +778,7 @@ def render_html(m: dict) -> str:
         vis_js=Markup(js),
         vis_css=Markup(css),
         data=Markup(script_json(m)),
+        path_color=PATH_COLOR,
     )
 
 
