@@ -54,6 +54,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
                'What if an organisation or tie were gone? Corridors, components, brokers and hubs before/after.'),
     "report": ("alliances.commands.analyses:report_command",
                'One self-contained document: summary, map or region ties, hubs, brokers, corridors, communities, suggestions and the provenance of every fact cited.'),
+    "registry": ("alliances.commands.registry:registry_group",
+                 'The registry of enterprises and social organisations kept with a dataset (registry.csv).'),
+    "coverage": ("alliances.commands.registry:coverage_command",
+                 'Organisational and work coverage of the registry, by kind, park, industry and size.'),
 }
 
 

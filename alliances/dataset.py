@@ -41,15 +41,16 @@ FILES = {
     "figures": "figures.csv",
 }
 REQUIRED_FILES = ("sources", "nodes", "relationships")
+REGISTRY_FILE = "registry.csv"  # optional: the registry (alliances.registry.records)
 COLUMNS = {
     "sources": [p.name for p in model.SOURCE_PROPS if p.name != "imported"],
-    "nodes": [p.name for p in model.NODE_PROPS if p.name != "synthetic"],
+    "nodes": [p.name for p in model.NODE_PROPS if p.name not in ("synthetic", "credit_code")],
     "relationships": [p.name for p in model.REL_PROPS],
     "figures": [p.name for p in model.FIGURE_PROPS],
 }
 _PROVENANCE = [p.name for p in model.PROVENANCE_PROPS]
 # Written only when a row has them: generated data, and where an imported fact came from.
-OPTIONAL_COLUMNS = {"nodes": ["synthetic", *_PROVENANCE], "relationships": _PROVENANCE, "figures": _PROVENANCE,
+OPTIONAL_COLUMNS = {"nodes": ["synthetic", "credit_code", *_PROVENANCE], "relationships": _PROVENANCE, "figures": _PROVENANCE,
                     "sources": ["imported"]}
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}$")
@@ -76,6 +77,8 @@ class Dataset:
     figures: list[dict] = field(default_factory=list)
     sources: dict[str, dict] = field(default_factory=dict)
     path: str = ""
+    # registry.csv: the enterprises and social organisations of the place (alliances.registry)
+    registry: list[dict] = field(default_factory=list)
 
     def node_properties(self, node_id: str) -> dict:
         """The node's properties with its figures folded in as properties."""
@@ -402,6 +405,25 @@ KIND_ORDER = ("sources", "nodes", "relationships", "figures")
 #: and returns the value to keep on the fact, or None to keep nothing. Add the field to
 #: ``OPTIONAL_COLUMNS`` too, so dataset folders may hold it.
 FIELD_CHECKS: dict[tuple[str, str], Callable] = {}
+
+
+def _check_credit_code(chk: "RecordChecker", rec: "Record", value: str) -> str | None:
+    """An Organization's unified social credit code (GB 32100-2015), normalised; see :mod:`alliances.registry`."""
+    from alliances.registry import creditcode
+
+    label = rec.data.get("label", "")
+    code = creditcode.normalize(value)
+    if label != "Organization" and label in model.LABELS:
+        chk.add("credit_code_not_allowed", rec, "credit_code", label=label, label_zh=model.LABELS[label].zh)
+        return None
+    wrong = creditcode.problem(code)
+    if wrong:
+        chk.add("bad_credit_code", rec, "credit_code", value=code, why=wrong, why_zh=creditcode.problem_zh(code))
+        return None
+    return code
+
+
+FIELD_CHECKS[("nodes", "credit_code")] = _check_credit_code
 _SUGGESTIONS_CAP = 200  # fuzzy "did you mean" look-ups per run: bounded work on a million bad rows
 
 
@@ -993,6 +1015,10 @@ def _read_dataset(folder: Path, encoding: str | None) -> Dataset:
                 chk.problems.append(problem("extra_values", where, r, count=len(extra)))
             chk.check(Record(kind, d, where, r))
     chk.finish()
+    if not chk.problems and (folder / REGISTRY_FILE).exists():
+        from alliances.registry.records import read_registry_file
+
+        chk.problems.extend(read_registry_file(folder / REGISTRY_FILE, chk.dataset, encoding))
     if chk.problems:
         raise ValidationError(chk.problems, str(folder))
     return chk.dataset
@@ -1037,6 +1063,10 @@ def write_dataset(ds: Dataset, out: str | os.PathLike, *, overwrite: bool = Fals
                 w.writeheader(cols)
                 for row in rows:
                     w.writerow([_fmt(row.get(c, "")) for c in cols])
+        if ds.registry:
+            from alliances.registry.records import registry_csv_text
+
+            (tmp / REGISTRY_FILE).write_text(registry_csv_text(ds.registry), encoding="utf-8", newline="")
         for name, text in (extra or {}).items():
             (tmp / name).write_text(text, encoding="utf-8", newline="")
 

@@ -15,6 +15,12 @@
 
 Every message says what failed, where (file, row, column or URI) and what to
 do next. Driver and OS errors are wrapped with ``raise ... from err``.
+
+Problems with input rows are :class:`Problem` objects: a ``code``, the
+location (file, sheet, row, column), ``params``, and texts rendered from
+:data:`MESSAGES`, the one table where each code's English and Chinese message
+and fix are written side by side. Make them with :func:`problem`; a module
+with problems of its own adds its codes to :data:`MESSAGES`.
 """
 
 from __future__ import annotations
@@ -260,6 +266,13 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                      "use one of: {choices}", "从下拉列表选择组织类别：{choices}"),
     "kind_not_allowed": ("only an Organization has a kind (this is a {label})", "只有组织才有组织类别（这是{label_zh}）",
                          "leave kind empty", "清空组织类别"),
+    "credit_code_not_allowed": ("only an Organization has a credit code (this is a {label})",
+                                "只有组织才有统一社会信用代码（这是{label_zh}）", "leave credit_code empty",
+                                "清空统一社会信用代码"),
+    "bad_credit_code": ("{value!r} is not a valid unified social credit code: {why}",
+                        "{value!r} 不是有效的统一社会信用代码：{why_zh}",
+                        "copy the 18-character code from the business licence, or leave it empty",
+                        "从营业执照抄写 18 位代码，或留空"),
     "no_type": ("no type", "缺少关系类型", "use one of: {choices}", "从下拉列表选择关系类型：{choices}"),
     "unknown_type": ("unknown relationship type {value!r}", "未知的关系类型 {value!r}",
                      "use one of: {choices}", "从下拉列表选择关系类型：{choices}"),
@@ -311,6 +324,59 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                                "keep one row; put several paragraphs in one row separated by ;",
                                "只保留一行，多个段落用 ; 分隔"),
     # figures
+    # the registry (alliances registry import)
+    "reg_bad_xlsx": ("cannot be opened as an .xlsx workbook ({error}); it may be damaged or not a workbook",
+                     "无法作为 .xlsx 工作簿打开，文件可能已损坏或不是工作簿",
+                     "save it again from Excel as .xlsx", "请在 Excel 中重新另存为 .xlsx"),
+    "reg_no_sheet": ("no sheet {name!r}", "没有工作表 {name!r}", "use one of: {choices}", "使用：{choices}"),
+    "reg_which_sheet": ("{count} sheets ({choices}) and none is plainly the registry",
+                        "共 {count} 个工作表（{choices}），无法判断哪个是名录",
+                        "pass --sheet NAME", "用 --sheet 指定工作表"),
+    "reg_too_many_rows": ("more than {limit:,} rows", "超过 {limit:,} 行", "split the registry into several files",
+                          "把名录拆成几个文件"),
+    "reg_no_entries": ("no entries (only a header)", "没有任何条目（只有表头）",
+                       "add one row per enterprise or social organisation", "每个企业或社会组织填写一行"),
+    "reg_code_as_number": ("the credit code is stored as a number, so Excel kept only 15 digits",
+                           "统一社会信用代码被存为数字，Excel 只保留 15 位",
+                           "format the column as text and type the code again", "把该列设为文本格式后重新输入代码"),
+    "reg_doubtful_code": ("credit code {value!r} {why}; kept, matched by name only",
+                          "统一社会信用代码 {value!r} {why_zh}；已保留，仅按名称匹配",
+                          "copy the 18-character code from the business licence",
+                          "从营业执照抄写 18 位统一社会信用代码"),
+    "reg_duplicate_code": ("credit code {value} is also on row {other}", "统一社会信用代码 {value} 与第 {other} 行重复",
+                           "keep one row per organisation", "每个组织只保留一行"),
+    "reg_duplicate_entry": ("the same name and place as row {other} (and no valid credit code to tell them apart)",
+                            "与第 {other} 行名称、园区相同（且无有效信用代码可区分）",
+                            "keep one row, or correct the credit code", "只保留一行，或改正信用代码"),
+    "reg_unknown_kind": ("unknown kind {value!r}", "未知的类别 {value!r}",
+                         "write 企业 (enterprise) or 社会组织 (social_organization)", "填写“企业”或“社会组织”"),
+    "reg_no_kind": ("no kind", "缺少类别", "write 企业 (enterprise) or 社会组织 (social_organization)",
+                    "填写“企业”或“社会组织”"),
+    "reg_no_place": ("no park or district", "缺少园区或地区",
+                     "use the id, name or alias of a Zone or Region row of the dataset",
+                     "填写数据集中园区或地区的编号、名称或别名"),
+    "reg_unknown_place": ("{value!r} is not a park (Zone) or district (Region) of the dataset",
+                          "{value!r} 不是数据集中的园区或地区",
+                          "use the id, name or alias of a Zone or Region row of the dataset",
+                          "填写数据集中园区或地区的编号、名称或别名"),
+    "reg_ambiguous_place": ("{value!r} names several places: {choices}", "{value!r} 对应多个地区或园区：{choices}",
+                            "write the id instead", "改写为编号"),
+    "reg_unknown_size": ("unknown size {value!r}", "未知的规模 {value!r}",
+                         "write 规上 (above) or 规下 (below), or leave it empty", "填写“规上”或“规下”，或留空"),
+    "reg_bad_match": ("{name}: match {value!r} is not the id of an Organization in nodes.csv",
+                      "{name}：匹配组织 {value!r} 不是 nodes.csv 中组织的编号",
+                      "correct the id, or clear match and run 'alliances registry import' again",
+                      "改正编号，或清空后重新运行 alliances registry import"),
+    "reg_bad_method": ("{name}: unknown match_method {value!r}", "{name}：未知的匹配方式 {value!r}",
+                       "use one of: {choices}", "使用：{choices}"),
+    "reg_not_review": ("not a review file (no 'entry' and 'decision' columns)", "不是待核对文件（没有 entry 和 decision 列）",
+                       "give the file 'alliances registry import' wrote (registry-review.csv)",
+                       "使用 alliances registry import 写出的 registry-review.csv"),
+    "reg_unknown_entry": ("{value!r} is not an entry of the dataset's registry", "{value!r} 不是数据集名录中的条目",
+                          "keep the entry column as written; import the registry first",
+                          "保持 entry 列不变；先导入名录"),
+    "reg_bad_decision": ("{value!r} is not the id or name of one Organization", "{value!r} 不是某个组织的编号或名称",
+                         "write an id from the candidates column, or none", "填写候选列中的编号，或填 none（无）"),
     "no_key": ("no key", "缺少指标名", "use lower-case letters, digits and _ (e.g. party_members)",
                "用小写字母、数字和 _（如 party_members）"),
     "bad_key": ("{value!r} is not a property name", "{value!r} 不是有效的指标名",

@@ -26,7 +26,9 @@ from alliances.errors import AlliancesError, UsageError
 
 # What a dataset folder may hold: its tables, the import's skip report, and the
 # files desktops leave in any folder.
-DATASET_FILES = frozenset({"sources.csv", "nodes.csv", "relationships.csv", "figures.csv", "skipped.csv"})
+DATASET_FILES = frozenset({"sources.csv", "nodes.csv", "relationships.csv", "figures.csv", "skipped.csv",
+                           # the registry kept with a dataset (alliances.registry) and its review file
+                           "registry.csv", "registry-review.csv", "registry-input.csv"})
 DESKTOP_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 

@@ -87,6 +87,7 @@ def generate_dataset(
     *,
     seed: int = 0,
     overwrite: bool = False,
+    coverage: bool = False,
 ) -> dict:
     """Write a synthetic dataset folder for ``n`` organisations; return counts.
 
@@ -103,6 +104,8 @@ def generate_dataset(
         Seed of numpy's random generator; same ``n`` and ``seed``, same bytes.
     overwrite : bool
         Replace an existing non-empty folder.
+    coverage : bool
+        Also the coverage work and a registry (:mod:`alliances.generate_coverage`).
 
     Returns
     -------
@@ -124,8 +127,15 @@ def generate_dataset(
 
     counts = {}
     try:
-        out = replace_folder(out, lambda tmp: counts.update(_write(tmp, n, seed)), overwrite=overwrite,
-                             what="--out ")
+        def fill(tmp: Path) -> None:
+            counts.update(_write(tmp, n, seed))
+            arrays = counts.pop("_arrays")
+            if coverage:
+                from alliances.generate_coverage import write_coverage
+
+                counts["coverage"] = write_coverage(tmp, n, seed, arrays, counts)
+
+        out = replace_folder(out, fill, overwrite=overwrite, what="--out ")
     except UsageError as err:  # an existing folder is a data condition here (exit 1), as it always was
         raise DataError(str(err)) from err
     counts["path"] = str(out)
@@ -385,4 +395,7 @@ def _write(folder: Path, n: int, seed: int) -> dict:
         "by_label": by_label,
         "by_type": by_type,
         "seed": seed,
+        # for alliances.generate_coverage (popped before the counts are returned)
+        "_arrays": {"kinds": kinds, "kind_names": kind_names, "org_region": org_region, "org_zone": org_zone,
+                    "zone_region": zone_region, "committees": committees, "branch_ent": branch_ent},
     }

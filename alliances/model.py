@@ -43,8 +43,21 @@ LABELS: dict[str, Label] = {
         Label("Project", "项目", "Project", "an industrial project that followed", "box"),
         Label("Person", "人物", "Person", "a named person", "ellipse"),
         Label("Award", "荣誉", "Award", "an honour or title received", "database"),
+        # The work behind coverage (¶7, ¶23): outposts, blocs and the problems enterprises raise.
+        Label("Station", "党建指导站", "Guidance station",
+              "a Party-building guidance station (e.g. for small and micro firms)", "circle"),
+        Label("ContactPoint", "党建联系点", "Contact point", "a Party-building contact point", "square"),
+        Label("DemonstrationSite", "党建示范点", "Demonstration site",
+              "a Party-building demonstration site, hosted by an organisation", "star"),
+        Label("IndustryBloc", "行业联体", "Industry bloc",
+              "firms of one industry grouped under a leading enterprise", "hexagon"),
+        Label("Problem", "企业诉求", "Problem raised",
+              "a problem an enterprise raised (status open or resolved; date = raised)", "triangleDown"),
     ]
 }
+
+# Labels of the coverage work (``alliances coverage``); never partnership hubs.
+WORK_LABELS = ("Station", "ContactPoint", "DemonstrationSite", "IndustryBloc", "Problem")
 
 # ---------------------------------------------------------------------------
 # Organisation kinds
@@ -79,6 +92,7 @@ KINDS: dict[str, Kind] = {
 GEOGRAPHY = "geography"  # where something is; never partnership by default
 PARTNERSHIP = "partnership"  # working together: paths and centrality use these
 RECOGNITION = "recognition"  # honours: shown, but receiving the same award is no tie
+WORK = "work"  # coverage work (stations, instructors, leaders' contacts): counted by coverage, no hop
 
 
 @dataclass(frozen=True)
@@ -94,6 +108,7 @@ class RelType:
 
 
 _ORGISH = ("Organization", "Alliance")
+_OUTPOSTS = ("Station", "ContactPoint", "DemonstrationSite")
 _PLACES = ("Region", "Zone")
 
 REL_TYPES: dict[str, RelType] = {
@@ -106,7 +121,7 @@ REL_TYPES: dict[str, RelType] = {
             GEOGRAPHY,
             tuple(
                 (a, b)
-                for a in ("Organization", "Zone", "BusinessCircle", "Project", "Person")
+                for a in ("Organization", "Zone", "BusinessCircle", "Project", "Person", *_OUTPOSTS)
                 for b in _PLACES
             ),
             "where a node is",
@@ -226,8 +241,89 @@ REL_TYPES: dict[str, RelType] = {
             (("Organization", "Award"),),
             "an honour received",
         ),
+        # -- the work behind coverage (category WORK)
+        RelType(
+            "SERVES",
+            "服务",
+            "serves",
+            WORK,
+            tuple((a, b) for a in ("Station", "ContactPoint") for b in ("Organization", "IndustryBloc")),
+            "a guidance station or contact point reaching an organisation or bloc",
+        ),
+        RelType(
+            "HOSTED_BY",
+            "设于",
+            "hosted by",
+            WORK,
+            tuple((a, "Organization") for a in _OUTPOSTS),
+            "the organisation where a station, contact point or demonstration site is set up",
+        ),
+        RelType(
+            "LEADS_BLOC",
+            "牵头",
+            "leads bloc",
+            WORK,
+            (("Organization", "IndustryBloc"),),
+            "the enterprise leading an industry bloc",
+        ),
+        RelType(
+            "IN_BLOC",
+            "属于联体",
+            "in bloc",
+            WORK,
+            (("Organization", "IndustryBloc"),),
+            "an enterprise grouped in an industry bloc",
+        ),
+        RelType(
+            "INSTRUCTS",
+            "指导员",
+            "instructs",
+            WORK,
+            (("Person", "IndustryBloc"), ("Person", "Organization")),
+            "an instructor assigned to a bloc or enterprise; role 党建指导员 or 行业指导员",
+        ),
+        RelType(
+            "PAIRED_WITH",
+            "结对",
+            "paired with",
+            WORK,
+            (("Person", "Person"),),
+            "a Party-building instructor and the industry instructor paired with them",
+        ),
+        RelType(
+            "CONTACTS",
+            "联系",
+            "contacts",
+            WORK,
+            (("Person", "Organization"),),
+            "a leader's (县级领导) standing contact with an enterprise",
+        ),
+        RelType(
+            "RAISED",
+            "反映",
+            "raised",
+            WORK,
+            (("Organization", "Problem"),),
+            "an enterprise raising a problem (date: when raised)",
+        ),
+        RelType(
+            "RESOLVED",
+            "解决",
+            "resolved",
+            WORK,
+            (("Organization", "Problem"), ("Person", "Problem")),
+            "who resolved a problem (date: when resolved)",
+        ),
     ]
 }
+
+# Roles on INSTRUCTS and CONTACTS (Chinese as planners write them; English accepted).
+WORK_ROLES: dict[str, dict[str, str]] = {
+    "party_instructor": {"zh": "党建指导员", "en": "Party-building instructor"},
+    "industry_instructor": {"zh": "行业指导员", "en": "industry instructor"},
+    "county_leader": {"zh": "县级领导", "en": "county-level leader"},
+}
+PROBLEM_STATUSES = ("open", "resolved")
 
 PARTNERSHIP_TYPES: tuple[str, ...] = tuple(
     name for name, r in REL_TYPES.items() if r.category == PARTNERSHIP
@@ -264,6 +360,7 @@ NODE_PROPS: tuple[Prop, ...] = (
     Prop("name", "名称", "Chinese name as the source gives it", True),
     Prop("name_en", "英文名", "English name"),
     Prop("kind", "组织类别", "organisation kind (Organization only)"),
+    Prop("credit_code", "统一社会信用代码", "unified social credit code (Organization only; optional column)"),
     Prop("region", "地区", "id of the Region node it belongs to, where known"),
     Prop("date", "日期", "YYYY, YYYY-MM or YYYY-MM-DD", kind="date"),
     Prop("date_note", "日期说明", "the date as the source words it"),
@@ -318,6 +415,41 @@ PROVENANCE_PROPS: tuple[Prop, ...] = (
 )
 
 QUALIFIERS = ("exact", "more_than", "about", "nearly")
+
+# ---------------------------------------------------------------------------
+# The registry (registry.csv in a dataset folder; ``alliances registry import``)
+
+REGISTRY_PROPS: tuple[Prop, ...] = (
+    Prop("id", "编号", "the credit code when valid, else reg- and a hash of name and place"),
+    Prop("name", "名称", "registered name", True),
+    Prop("credit_code", "统一社会信用代码", "18 characters, check character per GB 32100-2015"),
+    Prop("kind", "类别", "enterprise or social_organization (企业 / 社会组织)", True),
+    Prop("place", "园区或地区", "id of the Zone or Region (park or district) of the dataset", True),
+    Prop("industry", "行业", "industry as the registry words it"),
+    Prop("size", "规模", "above or below (规上 / 规下)"),
+    Prop("registered", "登记日期", "YYYY, YYYY-MM or YYYY-MM-DD", kind="date"),
+    Prop("match", "匹配组织", "id of the Organization in the graph, or empty"),
+    Prop("match_method", "匹配方式", "code | name | planner | none (checked, not in the graph) | review | unmatched"),
+    Prop("match_score", "匹配得分", "name similarity 0–100 of the match or best candidate", kind="int"),
+    Prop("source_file", "来源文件", "the file the row was imported from"),
+    Prop("source_sheet", "来源工作表", "its sheet (workbooks)"),
+    Prop("source_row", "来源行", "its row", kind="int"),
+    Prop("imported", "导入日期", "date of the import", kind="date"),
+)
+REGISTRY_KINDS = ("enterprise", "social_organization")  # Kind names an entry may have
+REGISTRY_SIZES: dict[str, dict[str, str]] = {
+    "above": {"zh": "规上", "en": "above scale"},
+    "below": {"zh": "规下", "en": "below scale"},
+}
+MATCH_METHODS = ("code", "name", "planner", "none", "review", "unmatched")
+# Figures (figures.csv keys) that report coverage and its work, shown beside computed values.
+COVERAGE_FIGURE_KEYS = (
+    "two_new_orgs_on_provincial_platform", "coverage_nonpublic_enterprises_pct",
+    "coverage_social_organizations_pct", "enterprise_party_orgs_under_comprehensive_committees",
+    "party_members_under_comprehensive_committees", "small_micro_guidance_stations",
+    "party_building_contact_points", "party_building_demonstration_sites", "county_level_leaders_linked",
+    "key_enterprises_linked", "industry_blocs", "party_building_instructors", "problems_resolved",
+)
 
 # Property keys a figure may not overwrite.
 RESERVED_KEYS = frozenset(p.name for p in NODE_PROPS) | {"figures"}
@@ -435,18 +567,22 @@ def name_choices(field: str) -> list[str]:
 PROJECT_LABEL = "Alliances"
 SOURCE_LABEL = "AlliancesSource"
 META_LABELS = (PROJECT_LABEL, SOURCE_LABEL)
+# Registry entries are their own records in Neo4j (never read as graph nodes), each
+# REGISTERED_AS the Organization it was matched to.
+REGISTRY_LABEL = "RegistryEntry"
+REGISTRY_MATCH_TYPE = "REGISTERED_AS"
 
 
 def cypher_label(name: str) -> str:
     """Return ``name`` for use as a Cypher label, only if the model defines it."""
-    if name not in LABELS and name not in META_LABELS:
+    if name not in LABELS and name not in META_LABELS and name != REGISTRY_LABEL:
         raise ValueError(f"not a model label: {name!r}")
     return name
 
 
 def cypher_type(name: str) -> str:
     """Return ``name`` for use as a relationship type, only if the model defines it."""
-    if name not in REL_TYPES:
+    if name not in REL_TYPES and name != REGISTRY_MATCH_TYPE:
         raise ValueError(f"not a model relationship type: {name!r}")
     return name
 

@@ -20,7 +20,7 @@ inconsistent is ignored and rebuilt from the CSVs: it is never trusted.
 
 Format: one uncompressed NumPy ``.npz`` (a zip of ``.npy`` arrays, read with
 ``allow_pickle=False``) per folder. Each table (sources, nodes,
-relationships, figures) is stored column by column: strings as one UTF-8
+relationships, figures, registry) is stored column by column: strings as one UTF-8
 string table (NUL-separated; columns with few distinct values dictionary-
 encoded), integers and floats as ``int64``/``float64`` arrays, lists as
 counts plus a flat column, and a type tag per row only when a column mixes
@@ -36,14 +36,14 @@ import tempfile
 from itertools import islice
 from pathlib import Path
 
-from alliances.dataset import FILES, Dataset, bundled_path, paused_gc, read_dataset
+from alliances.dataset import FILES, REGISTRY_FILE, Dataset, bundled_path, paused_gc, read_dataset
 
 FORMAT = 1
 _MAGIC = "alliances-snapshot"
 # Checks live in several modules (fields other modules add, look-alike rules, ...): a change
 # to any module of the package makes older snapshots foreign.
 _CODE_GLOB = "**/*.py"
-_TABLES = ("sources", "nodes", "relationships", "figures")
+_TABLES = ("sources", "nodes", "relationships", "figures", "registry")
 
 # Type tags of a column's values.
 T_STR, T_INT, T_FLOAT, T_TRUE, T_FALSE, T_NONE, T_LSTR, T_LINT, T_LEMPTY = range(9)
@@ -82,7 +82,7 @@ def code_fingerprint() -> str:
 def files_fingerprint(folder: Path, encoding: str | None = None) -> dict:
     """Name → ``[size, mtime_ns, blake2b]`` of each dataset file present in ``folder``."""
     out: dict = {"encoding": encoding or ""}
-    for name in FILES.values():
+    for name in (*FILES.values(), REGISTRY_FILE):
         f = folder / name
         try:
             st = f.stat()
@@ -277,6 +277,7 @@ def save_snapshot(ds: Dataset, target: str | os.PathLike, *, key: dict, code: st
             "nodes": _encode_table(list(ds.nodes.values()), "nodes", arrays),
             "relationships": _encode_table(ds.relationships, "relationships", arrays),
             "figures": _encode_table(ds.figures, "figures", arrays),
+            "registry": _encode_table(ds.registry, "registry", arrays),
         }
         keys = {}
         for name, mapping in (("sources", ds.sources), ("nodes", ds.nodes)):
@@ -423,6 +424,7 @@ def load_snapshot(target: str | os.PathLike, *, key: dict, code: str) -> Dataset
                     return None
             ds.relationships = tables["relationships"]
             ds.figures = tables["figures"]
+            ds.registry = tables["registry"]
         return ds
     except Exception:  # noqa: BLE001 — anything wrong with a cache file means: not trusted, rebuild
         return None

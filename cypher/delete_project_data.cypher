@@ -1,3 +1,3 @@
-// Remove the project's own data (nodes labelled Alliances and the sources), in batches.
-MATCH (n) WHERE n:Alliances OR n:AlliancesSource
+// Remove the project's own data (nodes labelled Alliances, the sources and the registry), in batches.
+MATCH (n) WHERE n:Alliances OR n:AlliancesSource OR n:RegistryEntry
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS

@@ -13,8 +13,13 @@
 //   Project         项目 — an industrial project that followed
 //   Person          人物 — a named person
 //   Award           荣誉 — an honour or title received
+//   Station         党建指导站 — a Party-building guidance station (e.g. for small and micro firms)
+//   ContactPoint    党建联系点 — a Party-building contact point
+//   DemonstrationSite 党建示范点 — a Party-building demonstration site, hosted by an organisation
+//   IndustryBloc    行业联体 — firms of one industry grouped under a leading enterprise
+//   Problem         企业诉求 — a problem an enterprise raised (status open or resolved; date = raised)
 // Relationship types (start → end), category:
-//   LOCATED_IN       位于 (geography): BusinessCircle→Region, BusinessCircle→Zone, Organization→Region, Organization→Zone, Person→Region, Person→Zone, Project→Region, Project→Zone, Zone→Region, Zone→Zone
+//   LOCATED_IN       位于 (geography): BusinessCircle→Region, BusinessCircle→Zone, ContactPoint→Region, ContactPoint→Zone, DemonstrationSite→Region, DemonstrationSite→Zone, Organization→Region, Organization→Zone, Person→Region, Person→Zone, Project→Region, Project→Zone, Station→Region, Station→Zone, Zone→Region, Zone→Zone
 //   PART_OF          隶属 (geography): Region→Region, Zone→Region, Zone→Zone
 //   HELD_IN          举办地 (geography): Activity→Region, Activity→Zone, Agreement→Region
 //   GUIDES           指导 (partnership): Organization→Organization
@@ -29,8 +34,18 @@
 //   PRODUCED         促成 (partnership): Activity→Project, Alliance→Project
 //   LEADS            负责 (partnership): Person→Organization
 //   RECEIVED         获得 (recognition): Organization→Award
-// Node properties: id, label, name, name_en, kind, region, date, date_note, status, aliases, description, synthetic, source, paragraphs, plus one property per figure and figures_json (the figures' provenance).
+//   SERVES           服务 (work): ContactPoint→IndustryBloc, ContactPoint→Organization, Station→IndustryBloc, Station→Organization
+//   HOSTED_BY        设于 (work): ContactPoint→Organization, DemonstrationSite→Organization, Station→Organization
+//   LEADS_BLOC       牵头 (work): Organization→IndustryBloc
+//   IN_BLOC          属于联体 (work): Organization→IndustryBloc
+//   INSTRUCTS        指导员 (work): Person→IndustryBloc, Person→Organization
+//   PAIRED_WITH      结对 (work): Person→Person
+//   CONTACTS         联系 (work): Person→Organization
+//   RAISED           反映 (work): Organization→Problem
+//   RESOLVED         解决 (work): Organization→Problem, Person→Problem
+// Node properties: id, label, name, name_en, kind, credit_code, region, date, date_note, status, aliases, description, synthetic, source, paragraphs, plus one property per figure and figures_json (the figures' provenance).
 // Relationship properties: role, date, date_note, status, source, paragraphs.
+// Registry entries: RegistryEntry nodes (id, name, credit_code, kind, place, industry, size, registered, match, match_method, match_score, source_file, source_sheet, source_row, imported), each REGISTERED_AS the Organization it was matched to (method, score).
 
 CREATE CONSTRAINT Alliances_id_unique IF NOT EXISTS FOR (n:Alliances) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT AlliancesSource_id_unique IF NOT EXISTS FOR (n:AlliancesSource) REQUIRE n.id IS UNIQUE;
@@ -44,6 +59,12 @@ CREATE CONSTRAINT Activity_id_unique IF NOT EXISTS FOR (n:Activity) REQUIRE n.id
 CREATE CONSTRAINT Project_id_unique IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT Person_id_unique IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT Award_id_unique IF NOT EXISTS FOR (n:Award) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT Station_id_unique IF NOT EXISTS FOR (n:Station) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT ContactPoint_id_unique IF NOT EXISTS FOR (n:ContactPoint) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT DemonstrationSite_id_unique IF NOT EXISTS FOR (n:DemonstrationSite) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT IndustryBloc_id_unique IF NOT EXISTS FOR (n:IndustryBloc) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT Problem_id_unique IF NOT EXISTS FOR (n:Problem) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT RegistryEntry_id_unique IF NOT EXISTS FOR (n:RegistryEntry) REQUIRE n.id IS UNIQUE;
 CREATE INDEX Region_name IF NOT EXISTS FOR (n:Region) ON (n.name);
 CREATE INDEX Zone_name IF NOT EXISTS FOR (n:Zone) ON (n.name);
 CREATE INDEX Organization_name IF NOT EXISTS FOR (n:Organization) ON (n.name);
@@ -54,3 +75,8 @@ CREATE INDEX Activity_name IF NOT EXISTS FOR (n:Activity) ON (n.name);
 CREATE INDEX Project_name IF NOT EXISTS FOR (n:Project) ON (n.name);
 CREATE INDEX Person_name IF NOT EXISTS FOR (n:Person) ON (n.name);
 CREATE INDEX Award_name IF NOT EXISTS FOR (n:Award) ON (n.name);
+CREATE INDEX Station_name IF NOT EXISTS FOR (n:Station) ON (n.name);
+CREATE INDEX ContactPoint_name IF NOT EXISTS FOR (n:ContactPoint) ON (n.name);
+CREATE INDEX DemonstrationSite_name IF NOT EXISTS FOR (n:DemonstrationSite) ON (n.name);
+CREATE INDEX IndustryBloc_name IF NOT EXISTS FOR (n:IndustryBloc) ON (n.name);
+CREATE INDEX Problem_name IF NOT EXISTS FOR (n:Problem) ON (n.name);

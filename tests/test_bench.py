@@ -46,3 +46,16 @@ def test_bench_runs_end_to_end_and_reports_every_measure(tmp_path, neo4j_env, cl
                  "networkit time / ours (target >= 0.67)", "networkx time / ours (target >= 20)",
                  "alliances --help (target <= 0.3 s)"):
         assert line in run.stdout
+
+
+def test_bench_coverage_runs_end_to_end(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "LANG": "C"}
+    out = tmp_path / "coverage.json"
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_coverage"), "--sizes", "400", "--out", str(out)],
+                         capture_output=True, text=True, env=env, cwd=ROOT, timeout=1200)
+    assert run.returncode == 0, run.stderr[-3000:]
+    (row,) = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    assert row["organizations"] == 400 and row["registry_entries"] > 40
+    for step in ("validate", "registry_import", "coverage", "centrality", "coverage_warm", "centrality_warm"):
+        assert row[f"{step}_s"] > 0 and row[f"{step}_mb"] > 0, step
+    assert row["coverage_over_centrality"] == round(row["coverage_s"] / row["centrality_s"], 2)

@@ -27,7 +27,10 @@ def _count(ctx, param, value):
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), metavar="DATASET",
               help="Dataset folder to create (written atomically).")
 @click.option("--force", is_flag=True, help="Replace the folder if it exists and is not empty.")
-def generate_command(n, seed, out, force):
+@click.option("--coverage", is_flag=True,
+              help="Also the coverage work (stations, contact points, blocs, instructors, leaders, problems) and a "
+                   "registry of the enterprises and social organisations, matched (registry.csv).")
+def generate_command(n, seed, out, force, coverage):
     """Write a synthetic network shaped like the real one (regions, zones, committees,
     branches, enterprises, business circles, alliances, agreements, activities)."""
     import time
@@ -35,6 +38,10 @@ def generate_command(n, seed, out, force):
     from alliances.generate import generate_dataset
 
     t0 = time.perf_counter()
-    counts = generate_dataset(out, n, seed=seed, overwrite=force)
+    counts = generate_dataset(out, n, seed=seed, overwrite=force, coverage=coverage)
     click.echo(f"Wrote {counts['path']}: {counts['nodes']:,} nodes ({n:,} organisations), "
                f"{counts['relationships']:,} relationships in {time.perf_counter() - t0:.1f} s.")
+    if coverage:
+        c = counts["coverage"]
+        click.echo(f"  registry: {c['entries']:,} entries ({c['review']:,} to review, {c['unmatched']:,} not in the "
+                   f"graph); coverage work: {c['work_nodes']:,} nodes, {c['work_relationships']:,} relationships.")

@@ -18,8 +18,9 @@ from alliances.network import THRESHOLDS
 @click.option("--view", type=click.Choice(["network", "regions"]), default="network", show_default=True,
               help="network: every node; regions: regions and zones, tied by the partnerships between "
                    "what is in them.")
-@click.option("--color", "color", type=click.Choice(["region", "community"]), default="region",
-              show_default=True, help="Colour nodes by region group or by partnership community (Louvain).")
+@click.option("--color", "color", type=click.Choice(["region", "community", "coverage"]), default="region",
+              show_default=True, help="Colour nodes by region group, by partnership community (Louvain), or "
+                                      "enterprises by coverage (Party organisation / Party work / uncovered).")
 @click.option("--size-by", type=click.Choice(["degree", "betweenness", "pagerank", "eigenvector", "closeness"]),
               default="degree", show_default=True, help="Node size by this centrality, as 'alliances centrality --projection full' computes it.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
@@ -51,9 +52,14 @@ def map_command(out, around, hops, path, view, color, size_by, lang, title, max_
     net = source.network()  # the map asks it for the graph, its arrays or a part, as it needs
     around_id = net.resolve(around) if around else None
     path_ids = (net.resolve(path[0]), net.resolve(path[1])) if path else None
+    coverage = None
+    if color == "coverage":
+        from alliances.analysis.coverage import organisation_states
+
+        coverage = organisation_states(net.dataset)
     m = build_map(net, around=around_id, hops=hops, path=path_ids, view=view, color=color, size_by=size_by,
                   lang=lang, title=title, source=source.describe(), max_nodes=max_nodes, hard_cap=hard_cap,
-                  physics=physics, figures=net.dataset.figures)
+                  physics=physics, figures=net.dataset.figures, coverage=coverage)
     written = write_map(out, m)
     click.echo(f"Wrote {written} ({len(m['nodes']):,} nodes, {len(m['edges']):,} edges).")
     for note in m["meta"]["notices"]:

@@ -102,14 +102,25 @@ def path_command(from_name, to_name, k, max_hops, via, geography, pairs_file, fr
 
 
 def _check_types(via):
-    """--via values as codes: a code, or its Chinese or English name (成员, "member of")."""
+    """--via values as codes: the code itself, or its Chinese or English name (成员, "member of").
+
+    A code in another case (``member_of``) is refused, as the Cypher allowlist refuses it,
+    with the code as a suggestion.
+    """
     from alliances.model import REL_TYPES, find_code
 
-    codes = [find_code("type", t) for t in via]
+    codes = []
+    for t in via:
+        code = find_code("type", t)
+        if code is not None and t != code and t.strip().casefold() == code.casefold():
+            code = None
+        codes.append(code)
     bad = [t for t, c in zip(via, codes) if c is None]
     if bad:
+        hints = [find_code("type", t) for t in bad]
+        hint = f" (did you mean {', '.join(h for h in hints if h)}?)" if any(hints) else ""
         raise click.BadParameter(
-            f"unknown relationship type(s) {', '.join(bad)}; use: {', '.join(REL_TYPES)}", param_hint="--via"
+            f"unknown relationship type(s) {', '.join(bad)}{hint}; use: {', '.join(REL_TYPES)}", param_hint="--via"
         )
     return list(dict.fromkeys(codes)) or None
 

@@ -36,6 +36,7 @@ DIM_COLOR = "rgba(190,190,190,0.35)"
 GEO_EDGE_COLOR = "#c8c8c8"
 PARTNER_EDGE_COLOR = "#6b6b6b"
 RECOGNITION_EDGE_COLOR = "#9467bd"
+WORK_EDGE_COLOR = "#8c564b"
 PATH_COLOR = "#ff7f0e"
 FOCUS_COLOR = "#000000"
 #: Hover and selection: a black border, never a fill colour that could read as a region.
@@ -52,7 +53,7 @@ TEXT = {
         "path_unknown": "请从列表中选择两个名称。", "search": "搜索名称…", "regions": "地区",
         "labels": "节点类型", "kinds": "组织类别", "generated": "生成于", "data": "数据来源",
         "nodes": "节点", "edges": "关系", "partnership": "伙伴关系（实线）", "geography": "地理关系（虚线、浅色）",
-        "recognition": "荣誉", "path": "最短伙伴路径", "community": "社区", "isolated": "孤立节点",
+        "recognition": "荣誉", "work": "党建工作（覆盖）", "coverage": "两个覆盖", "path": "最短伙伴路径", "community": "社区", "isolated": "孤立节点",
         "places": "地区与园区", "rest": "其余小群组",
     },
     "en": {
@@ -66,6 +67,7 @@ TEXT = {
         "kinds": "Organisation kind", "generated": "generated", "data": "Data",
         "nodes": "nodes", "edges": "relationships", "partnership": "partnership (solid)",
         "geography": "geography (dashed, light)", "recognition": "recognition",
+        "work": "coverage work", "coverage": "Coverage",
         "path": "shortest partnership path", "community": "Community", "isolated": "isolated nodes",
         "places": "regions and zones", "rest": "other small groups",
     },
@@ -95,6 +97,7 @@ def build_map(
     generated: str | None = None,
     figures: list[dict] | None = None,
     seed: int = 0,
+    coverage: dict[str, str] | None = None,
 ) -> dict:
     """The map of a network as plain data, ready for :func:`render_html`.
 
@@ -120,6 +123,9 @@ def build_map(
     limits = net.thresholds
     max_nodes = limits.map_physics if max_nodes is None else max_nodes
     hard_cap = limits.map_aggregate if hard_cap is None else hard_cap
+    if color == "coverage" and coverage is None:
+        raise UsageError("a coverage map needs each organisation's coverage: pass coverage= "
+                         "(alliances.analysis.coverage.organisation_states)")
     if size_by not in SIZE_METRICS:
         raise UsageError(f"unknown --size-by {size_by!r}; use one of {', '.join(SIZE_METRICS)}")
     if max_nodes > hard_cap:
@@ -154,7 +160,8 @@ def build_map(
         else:
             H = part.graph
             sources = getattr(getattr(net, "dataset", None), "sources", None)  # file and date of imported rows
-            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures, sources)
+            nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures, sources,
+                                                   coverage)
             n = _partnership_size(H)
             if size_by == "betweenness" and limits.on_engine(n) and not limits.exact_at(n):
                 notices.append(
@@ -205,7 +212,7 @@ def build_map(
             "text": {k: t[k] for k in ("search", "regions", "labels", "kinds", "type", "path_title", "path_from",
                                        "path_to", "path_go", "path_none", "path_hops", "path_unknown")}
             | {"edges": t["type"], "colors": t["community"] if color == "community" and view != "regions"
-               else t["regions"]},
+               else t["coverage"] if color == "coverage" and view != "regions" else t["regions"]},
         },
         "nodes": nodes,
         "edges": edges,
@@ -403,7 +410,7 @@ def _figures(G, figures=None) -> dict:
     return out
 
 
-def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=None):
+def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=None, coverage=None):
     sizes = _sizes(H, size_by, seed)
     comm = _communities(H, seed) if color == "community" else {}
     figs = _figures(H, figures)
@@ -415,6 +422,8 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=Non
         if color == "community":
             c = comm.get(nid)
             col = COMMUNITY_COLORS[c % len(COMMUNITY_COLORS)] if c is not None else "#7f7f7f"
+        elif color == "coverage":
+            col = COVERAGE_COLORS[coverage.get(nid, "other")]
         else:
             col = model.REGION_GROUPS.get(group, model.REGION_GROUPS["other"])["color"]
         dim = bool(highlight) and nid not in path_nodes
@@ -443,7 +452,9 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=Non
     legend = (
         [{"name": f"{TEXT[lang]['community']} {c + 1}", "color": COMMUNITY_COLORS[c % len(COMMUNITY_COLORS)]}
          for c in sorted(set(comm.values()))[:12]]
-        if color == "community" else _region_legend(lang)
+        if color == "community" else
+        [{"name": COVERAGE_NAMES[k][lang], "color": COVERAGE_COLORS[k]} for k in COVERAGE_COLORS]
+        if color == "coverage" else _region_legend(lang)
     )
     return nodes, edges, legend
 
@@ -451,7 +462,8 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=Non
 def _edge(i, u, v, rel, lang, highlight=None, path_steps=(), sources=None, ends=None):
     rt = model.REL_TYPES.get(rel["type"])
     cat = rt.category if rt else model.PARTNERSHIP
-    col = {model.GEOGRAPHY: GEO_EDGE_COLOR, model.RECOGNITION: RECOGNITION_EDGE_COLOR}.get(cat, PARTNER_EDGE_COLOR)
+    col = {model.GEOGRAPHY: GEO_EDGE_COLOR, model.RECOGNITION: RECOGNITION_EDGE_COLOR,
+           model.WORK: WORK_EDGE_COLOR}.get(cat, PARTNER_EDGE_COLOR)
     edge = {
         "id": f"e{i}",
         "from": u,
@@ -469,6 +481,16 @@ def _edge(i, u, v, rel, lang, highlight=None, path_steps=(), sources=None, ends=
         edge["color"] = PATH_COLOR if on else DIM_COLOR
         edge["width"] = 5 if on else 1
     return edge
+
+
+# --color coverage: enterprises and social organisations by their coverage (alliances.analysis.coverage)
+COVERAGE_COLORS = {"organisation": "#2ca02c", "work": "#ff7f0e", "uncovered": "#d62728", "other": "#c7c7c7"}
+COVERAGE_NAMES = {
+    "organisation": {"zh": "有党组织", "en": "has a Party organisation"},
+    "work": {"zh": "党的工作覆盖", "en": "reached by Party work"},
+    "uncovered": {"zh": "未覆盖", "en": "uncovered"},
+    "other": {"zh": "其他节点", "en": "other nodes"},
+}
 
 
 def _region_legend(lang):
@@ -670,6 +692,8 @@ def _legend(nodes, edges, colors, lang, path):
         lines.append({"name": t["geography"], "color": GEO_EDGE_COLOR, "dashes": True})
     if model.RECOGNITION in cats:
         lines.append({"name": t["recognition"], "color": RECOGNITION_EDGE_COLOR, "dashes": False})
+    if model.WORK in cats:
+        lines.append({"name": t["work"], "color": WORK_EDGE_COLOR, "dashes": False})
     if path:
         lines.append({"name": t["path"], "color": PATH_COLOR, "dashes": False})
     return {"colors": colors, "shapes": shapes, "lines": lines}

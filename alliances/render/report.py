@@ -305,6 +305,12 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     cross = sum(r["ties"] for r in region_tie_matrix(H) if r["region_a"] != r["region_b"])
     words = _summary_words(lang, n_orgs=n_orgs, n_regions=len(orgs), cross=cross, hubs=hubs, brokers=brokers,
                            corridors=corr, multi=multi, growth=growth, since=since)
+    coverage = None
+    if ds.registry or any(f["key"] in model.COVERAGE_FIGURE_KEYS for f in ds.figures) or any(
+            n["label"] in model.WORK_LABELS for n in ds.nodes.values()):
+        from alliances.analysis.coverage import coverage_report
+
+        coverage = coverage_report(ds, lang=lang)
 
     sources = [{"id": k, "title": v.get("title", ""), "publisher": v.get("publisher", ""),
                 "published": v.get("published", "")} for k, v in sorted(ds.sources.items())]
@@ -313,6 +319,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
         "tie_matrix": matrix, "hubs": hubs, "brokers": brokers, "cut_points": cuts, "corridors": corr,
         "multi_cutters": multi,
         "communities": comm, "suggestions": sugg, "provenance": cite.entries, "map_html": map_html,
+        "coverage": coverage,
         "projection": DEFAULT_PROJECTION, "words": words, "growth": growth,
         "totals": {"hubs": len(hub_rows), "brokers": len(broker_rows), "suggestions": len(sugg_all),
                    "communities": len(comm_all["communities"])},
@@ -521,6 +528,11 @@ def _tables(rep: dict) -> list[tuple[str, str, list[tuple[str, list[str], list[l
                                                          T["reason"], T["evidence"]], sug_rows)],
                 [T["suggestions_note"]] + ([] if sug_rows else [T["no_suggestions"]])
                 + _more(rep, "suggestions", len(sug_rows))))
+    if rep.get("coverage"):
+        from alliances.render.coverage import report_section
+
+        head, cov_tables, cov_paras = report_section(rep["coverage"], lang)
+        out.append(("coverage", head, cov_tables, cov_paras))
     out.append(("provenance", T["provenance"], [("", ["#", T["fact"], T["source"], T["paragraphs"]], [
         [f"[{p['n']}]", p["fact"], f"{p['source_title']} ({p['source']})" if p["source_title"] else p["source"],
          " ".join(f"¶{x}" for x in p["paragraphs"]) or p.get("row", "")] for p in rep["provenance"]])],
@@ -605,6 +617,12 @@ def render_html(rep: dict) -> str:
             parts.append(Markup('<iframe title="{}" srcdoc="{}" style="width:100%;height:38rem;'
                                 'border:1px solid #ccc" sandbox="allow-scripts"></iframe>\n').format(
                 head, rep["map_html"]))
+        if sid == "coverage":
+            from alliances.render.coverage import svg_chart
+
+            chart = svg_chart(rep["coverage"], rep["lang"])
+            if chart:
+                parts.append(Markup("<figure>{}</figure>\n").format(chart))
         for caption, header, rows in tables:
             if caption:
                 parts.append(Markup("<h3>{}</h3>\n").format(caption))

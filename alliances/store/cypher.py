@@ -85,8 +85,10 @@ def schema_text() -> str:
                  + ", plus one property per figure and figures_json (the figures' provenance).")
     lines.append("// Relationship properties: " + ", ".join(p.name for p in model.REL_PROPS
                                                             if p.name not in ("start", "end", "type")) + ".")
+    lines.append(f"// Registry entries: {model.REGISTRY_LABEL} nodes (" + ", ".join(p.name for p in model.REGISTRY_PROPS)
+                 + f"), each {model.REGISTRY_MATCH_TYPE} the Organization it was matched to (method, score).")
     lines.append("")
-    for label in (*model.META_LABELS, *model.LABELS):
+    for label in (*model.META_LABELS, *model.LABELS, model.REGISTRY_LABEL):
         lines.append(render("constraint_id", label=label) + ";")
     for label in model.LABELS:
         lines.append(render("index_name", label=label) + ";")

@@ -83,6 +83,27 @@ def node_row(ds: Dataset, nid: str, figures: dict[str, list[dict]]) -> dict:
     return {"id": nid, "props": props}
 
 
+REGISTRY_KEYS = [p.name for p in model.REGISTRY_PROPS if p.name != "id"]
+
+
+def registry_row(entry: dict) -> dict:
+    """A registry entry as stored: its model properties (empty ones left out) with provenance."""
+    return {"id": entry["id"], "props": {"id": entry["id"], **{k: entry[k] for k in REGISTRY_KEYS
+                                                              if entry.get(k) not in (None, "")}}}
+
+
+def registry_entry(props) -> dict:
+    """A stored registry entry back as :mod:`alliances.registry.records` reads it from registry.csv."""
+    from alliances.registry import creditcode
+
+    props = dict(props)
+    e = {k: props.get(k, "") for k in ("id", *REGISTRY_KEYS)}
+    for k in ("match_score", "source_row"):
+        e[k] = props.get(k)
+    e["code_ok"] = bool(e["credit_code"]) and creditcode.problem(e["credit_code"]) is None
+    return e
+
+
 def rel_row(rel: dict) -> dict:
     return {
         "start": rel["start"],
@@ -237,7 +258,8 @@ class Neo4jStore:
         """Uniqueness of ``id`` per label and name indexes, idempotently."""
         import neo4j.exceptions as ne
 
-        statements = [render("constraint_id", label=lab) for lab in (*model.META_LABELS, *model.LABELS)]
+        statements = [render("constraint_id", label=lab)
+                      for lab in (*model.META_LABELS, *model.LABELS, model.REGISTRY_LABEL)]
         statements += [render("index_name", label=lab) for lab in model.LABELS]
         for text in statements:
             try:
@@ -304,6 +326,15 @@ class Neo4jStore:
             text = render("upsert_relationships", rel_type=rtype)
             for chunk in _batches(rels, batch_size):
                 run(text, [rel_row(r) for r in chunk])
+        if ds.registry:
+            rows = [registry_row(e) for e in ds.registry]
+            for chunk in _batches(rows, batch_size):
+                run(render("upsert_registry"), chunk)
+                self._query(render("delete_registry_matches"), {"ids": [r["id"] for r in chunk]})
+                matched = [{"id": r["id"], "match": r["props"]["match"], "method": r["props"]["match_method"],
+                            "score": r["props"].get("match_score")} for r in chunk if r["props"].get("match")]
+                if matched:
+                    run(render("upsert_registry_matches"), matched)
         report.labels, report.types = self.counts()
         return report
 
@@ -340,6 +371,7 @@ class Neo4jStore:
         for rec in self._query(render("read_relationships"), read=True).records:
             ds.relationships.append(_rel_from(rec["start"], rec["type"], rec["end"], rec["props"]))
         ds.relationships.sort(key=lambda r: (r["start"], r["type"], r["end"]))
+        ds.registry = [registry_entry(rec["props"]) for rec in self._query(render("read_registry"), read=True).records]
         return ds
 
     def name_table(self) -> list[dict]:
@@ -430,6 +462,8 @@ def _add_node(ds: Dataset, label: str, props) -> None:
         node["synthetic"] = True
     else:
         node.pop("synthetic", None)
+    if not node.get("credit_code"):
+        node.pop("credit_code", None)
     ds.nodes[nid] = {k: node[k] for k in ["id", "label", *NODE_KEYS[1:]] if k in node}
     for k in PROVENANCE_KEYS:
         if k in props:
