@@ -556,3 +556,15 @@ def test_labels_are_sized_by_importance(bundled):
     big = max(m["nodes"], key=lambda n: n["size"])
     small = min(m["nodes"], key=lambda n: n["size"])
     assert big["font"] > small["font"] and big["font"] == 18.0
+
+
+def test_crowded_maps_hide_small_labels_until_zoomed_in():
+    from alliances.network import THRESHOLDS
+    from alliances.render.map import vis_options
+
+    few = vis_options(physics=True, large=False, n=THRESHOLDS.map_preseed)
+    many = vis_options(physics=True, large=False, n=THRESHOLDS.map_preseed + 1)
+    # label font sizes run 9..18 by importance (_label_sizes): at threshold 10 the smaller
+    # labels wait for the zoom, the hubs' show
+    assert few["nodes"]["scaling"]["label"]["drawThreshold"] == 6
+    assert many["nodes"]["scaling"]["label"]["drawThreshold"] == 10

@@ -746,7 +746,9 @@ def vis_options(*, physics: bool, large: bool, n: int, edges: int = 0) -> dict:
     options["interaction"].update({"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
                                    "hideEdgesOnZoom": large})
     options["nodes"] = {"font": {"face": FONT_STACK, "size": 14}, "borderWidth": 1,
-                        "scaling": {"label": {"drawThreshold": 6}}}
+                        # labels drawn smaller than this are hidden: on a crowded map only the
+                        # larger (more important) labels show until the user zooms in
+                        "scaling": {"label": {"drawThreshold": 6 if n <= limits.map_preseed else 10}}}
     options["layout"] = {"improvedLayout": n <= 150, "randomSeed": 0}
     return options
 
