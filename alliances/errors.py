@@ -10,7 +10,8 @@
     ├── StoreError                 the Neo4j store failed
     │   ├── ConnectionFailed       server down, unreachable, hung
     │   ├── AuthenticationFailed   wrong user or password
-    │   └── DatabaseNotFound       unknown database name
+    │   ├── DatabaseNotFound       unknown database name
+    │   └── DatasetConflict        a load would overwrite another dataset's nodes
     └── RenderError                a map, snapshot or report could not be written
 
 Every message says what failed, where (file, row, column or URI) and what to
@@ -144,6 +145,14 @@ class StoreError(AlliancesError):
     """The graph store (Neo4j) failed."""
 
 
+class DatasetConflict(StoreError):
+    """A load's ids collide with another dataset's nodes of different content; ``conflicts`` lists them."""
+
+    def __init__(self, message: str, conflicts: list | None = None):
+        super().__init__(message)
+        self.conflicts = conflicts or []
+
+
 class ConnectionFailed(StoreError):
     """The server could not be reached in time."""
 
@@ -264,7 +273,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                       "use one of: {choices}", "从下拉列表选择组织类别：{choices}"),
     "unknown_kind": ("unknown kind {value!r}", "未知的组织类别 {value!r}",
                      "use one of: {choices}", "从下拉列表选择组织类别：{choices}"),
-    "kind_not_allowed": ("only an Organization has a kind (this is a {label})", "只有组织才有组织类别（这是{label_zh}）",
+    "kind_not_allowed": ("only an Organization or a Region has a kind (this is a {label})", "只有组织和地区才有类别（这是{label_zh}）",
                          "leave kind empty", "清空组织类别"),
     "credit_code_not_allowed": ("only an Organization has a credit code (this is a {label})",
                                 "只有组织才有统一社会信用代码（这是{label_zh}）", "leave credit_code empty",

@@ -158,7 +158,15 @@ def explain_node(result: dict) -> str:
 
 
 def search_nodes(source, text: str, limit: int = 50) -> list[dict]:
-    """Rows of the nodes :func:`alliances.resolve.search` finds, from the dataset's nodes (no graph)."""
+    """Rows of the nodes :func:`alliances.resolve.search` finds, from the dataset's nodes (no graph).
+
+    With Neo4j, Chinese text is looked up in the store's cjk full-text index and only the
+    candidates are read (:meth:`alliances.source.GraphSource.search`).
+    """
+    found = source.search(text, limit=limit)
+    if found is not None:
+        G, ids = found
+        return [node_summary(G, n) for n in ids]
     net = source.network()
     return [_summary(net.nodes, net.region_groups, n) for n in search(net.names, text, limit=limit)]
 

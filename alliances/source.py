@@ -20,6 +20,8 @@ class GraphSource:
     data: str | None = None
     use_neo4j: bool = False
     settings: Neo4jSettings | None = None
+    #: the level of the Region hierarchy that groups nodes (``--region-level``)
+    region_level: str = "city"
     #: Folder of dataset snapshots (:mod:`alliances.snapshot`); ``None``: read and check every time.
     cache_dir: str | None = None
     _network: object = None
@@ -29,7 +31,7 @@ class GraphSource:
         if self._network is None:
             from alliances.network import Network
 
-            self._network = Network(self._read())
+            self._network = Network(self._read(), region_level=self.region_level)
         return self._network
 
     def dataset(self):
@@ -72,14 +74,39 @@ class GraphSource:
         from alliances.store.neo4j import Neo4jStore
 
         with Neo4jStore(self.settings) as store:
-            table = store.name_table()
-            names = nx.Graph()
-            names.add_nodes_from((row["id"], row) for row in table)
-            a, b = resolve(names, from_name), resolve(names, to_name)
+            ends = []
+            for text in (from_name, to_name):
+                # candidates from the store's cjk full-text index where it decides, else the name table
+                names = nx.Graph()
+                names.add_nodes_from((row["id"], row) for row in store.name_candidates(text))
+                ends.append(resolve(names, text))
+            a, b = ends
             raw = store.paths(a, b, k=k, max_hops=max_hops, via=via)
             wanted = {a, b, *(n for p in raw for n in p["nodes"])}
-            wanted.update(row["id"] for row in table if row["label"] == "Region")
-            return build_graph(store.read_nodes(wanted)), a, b, raw
+            wanted.update(store.ids_of("Region"))
+            return build_graph(store.read_nodes(wanted), region_level=self.region_level), a, b, raw
+
+    def search(self, text: str, limit: int = 50):
+        """``(G, ids)`` for :func:`alliances.query.search_nodes` from Neo4j's cjk full-text index, or None.
+
+        Chinese text of two or more characters is looked up in the index and
+        only the candidates (and the regions that place them) are read; the
+        embedded rules (:func:`alliances.resolve.search`) then rank them.
+        None: the whole network answers (a folder, or text the index cannot decide).
+        """
+        if not self.use_neo4j:
+            return None
+        from alliances.graph import build_graph
+        from alliances.resolve import search
+        from alliances.store.neo4j import Neo4jStore
+
+        with Neo4jStore(self.settings) as store:
+            hits = store.search_names(text)
+            if hits is None:
+                return None
+            ids = {h["id"] for h in hits}
+            G = build_graph(store.read_nodes(ids | set(store.ids_of("Region"))))
+        return G, [n for n in search(G, text, limit=limit) if n in ids]
 
     def describe(self) -> str:
         if self.use_neo4j:

@@ -4,7 +4,7 @@
 // while it expands, so a far or unreachable pair costs milliseconds, not a walk of the whole graph.
 // {types} (the allowlisted relationship types), {max_hops} and {limit} (integers) are filled in by
 // the tool; values are parameters.
-MATCH (a:Alliances {id: $start}), (b:Alliances {id: $end})
+MATCH (a:AlliancesData {id: $start}), (b:AlliancesData {id: $end})
 MATCH p = allShortestPaths((a)-[:{types}*1..{max_hops}]-(b))
 {path_filter}
 RETURN [n IN nodes(p) | n.id] AS nodes

@@ -1,4 +1,4 @@
 // Relationship counts per type among the project's data.
-MATCH (:Alliances)-[r]->(:Alliances)
+MATCH (:AlliancesData)-[r]->(:AlliancesData)
 RETURN type(r) AS type, count(*) AS count
 ORDER BY type

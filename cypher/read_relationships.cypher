@@ -1,3 +1,5 @@
-// The projection read into networkx: every relationship between project nodes.
-MATCH (a:Alliances)-[r]->(b:Alliances)
-RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props
+// The projection read into networkx: every relationship between project nodes, one record per type
+// with its columns as lists (start ids, end ids, properties).
+MATCH (a:AlliancesData)-[r]->(b:AlliancesData)
+WITH type(r) AS type, a.id AS start, b.id AS end, properties(r) AS props
+RETURN type, collect(start) AS starts, collect(end) AS ends, collect(props) AS props

@@ -1,6 +1,7 @@
 // The alliances graph model in Neo4j: generated from alliances/model.py; a test keeps it in step.
-// Every project node carries the label Alliances plus one model label; ids are unique per label
-// and across the project. Run as-is in Neo4j Browser or cypher-shell (idempotent).
+// Every project node carries the label AlliancesData plus one model label; ids are unique across
+// the project. Sources are AlliancesSource, loaded datasets AlliancesDataset; each node is linked
+// to its source by SOURCED_FROM. Run as-is in Neo4j Browser or cypher-shell (idempotent).
 //
 // Node labels:
 //   Region          地区 — a city, province or district
@@ -43,27 +44,14 @@
 //   CONTACTS         联系 (work): Person→Organization
 //   RAISED           反映 (work): Organization→Problem
 //   RESOLVED         解决 (work): Organization→Problem, Person→Problem
-// Node properties: id, label, name, name_en, kind, credit_code, region, date, date_note, status, aliases, description, synthetic, source, paragraphs, plus one property per figure and figures_json (the figures' provenance).
-// Relationship properties: role, date, date_note, status, source, paragraphs.
+// Node properties: id, label, name, name_en, kind, credit_code, region, date, date_note, status, aliases, description, synthetic, source, paragraphs, plus one property per figure and figures_json (the figures' provenance),
+// date_precision (year, month or day: date is a DATE, the period's first day) and datasets.
+// Relationship properties: role, date, date_note, status, source, paragraphs, date_precision, datasets.
 // Registry entries: RegistryEntry nodes (id, name, credit_code, kind, place, industry, size, registered, match, match_method, match_score, source_file, source_sheet, source_row, imported), each REGISTERED_AS the Organization it was matched to (method, score).
 
-CREATE CONSTRAINT Alliances_id_unique IF NOT EXISTS FOR (n:Alliances) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT AlliancesData_id_unique IF NOT EXISTS FOR (n:AlliancesData) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT AlliancesSource_id_unique IF NOT EXISTS FOR (n:AlliancesSource) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT Region_id_unique IF NOT EXISTS FOR (n:Region) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT Zone_id_unique IF NOT EXISTS FOR (n:Zone) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT Organization_id_unique IF NOT EXISTS FOR (n:Organization) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT BusinessCircle_id_unique IF NOT EXISTS FOR (n:BusinessCircle) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT Alliance_id_unique IF NOT EXISTS FOR (n:Alliance) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT Agreement_id_unique IF NOT EXISTS FOR (n:Agreement) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT Activity_id_unique IF NOT EXISTS FOR (n:Activity) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT Project_id_unique IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT Person_id_unique IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT Award_id_unique IF NOT EXISTS FOR (n:Award) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT Station_id_unique IF NOT EXISTS FOR (n:Station) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT ContactPoint_id_unique IF NOT EXISTS FOR (n:ContactPoint) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT DemonstrationSite_id_unique IF NOT EXISTS FOR (n:DemonstrationSite) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT IndustryBloc_id_unique IF NOT EXISTS FOR (n:IndustryBloc) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT Problem_id_unique IF NOT EXISTS FOR (n:Problem) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT AlliancesDataset_id_unique IF NOT EXISTS FOR (n:AlliancesDataset) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT RegistryEntry_id_unique IF NOT EXISTS FOR (n:RegistryEntry) REQUIRE n.id IS UNIQUE;
 CREATE INDEX Region_name IF NOT EXISTS FOR (n:Region) ON (n.name);
 CREATE INDEX Zone_name IF NOT EXISTS FOR (n:Zone) ON (n.name);
@@ -80,3 +68,6 @@ CREATE INDEX ContactPoint_name IF NOT EXISTS FOR (n:ContactPoint) ON (n.name);
 CREATE INDEX DemonstrationSite_name IF NOT EXISTS FOR (n:DemonstrationSite) ON (n.name);
 CREATE INDEX IndustryBloc_name IF NOT EXISTS FOR (n:IndustryBloc) ON (n.name);
 CREATE INDEX Problem_name IF NOT EXISTS FOR (n:Problem) ON (n.name);
+CREATE FULLTEXT INDEX alliances_names IF NOT EXISTS
+FOR (n:AlliancesData) ON EACH [n.name, n.name_en, n.aliases, n.description]
+OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}};

@@ -132,7 +132,7 @@ def test_each_size_threshold_is_defined_once_in_network_thresholds():
     # equal numbers that are not graph-size thresholds, with the reason
     not_thresholds = {
         ("alliances/generate.py", 2_000),  # synthetic data: one zone per 2,000 organisations
-        ("alliances/io/export.py", 500),  # statements per transaction in a Cypher script
+        ("alliances/store/cypher_export.py", 5_000),  # rows per :param batch in a Cypher script
         ("alliances/io/template.py", 5_000),  # workbook rows covered by drop-downs
         ("alliances/generate_coverage.py", 300),  # synthetic data: one contact point per 300 organisations
         ("alliances/generate_coverage.py", 500),  # synthetic data: one problem per 500 organisations
@@ -211,6 +211,7 @@ LAYERS = {
     "store": 2, "dataset": 2, "snapshot": 2, "resolve": 2,  # snapshot: a cache of checked datasets
     "registry": 2,  # the registry: read, checked and kept with the dataset
     "model": 1, "errors": 1, "settings": 1, "order": 1, "files": 1, "cells": 1, "redact": 1, "chars": 1,
+    "regions": 1, "pinyin": 1,  # region groups from the data: model only; pinyin keys: pypinyin only
 }
 FEATURE = 4
 

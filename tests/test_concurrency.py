@@ -118,9 +118,10 @@ def test_four_concurrent_loads_give_exactly_the_union(tmp_path, neo4j_env, neo4j
     # the uniqueness constraints are back and hold
     names = {r["name"] for r in neo4j_driver.execute_query("SHOW CONSTRAINTS YIELD name RETURN name",
                                                            database_=neo4j_database)[0]}
-    assert {"Organization_id_unique", "Alliance_id_unique", "Region_id_unique", "Alliances_id_unique"} <= names
+    # one id constraint for all project data (ids are unique across labels)
+    assert {"AlliancesData_id_unique", "AlliancesSource_id_unique"} <= names
     records, _, _ = neo4j_driver.execute_query(
-        "MATCH (n:Alliances) WITH n.id AS id, count(*) AS c WHERE c > 1 RETURN count(id) AS dups",
+        "MATCH (n:AlliancesData) WITH n.id AS id, count(*) AS c WHERE c > 1 RETURN count(id) AS dups",
         database_=neo4j_database)
     assert records[0]["dups"] == 0
     # each loader's nodes carry the same properties as its rows (shared rows are identical in all four)

@@ -92,9 +92,10 @@ def test_counts_are_exactly_the_rows_loaded(injected, neo4j_driver, neo4j_databa
     ds = injected["ds"]
     assert len(ds.nodes) == 5 + len(CYPHER) and len(ds.relationships) == 5 + len(CYPHER)
     after = db_state(neo4j_driver, neo4j_database)
-    # nodes: the sentinel, one source, the dataset's nodes
-    assert after["nodes"] == 1 + 1 + len(ds.nodes)
-    assert after["relationships"] == len(ds.relationships)
+    # nodes: the sentinel, one source, the dataset's record, the dataset's nodes
+    assert after["nodes"] == 1 + 1 + 1 + len(ds.nodes)
+    # relationships: the dataset's, and each node's SOURCED_FROM link to its source
+    assert after["relationships"] == len(ds.relationships) + len(ds.nodes)
     records, _, _ = neo4j_driver.execute_query(SENTINEL, database_=neo4j_database)
     assert records[0]["c"] == 1
 
@@ -105,11 +106,14 @@ def test_labels_types_and_property_keys_only_from_the_rows(injected, neo4j_drive
     assert set(after["labels"]) - set(before["labels"]) <= {*model.LABELS, *model.META_LABELS}
     records, _, _ = neo4j_driver.execute_query("MATCH (n) UNWIND labels(n) AS l RETURN DISTINCT l",
                                                database_=neo4j_database)
-    assert {r["l"] for r in records} == {"Alliances", "AlliancesSource", "Region", "Organization", "Alliance",
-                                         "InjectionSentinel"}
-    assert set(after["types"]) - set(before["types"]) <= {"LOCATED_IN", "MEMBER_OF", "FOUNDED"}
+    assert {r["l"] for r in records} == {"AlliancesData", "AlliancesSource", "AlliancesDataset", "Region",
+                                         "Organization", "Alliance", "InjectionSentinel"}
+    assert set(after["types"]) - set(before["types"]) <= {"LOCATED_IN", "MEMBER_OF", "FOUNDED", "SOURCED_FROM"}
+    from alliances.store.neo4j import DATASET_KEYS
+    from alliances.store.rows import STORE_KEYS
+
     allowed_keys = ({p.name for p in (*model.NODE_PROPS, *model.REL_PROPS, *model.SOURCE_PROPS)}
-                    | {"party_members", "employees", "figures_json"})
+                    | {"party_members", "employees", "figures_json"} | STORE_KEYS | DATASET_KEYS)
     assert set(after["keys"]) - set(before["keys"]) <= allowed_keys
     assert "Pwned" not in after["labels"] and "KNOWS" not in after["types"] and "LIKES" not in after["types"]
 

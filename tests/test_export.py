@@ -79,8 +79,13 @@ def test_gexf_reads_back_with_every_attribute(tmp_path, bundled_graph):
             if k != "label":
                 assert got[k] == flat(v), (n, k)
         assert set(got) == (set(d) - {"label"}) | {"node_label", "label", "viz"}
-    # colour by region group: zigong red #d62728 = (214, 39, 40)
-    assert X.nodes["zigong"]["viz"]["color"] == {"r": 214, "g": 39, "b": 40, "a": 1.0}
+    # colour by region group, the map's palette colour of zigong (Tol's purple #AA4499 = 170, 68, 153)
+    from alliances import regions
+
+    zigong = regions.colors({d["region_group"] for _, d in G.nodes(data=True)})["zigong"]
+    assert zigong == "#AA4499"
+    assert X.nodes["zigong"]["viz"]["color"] == {"r": 170, "g": 68, "b": 153, "a": 1.0}
+    assert X.nodes["huashang-committee"]["viz"]["color"] == X.nodes["zigong"]["viz"]["color"]
     assert X.number_of_edges() == G.number_of_edges()
     for u, v, d in X.edges(data=True):
         original = G.get_edge_data(u, v)[d["label"]]
@@ -137,17 +142,27 @@ def test_cypher_literal_escaping():
 
 
 def test_cypher_script_shape(bundled):
+    from alliances.store.cypher_export import script_steps
+
     script = cypher_script(bundled)
     statements = split_cypher(script)
     constraints = [s for s in statements if s.startswith("CREATE CONSTRAINT")]
     assert constraints and statements[: len(constraints)] == constraints  # constraints first
     assert all("IF NOT EXISTS" in s for s in constraints)
     merges = [s for s in statements if s.startswith("UNWIND")]
-    # one statement per label present and per type present (each batch < 500 rows here)
+    # one statement per label present and per type present (each batch < 5,000 rows here)
     labels, types = bundled.counts()
     assert len(merges) == 1 + len(labels) + len(types)
-    assert "$" not in script.replace("$rows", "")  # no parameters left: a script takes none
-    assert "$rows" not in script
+    # parameterised: every UNWIND reads $rows, set by the :param line just before it; the statement
+    # text holds no row values, so the server plans each once
+    steps = script_steps(script)
+    for i, (kind, text) in enumerate(steps):
+        if kind == "cypher" and text.startswith("UNWIND"):
+            assert steps[i - 1][0] == "param" and steps[i - 1][1].startswith("rows => '")
+            assert "huashang" not in text and "自贡" not in text
+    params = {text.split(" => ")[0] for kind, text in steps if kind == "param"}
+    assert params == {"enc", "name", "rows", "props"}
+    assert all(line.startswith(":param ") for line in script.splitlines() if line.startswith(":"))
 
 
 NASTY = ["it's \"quoted\"", "back\\slash\\", "line\nbreak\r\ttab", "nul-ish \x01\x1f", "中文；全角　空格",
@@ -161,42 +176,84 @@ def test_cypher_literals_round_trip_through_neo4j(neo4j_driver, neo4j_database):
         assert records[0]["v"] == text
 
 
+def cypher_shell(*args, timeout=600):
+    """The real cypher-shell (Maven Central, 5.26 line) against the test server, as a user runs it."""
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    proc = subprocess.run([str(ROOT / "scripts" / "neo4j"), "cypher-shell", *args], capture_output=True,
+                          text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
 @pytest.mark.neo4j
 def test_cypher_export_recreates_the_graph_in_neo4j(tmp_path, bundled, neo4j_driver, neo4j_database, clean_neo4j):
     from alliances.store.neo4j import node_row
+    from alliances.store.rows import native, rel_props, source_props
 
     path = export(tmp_path, "cypher", "g.cypher")
-    statements = split_cypher(path.read_text(encoding="utf-8"))
     for _ in range(2):  # idempotent: the second run changes nothing
-        for s in statements:
-            neo4j_driver.execute_query(s, database_=neo4j_database)
+        cypher_shell("-d", neo4j_database, "-f", str(path))
     db = neo4j_database
     labels, types = bundled.counts()
     rows, _, _ = neo4j_driver.execute_query(
-        "MATCH (n:Alliances) RETURN [l IN labels(n) WHERE l <> 'Alliances'][0] AS label, count(*) AS c",
+        "MATCH (n:AlliancesData) RETURN [l IN labels(n) WHERE l <> 'AlliancesData'][0] AS label, count(*) AS c",
         database_=db)
     assert {r["label"]: r["c"] for r in rows} == labels
-    rows, _, _ = neo4j_driver.execute_query("MATCH (:Alliances)-[r]->(:Alliances) RETURN type(r) AS t, count(*) AS c",
+    rows, _, _ = neo4j_driver.execute_query("MATCH (:AlliancesData)-[r]->(:AlliancesData) RETURN type(r) AS t, count(*) AS c",
                                             database_=db)
     assert {r["t"]: r["c"] for r in rows} == types
     rows, _, _ = neo4j_driver.execute_query("MATCH (s:AlliancesSource) RETURN s", database_=db)
-    assert {r["s"]["id"]: dict(r["s"]) for r in rows} == {
-        k: {a: b for a, b in v.items() if b != ""} for k, v in bundled.sources.items()}
+    assert {r["s"]["id"]: {k: native(v) for k, v in dict(r["s"]).items()} for r in rows} == {
+        k: {"id": k, **source_props(v), "datasets": ["zigong"]} for k, v in bundled.sources.items()}
     figures: dict = {}
     for f in bundled.figures:
         figures.setdefault(f["node"], []).append(f)
-    rows, _, _ = neo4j_driver.execute_query("MATCH (n:Alliances) RETURN n", database_=db)
-    got = {r["n"]["id"]: dict(r["n"]) for r in rows}
+    rows, _, _ = neo4j_driver.execute_query("MATCH (n:AlliancesData) RETURN n", database_=db)
+    got = {r["n"]["id"]: {k: native(v) for k, v in dict(r["n"]).items()} for r in rows}
     for nid in bundled.nodes:
-        assert got[nid] == node_row(bundled, nid, figures)["props"], nid
+        assert got[nid] == {**node_row(bundled, nid, figures)["props"], "datasets": ["zigong"]}, nid
     assert got["zigong"]["aliases"] == ["自贡", "盐都"]
     rows, _, _ = neo4j_driver.execute_query(
         "MATCH (a)-[r]->(b) RETURN a.id AS s, type(r) AS t, b.id AS e, properties(r) AS p", database_=db)
-    got_rels = {(r["s"], r["t"], r["e"]): r["p"] for r in rows}
+    got_rels = {(r["s"], r["t"], r["e"]): {k: native(v) for k, v in r["p"].items()} for r in rows}
     for rel in bundled.relationships:
-        props = {k: rel[k] for k in ("role", "date", "date_note", "status", "source", "paragraphs")
-                 if rel[k] not in ("", [])}
-        assert got_rels[(rel["start"], rel["type"], rel["end"])] == props
+        assert got_rels[(rel["start"], rel["type"], rel["end"])] == {**rel_props(rel), "datasets": ["zigong"]}
+    records, _, _ = neo4j_driver.execute_query(
+        "MATCH ()-[r:PARTY_TO]->() RETURN DISTINCT valueType(r.date) AS t, r.date_precision AS p", database_=db)
+    assert [(r["t"], r["p"]) for r in records] == [("DATE NOT NULL", "year")]
+
+
+@pytest.mark.neo4j
+def test_cypher_shell_replay_stores_exactly_what_load_stores(tmp_path, neo4j_driver, neo4j_database, clean_neo4j,
+                                                             neo4j_settings):
+    """A generated network with figures of both number types: full dumps of the two databases are equal."""
+    from alliances.dataset import read_dataset, write_dataset
+    from alliances.generate import generate_dataset
+    from alliances.store.neo4j import Neo4jStore
+    from tests.conftest import wipe
+    from tests.neo4j_dump import dump
+
+    info = generate_dataset(tmp_path / "gen", 400, seed=3)
+    ds = read_dataset(info["path"])
+    some = sorted(n for n, d in ds.nodes.items() if d["label"] == "Organization")[:3]
+    ds.figures += [{"node": some[0], "key": "members", "value": 12, "qualifier": "exact", "unit": "", "label_zh": "",
+                    "label_en": "", "source": next(iter(ds.sources)), "paragraphs": [1]},
+                   {"node": some[1], "key": "members", "value": 12.5, "qualifier": "about", "unit": "",
+                    "label_zh": "党员", "label_en": "", "source": next(iter(ds.sources)), "paragraphs": [1, 2]}]
+    folder = write_dataset(ds, tmp_path / "ds")
+    ds = read_dataset(folder)
+    with Neo4jStore(neo4j_settings) as store:
+        store.load(ds)
+    loaded = dump(neo4j_driver, neo4j_database)
+    wipe(neo4j_driver, neo4j_database)
+    script = export(tmp_path, "cypher", "g.cypher", "--data", str(folder))
+    cypher_shell("-d", neo4j_database, "-f", str(script))
+    replayed = dump(neo4j_driver, neo4j_database)
+    assert len(replayed["nodes"]) == len(ds.nodes) + len(ds.sources) + 1
+    assert replayed == loaded
 
 
 def test_export_refuses_to_overwrite(tmp_path):

@@ -77,11 +77,11 @@ def integrity(neo4j_settings) -> dict:
             return records[0][0]
 
         return {
-            "nodes": one("MATCH (n:Alliances) RETURN count(n)"),
-            "distinct_ids": one("MATCH (n:Alliances) RETURN count(DISTINCT n.id)"),
-            "relationships": one("MATCH (:Alliances)-[r]->(:Alliances) RETURN count(r)"),
+            "nodes": one("MATCH (n:AlliancesData) RETURN count(n)"),
+            "distinct_ids": one("MATCH (n:AlliancesData) RETURN count(DISTINCT n.id)"),
+            "relationships": one("MATCH (:AlliancesData)-[r]->(:AlliancesData) RETURN count(r)"),
             "duplicate_relationships": one(
-                "MATCH (a:Alliances)-[r]->(b:Alliances) WITH a, type(r) AS t, b, count(*) AS c "
+                "MATCH (a:AlliancesData)-[r]->(b:AlliancesData) WITH a, type(r) AS t, b, count(*) AS c "
                 "WHERE c > 1 RETURN count(*)"),
             "sources": one("MATCH (s:AlliancesSource) RETURN count(s)"),
         }
@@ -121,7 +121,7 @@ def _wipe(neo4j_settings):
 
 def _relationship_count(neo4j_settings) -> int:
     with _driver(neo4j_settings) as driver:
-        records, _, _ = driver.execute_query("MATCH (:Alliances)-[r]->() RETURN count(r) AS c",
+        records, _, _ = driver.execute_query("MATCH (:AlliancesData)-[r]->() RETURN count(r) AS c",
                                              database_=neo4j_settings.database)
     return records[0]["c"]
 
@@ -298,7 +298,7 @@ def test_load_waits_for_a_lock_held_2_s_and_succeeds(neo4j_settings, bundled):
     def hold_lock():
         with _driver(neo4j_settings) as driver, driver.session(database=neo4j_settings.database) as session:
             tx = session.begin_transaction()
-            tx.run("MATCH (n:Alliances {id: 'zigong'}) SET n.description = 'locked' RETURN n").consume()
+            tx.run("MATCH (n:AlliancesData {id: 'zigong'}) SET n.description = 'locked' RETURN n").consume()
             holding.set()
             time.sleep(2)
             tx.rollback()
@@ -316,7 +316,7 @@ def test_load_waits_for_a_lock_held_2_s_and_succeeds(neo4j_settings, bundled):
     assert waited >= 1.0  # it really waited for the lock rather than skipping the node
     assert integrity(neo4j_settings) == expected_integrity(bundled)
     with _driver(neo4j_settings) as driver:
-        records, _, _ = driver.execute_query("MATCH (n:Alliances {id: 'zigong'}) RETURN n.description AS d",
+        records, _, _ = driver.execute_query("MATCH (n:AlliancesData {id: 'zigong'}) RETURN n.description AS d",
                                              database_=neo4j_settings.database)
     assert records[0]["d"] == bundled.nodes["zigong"]["description"]
 
@@ -347,10 +347,10 @@ def test_deadlock_with_a_concurrent_writer_is_retried(neo4j_settings, bundled):
         with _driver(neo4j_settings) as driver, driver.session(database=neo4j_settings.database) as session:
             tx = session.begin_transaction()
             try:
-                tx.run("MATCH (n:Alliances {id: $id}) SET n.status = n.status", id=last).consume()
+                tx.run("MATCH (n:AlliancesData {id: $id}) SET n.status = n.status", id=last).consume()
                 locked_last.set()
                 time.sleep(1.0)  # the load now holds `first` and waits for `last`
-                tx.run("MATCH (n:Alliances {id: $id}) SET n.status = n.status", id=first).consume()
+                tx.run("MATCH (n:AlliancesData {id: $id}) SET n.status = n.status", id=first).consume()
                 tx.rollback()
                 outcome["rival"] = "finished"
             except Exception as err:  # the rival may be the deadlock victim

@@ -409,7 +409,7 @@ CASES = [
     ("organization-without-kind", _folder(nodes=_nodes_with(4, kind="")), [],
      ["nodes.csv, row 4, column kind: an Organization needs a kind / 组织必须填写组织类别"]),
     ("kind-on-alliance", _folder(nodes=_nodes_with(6, kind="enterprise")), [],
-     ["nodes.csv, row 6, column kind: only an Organization has a kind (this is a Alliance)"]),
+     ["nodes.csv, row 6, column kind: only an Organization or a Region has a kind (this is a Alliance)"]),
     ("duplicate-relationship", _folder(rels=RELS + [RELS[2]]), [],
      ["relationships.csv, row 5, column type: the same LOCATED_IN from hs to zigong is on row 4"]),
     ("region-not-a-region", _folder(nodes=_nodes_with(5, region="al")), [],
@@ -512,11 +512,11 @@ def test_import_straight_into_neo4j(tmp_path, neo4j_env, neo4j_driver, neo4j_dat
     assert result.exit_code == 0, result.output
     assert "Loaded into Neo4j" in result.output
     rows, _, _ = neo4j_driver.execute_query(
-        "MATCH (n:Alliances) RETURN n.id AS id, n.region AS region", database_=neo4j_database)
+        "MATCH (n:AlliancesData) RETURN n.id AS id, n.region AS region", database_=neo4j_database)
     got = {r["id"]: r["region"] for r in rows}
     assert set(got) == {"zigong", "chengdu", "hs", YSK, "al"}
     assert got[YSK] == "chengdu"
     rows, _, _ = neo4j_driver.execute_query(
-        "MATCH (a:Alliances)-[r]->(b:Alliances) RETURN a.id AS s, type(r) AS t, b.id AS e", database_=neo4j_database)
+        "MATCH (a:AlliancesData)-[r]->(b:AlliancesData) RETURN a.id AS s, type(r) AS t, b.id AS e", database_=neo4j_database)
     assert sorted((r["s"], r["t"], r["e"]) for r in rows) == sorted(
         [("hs", "MEMBER_OF", "al"), (YSK, "MEMBER_OF", "al"), ("hs", "LOCATED_IN", "zigong")])

@@ -47,7 +47,7 @@ def test_load_twice_gives_identical_counts_and_creates_nothing_the_second_time(
                       if line.startswith(("Nodes in", "Relationships in"))]
     labels, types = bundled.counts()
     assert "Organization 15" in counts[0] and "ORGANIZED 6" in counts[1]
-    records, _, _ = clean_neo4j.execute_query("MATCH (n:Alliances) RETURN count(n) AS c",
+    records, _, _ = clean_neo4j.execute_query("MATCH (n:AlliancesData) RETURN count(n) AS c",
                                               database_=neo4j_env["NEO4J_DATABASE"])
     assert records[0]["c"] == sum(labels.values())
 
@@ -83,7 +83,8 @@ def test_constraints_exist_for_every_label(loaded, neo4j_driver, neo4j_database)
     records, _, _ = neo4j_driver.execute_query("SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type",
                                                database_=neo4j_database)
     unique = {r["labelsOrTypes"][0] for r in records if r["type"] == "UNIQUENESS" and r["properties"] == ["id"]}
-    assert set(model.LABELS) | {"Alliances"} <= unique
+    # one id constraint for all project data (ids are unique across labels), one per store label
+    assert set(model.META_LABELS) <= unique
 
 
 @pytest.mark.parametrize("a, b, via", [
@@ -277,7 +278,7 @@ def test_replace_removes_only_the_projects_data(loaded, neo4j_driver, neo4j_data
     assert result.exit_code == 0, result.output
     records, _, _ = neo4j_driver.execute_query(
         "MATCH (n) RETURN sum(CASE WHEN n:Unrelated THEN 1 ELSE 0 END) AS other, "
-        "sum(CASE WHEN n:Alliances THEN 1 ELSE 0 END) AS ours", database_=neo4j_database)
+        "sum(CASE WHEN n:AlliancesData THEN 1 ELSE 0 END) AS ours", database_=neo4j_database)
     assert records[0]["other"] == 1 and records[0]["ours"] == 36
 
 

@@ -206,12 +206,12 @@ def test_provenance_is_kept_in_neo4j(tmp_path, neo4j_env, neo4j_driver, neo4j_da
     result = CliRunner().invoke(cli, ["import", str(book), "--neo4j"], env=neo4j_env)
     assert result.exit_code == 0, result.output
     rows, _, _ = neo4j_driver.execute_query(
-        "MATCH (n:Alliances {id: $id}) MATCH (s:AlliancesSource {id: n.source}) "
-        "RETURN n.source_sheet AS sheet, n.source_row AS row, s.file AS file, s.imported AS imported",
+        "MATCH (n:AlliancesData {id: $id}) MATCH (s:AlliancesSource {id: n.source}) "
+        "RETURN n.source_sheet AS sheet, n.source_row AS row, s.file AS file, toString(s.imported) AS imported",
         {"id": YI}, database_=neo4j_database)
     assert [dict(r) for r in rows] == [{"sheet": "组织", "row": 3, "file": "台账.xlsx", "imported": TODAY}]
     rows, _, _ = neo4j_driver.execute_query(
-        "MATCH (:Alliances)-[r:GUIDES]->(:Alliances) RETURN r.source_sheet AS sheet, r.source_row AS row",
+        "MATCH (:AlliancesData)-[r:GUIDES]->(:AlliancesData) RETURN r.source_sheet AS sheet, r.source_row AS row",
         database_=neo4j_database)
     assert [dict(r) for r in rows] == [{"sheet": "关系", "row": 2}]
     shown = CliRunner().invoke(cli, ["show", "乙党支部", "--neo4j"], env=neo4j_env)

@@ -6,7 +6,7 @@ import click
 
 from alliances.commands.common import neo4j_options, neo4j_settings, source_options
 
-EXPORT_FORMATS = ("graphml", "gexf", "json", "csv", "xlsx", "cypher")
+EXPORT_FORMATS = ("graphml", "gexf", "json", "csv", "xlsx", "cypher", "neo4j-import")
 
 
 @click.command("template")
@@ -89,8 +89,8 @@ def import_command(sources, out, use_neo4j, uri, user, database, password_file, 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
               help="graphml/gexf (Gephi), json (node-link), csv (dataset folder), xlsx (template), "
-                   "cypher (script for Neo4j 5).")
-@click.option("--out", type=click.Path(), required=True, help="File to write (a folder for csv).")
+                   "cypher (script for Neo4j 5, cypher-shell), neo4j-import (files for neo4j-admin database import).")
+@click.option("--out", type=click.Path(), required=True, help="File to write (a folder for csv and neo4j-import).")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @source_options
 def export_command(fmt, out, force, source):

@@ -16,9 +16,12 @@
               source="start", target="end")``
 ``csv``       the native dataset folder (:func:`alliances.dataset.write_dataset`)
 ``xlsx``      the template workbook, filled
-``cypher``    a script for any Neo4j 5: constraints, then ``UNWIND``-batched
-              ``MERGE`` statements with literal maps; each statement ends
-              with ``;`` at the end of a line (:func:`split_cypher`)
+``cypher``    a script for any Neo4j 5 (cypher-shell): the schema, then
+              batches of a ``:param rows`` line and one ``UNWIND`` statement
+              (:mod:`alliances.store.cypher_export`); replays at the speed
+              of ``alliances load``
+``neo4j-import`` a folder of ``neo4j-admin database import full`` files
+              with typed headers (:mod:`alliances.store.admin_import`)
 ============  ==============================================================
 """
 
@@ -26,7 +29,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import os
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -35,10 +37,9 @@ from alliances import model
 from alliances.errors import UsageError
 from alliances.files import atomic_write_bytes, atomic_write_text
 
-FORMATS = ("graphml", "gexf", "json", "csv", "xlsx", "cypher")
+FORMATS = ("graphml", "gexf", "json", "csv", "xlsx", "cypher", "neo4j-import")
 GEXF_NS = "http://www.gexf.net/1.2draft"
 GEXF_VIZ = "http://www.gexf.net/1.2draft/viz"
-BATCH = 500
 
 
 # ---------------------------------------------------------------------------
@@ -78,6 +79,7 @@ def flat_graph(G):
     (``string``, ``long``, ``double``, ``boolean``).
     """
     H = G.copy()
+    H.graph.clear()  # the region table is the tool's own; node attributes carry each region group
     node_types, edge_types = {}, {}
     for items, types in ((lambda: H.nodes(data=True), node_types),
                          (lambda: ((u, d) for u, v, k, d in H.edges(keys=True, data=True)), edge_types)):
@@ -114,6 +116,9 @@ def _hex_rgb(color: str) -> tuple[int, int, int]:
 
 def gexf_bytes(G) -> bytes:
     """GEXF 1.2 for Gephi; see the module table for the attribute names."""
+    from alliances import regions
+
+    table = regions.lookup(regions.table_of(G))
     H, node_types, edge_types = flat_graph(G)
     for _, d in H.nodes(data=True):
         if "label" in d:
@@ -146,8 +151,7 @@ def gexf_bytes(G) -> bytes:
         for k, v in d.items():
             out.append(f'          <attvalue for="{node_ids[k]}" value={quoteattr(val(v))}/>')
         out.append("        </attvalues>")
-        r, g, b = _hex_rgb(model.REGION_GROUPS.get(d.get("region_group", "other"),
-                                                  model.REGION_GROUPS["other"])["color"])
+        r, g, b = _hex_rgb(regions.info(table, d.get("region_group", regions.NO_REGION))["color"])
         out.append(f'        <viz:color r="{r}" g="{g}" b="{b}"/>')
         out.append("      </node>")
     out.append("    </nodes>")
@@ -168,112 +172,31 @@ def node_link(G) -> dict:
     import networkx as nx
 
     # "source" is our provenance field, so endpoints go under start/end (no clash).
-    return nx.node_link_data(G, edges="links", source="start", target="end")
+    data = nx.node_link_data(G, edges="links", source="start", target="end")
+    data["graph"] = {}  # the region table is the tool's own; node attributes carry each region group
+    return data
 
 
 # ---------------------------------------------------------------------------
 # Cypher
 
 
-def cypher_literal(value) -> str:
-    """``value`` as a Cypher literal: strings single-quoted with escapes, lists, maps."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            raise ValueError("NaN and infinity have no Cypher literal")
-        return repr(value)
-    if isinstance(value, str):
-        out = []
-        for ch in value:
-            o = ord(ch)
-            if ch == "\\":
-                out.append("\\\\")
-            elif ch == "'":
-                out.append("\\'")
-            elif ch == "\n":
-                out.append("\\n")
-            elif ch == "\r":
-                out.append("\\r")
-            elif ch == "\t":
-                out.append("\\t")
-            elif o < 0x20 or o == 0x7F or 0x2028 <= o <= 0x2029 or 0xD800 <= o <= 0xDFFF:
-                out.append(f"\\u{o:04x}")
-            else:
-                out.append(ch)
-        return "'" + "".join(out) + "'"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_key(k)}: {cypher_literal(v)}" for k, v in value.items()) + "}"
-    raise TypeError(f"no Cypher literal for {type(value).__name__}")
-
-
-def _key(name: str) -> str:
-    return "`" + str(name).replace("`", "``") + "`"
-
-
-def _unwind(statement: str, rows: list[dict]) -> list[str]:
-    out = []
-    for i in range(0, len(rows), BATCH):
-        chunk = rows[i:i + BATCH]
-        literal = "[\n" + ",\n".join("  " + cypher_literal(r) for r in chunk) + "\n]"
-        out.append(statement.replace("$rows", literal, 1) + ";")
-    return out
+from alliances.store.cypher_export import cypher_literal  # noqa: E402,F401  (re-exported)
 
 
 def cypher_script(ds) -> str:
-    """A Cypher script recreating ``ds`` as :meth:`Neo4jStore.load` stores it.
+    """A parameterised Cypher script recreating ``ds`` as ``alliances load`` stores it
+    (:func:`alliances.store.cypher_export.cypher_script`)."""
+    from alliances.store.cypher_export import cypher_script as script
 
-    Constraints first (``IF NOT EXISTS``), then sources, nodes by label and
-    relationships by type in ``UNWIND`` batches of literal maps. Labels and
-    types come only from the model allowlist. Every statement ends with ``;``
-    at the end of a line; string literals never hold a raw line break.
-    """
-    from alliances.store.cypher import render
-    from alliances.store.neo4j import node_row, rel_row
-
-    parts = ["// alliances: the graph as a Cypher script for Neo4j 5 (cypher-shell -f FILE, or Browser).",
-             "// Statements end with ';' at the end of a line. Idempotent: run it twice, same graph.", ""]
-    for lab in (*model.META_LABELS, *model.LABELS):
-        parts.append(render("constraint_id", label=model.cypher_label(lab)) + ";")
-    for lab in model.LABELS:
-        parts.append(render("index_name", label=model.cypher_label(lab)) + ";")
-    sources = [{k: v for k, v in s.items() if v not in ("", None)} for s in ds.sources.values()]
-    parts += _unwind(render("upsert_sources"), sources)
-    figures: dict[str, list] = {}
-    for f in ds.figures:
-        figures.setdefault(f["node"], []).append(f)
-    by_label: dict[str, list] = {}
-    for nid, node in ds.nodes.items():
-        by_label.setdefault(node["label"], []).append(node_row(ds, nid, figures))
-    for lab, rows in by_label.items():
-        parts += _unwind(render("upsert_nodes", label=model.cypher_label(lab)), rows)
-    by_type: dict[str, list] = {}
-    for rel in ds.relationships:
-        by_type.setdefault(rel["type"], []).append(rel_row(rel))
-    for rtype, rows in by_type.items():
-        parts += _unwind(render("upsert_relationships", rel_type=model.cypher_type(rtype)), rows)
-    return "\n\n".join(parts) + "\n"
+    return script(ds)
 
 
 def split_cypher(text: str) -> list[str]:
-    """Statements of a script from :func:`cypher_script`: each ends with ``;`` at a line end."""
-    out, cur = [], []
-    for line in text.splitlines():
-        if not cur and (not line.strip() or line.lstrip().startswith("//")):
-            continue
-        cur.append(line)
-        if line.rstrip().endswith(";"):
-            out.append("\n".join(cur).rstrip()[:-1])
-            cur = []
-    if any(x.strip() for x in cur):
-        out.append("\n".join(cur))
-    return out
+    """The Cypher statements of a script from :func:`cypher_script` (its ``:param`` lines left out)."""
+    from alliances.store.cypher_export import split_cypher as split
+
+    return split(text)
 
 
 # ---------------------------------------------------------------------------
@@ -288,6 +211,10 @@ def export(ds, fmt: str, out: str | os.PathLike, *, overwrite: bool = False) -> 
         from alliances.dataset import write_dataset
 
         return write_dataset(ds, out, overwrite=overwrite)
+    if fmt == "neo4j-import":
+        from alliances.store.admin_import import write_import_files
+
+        return write_import_files(ds, out, overwrite=overwrite)
     if out.exists() and not overwrite and not out.is_symlink() and not out.is_dir():
         raise UsageError(f"{out}: exists. Fix: choose another name, or pass --force.")
     if fmt == "xlsx":

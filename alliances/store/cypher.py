@@ -14,7 +14,7 @@ from pathlib import Path
 
 from alliances import model
 
-_PLACEHOLDER = re.compile(r"\{(label|type|types|node_filter|path_filter|max_hops|limit)\}")
+_PLACEHOLDER = re.compile(r"\{(label|other_labels|type|types|node_filter|path_filter|max_hops|limit)\}")
 
 
 def cypher_dir() -> Path:
@@ -43,6 +43,7 @@ def render(name: str, *, label: str | None = None, rel_type: str | None = None,
     fills = {}
     if label is not None:
         fills["label"] = model.cypher_label(label)
+        fills["other_labels"] = "".join(":" + model.cypher_label(other) for other in model.LABELS if other != label)
     if rel_type is not None:
         fills["type"] = model.cypher_type(rel_type)
     if types is not None:
@@ -66,12 +67,26 @@ def render(name: str, *, label: str | None = None, rel_type: str | None = None,
     return _PLACEHOLDER.sub(sub, text)
 
 
+def schema_statements() -> list[str]:
+    """The schema, in order: one ``id`` constraint per store label, name indexes, the full-text index.
+
+    ``id`` is unique across all project data (``AlliancesData``), which is
+    what ``MERGE`` seeks on; a second constraint per model label would only
+    make every write maintain one more unique index.
+    """
+    out = [render("constraint_id", label=label) for label in (*model.META_LABELS, model.REGISTRY_LABEL)]
+    out += [render("index_name", label=label) for label in model.LABELS]
+    out.append(statement("index_fulltext_names").replace("$analyzer", "'cjk'"))
+    return out
+
+
 def schema_text() -> str:
     """The whole schema as one script (``cypher/schema.cypher``), made from the model."""
     lines = [
         "// The alliances graph model in Neo4j: generated from alliances/model.py; a test keeps it in step.",
-        "// Every project node carries the label Alliances plus one model label; ids are unique per label",
-        "// and across the project. Run as-is in Neo4j Browser or cypher-shell (idempotent).",
+        "// Every project node carries the label AlliancesData plus one model label; ids are unique across",
+        "// the project. Sources are AlliancesSource, loaded datasets AlliancesDataset; each node is linked",
+        "// to its source by SOURCED_FROM. Run as-is in Neo4j Browser or cypher-shell (idempotent).",
         "//",
         "// Node labels:",
     ]
@@ -82,14 +97,13 @@ def schema_text() -> str:
         ends = ", ".join(sorted({f"{a}→{b}" for a, b in r.endpoints}))
         lines.append(f"//   {r.name:<16} {r.zh} ({r.category}): {ends}")
     lines.append("// Node properties: " + ", ".join(p.name for p in model.NODE_PROPS)
-                 + ", plus one property per figure and figures_json (the figures' provenance).")
+                 + ", plus one property per figure and figures_json (the figures' provenance),")
+    lines.append("// date_precision (year, month or day: date is a DATE, the period's first day) and datasets.")
     lines.append("// Relationship properties: " + ", ".join(p.name for p in model.REL_PROPS
-                                                            if p.name not in ("start", "end", "type")) + ".")
+                                                            if p.name not in ("start", "end", "type"))
+                 + ", date_precision, datasets.")
     lines.append(f"// Registry entries: {model.REGISTRY_LABEL} nodes (" + ", ".join(p.name for p in model.REGISTRY_PROPS)
                  + f"), each {model.REGISTRY_MATCH_TYPE} the Organization it was matched to (method, score).")
     lines.append("")
-    for label in (*model.META_LABELS, *model.LABELS, model.REGISTRY_LABEL):
-        lines.append(render("constraint_id", label=label) + ";")
-    for label in model.LABELS:
-        lines.append(render("index_name", label=label) + ";")
+    lines += [text + ";" for text in schema_statements()]
     return "\n".join(lines) + "\n"

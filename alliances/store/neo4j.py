@@ -21,17 +21,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from alliances import model
-from alliances.dataset import Dataset
-from alliances.errors import AuthenticationFailed, ConnectionFailed, DatabaseNotFound, StoreError
+from alliances.dataset import ID_RE, Dataset
+from alliances.errors import (AuthenticationFailed, ConnectionFailed, DatabaseNotFound, DatasetConflict, StoreError,
+                              UsageError)
 from alliances.redact import redact
-from alliances.store.cypher import render
+from alliances.store.cypher import render, schema_statements
+from alliances.store.rows import (differences, describe_value, figures_by_node, merge, node_from, node_row,
+                                  record_source, rel_from, rel_row, source_from, source_props)
 
-NODE_KEYS = [p.name for p in model.NODE_PROPS if p.name != "label"]
-REL_KEYS = [p.name for p in model.REL_PROPS if p.name not in ("start", "type", "end")]
-# where an imported fact came from (source_sheet, source_row): stored only on facts that have them
-PROVENANCE_KEYS = [p.name for p in model.PROVENANCE_PROPS]
-LIST_KEYS = {"aliases", "paragraphs"}
+__all__ = ["Neo4jStore", "LoadReport", "node_row", "rel_row", "dataset_name", "ON_CONFLICT"]
+
 DEFAULT_BATCH = 10_000
+READ_BATCH = 10_000
+ON_CONFLICT = ("fail", "keep", "update")
+#: The dataset name given to data a store held before datasets were recorded.
+LEGACY_DATASET = "unnamed"
+SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+MODEL_LABELS = list(model.LABELS)
+#: Property keys of an AlliancesDataset record.
+DATASET_KEYS = frozenset({"id", "source", "loaded_at", "nodes", "relationships", "figures", "sources",
+                          "labels_json", "types_json"})
 
 # The driver logs each transient-error retry as a warning; with no logging set up,
 # Python would print those raw to the planner's terminal. Applications that
@@ -48,6 +57,10 @@ class LoadReport:
     types: dict[str, int] = field(default_factory=dict)
     rows: int = 0
     batches_split: int = 0  # batches halved to fit the server's transaction memory
+    dataset: str = ""
+    merged: int = 0  # nodes, relationships and sources another dataset also holds
+    nodes_removed: int = 0  # let go of by this dataset on a reload (deleted if no dataset holds them)
+    relationships_removed: int = 0
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -72,17 +85,35 @@ def _batches(rows: list, size: int) -> Iterable[list]:
         yield rows[i:i + size]
 
 
-def node_row(ds: Dataset, nid: str, figures: dict[str, list[dict]]) -> dict:
-    node = ds.nodes[nid]
-    props = {k: node[k] for k in (*NODE_KEYS, *PROVENANCE_KEYS) if node.get(k) not in (None, "", [])}
-    figs = figures.get(nid, [])
-    for f in figs:
-        props[f["key"]] = f["value"]
-    if figs:
-        props["figures_json"] = json.dumps(figs, ensure_ascii=False, sort_keys=True)
-    return {"id": nid, "props": props}
+def dataset_name(ds: Dataset) -> str:
+    """The default name of a dataset in the store: its folder's (or file's) name."""
+    from pathlib import PurePath
+
+    stem = PurePath(str(ds.path or "dataset")).stem or "dataset"
+    name = "".join(ch if (ch.isascii() and (ch.isalnum() or ch in "_.:-")) else "-" for ch in stem).strip("-.")
+    return name if name and ID_RE.match(name) else "dataset"
 
 
+def check_dataset_name(name: str) -> str:
+    if not ID_RE.match(name or ""):
+        raise UsageError(f"{name!r} is not a valid dataset name. Fix: use letters, digits, - _ . : "
+                         "(starting with a letter or digit).")
+    return name
+
+
+@dataclass
+class _Plan:
+    """What one load writes, worked out (and checked for conflicts) before anything is written."""
+
+    name: str
+    sources: list[dict]
+    nodes: dict[str, list[dict]]  # label -> rows
+    rels: dict[str, list[dict]]  # type -> rows
+    release_nodes: list[str]
+    release_rels: list[dict]
+    release_sources: list[str]
+    conflicts: list[dict]
+    merged: int
 REGISTRY_KEYS = [p.name for p in model.REGISTRY_PROPS if p.name != "id"]
 
 
@@ -104,12 +135,6 @@ def registry_entry(props) -> dict:
     return e
 
 
-def rel_row(rel: dict) -> dict:
-    return {
-        "start": rel["start"],
-        "end": rel["end"],
-        "props": {k: rel[k] for k in (*REL_KEYS, *PROVENANCE_KEYS) if rel.get(k) not in (None, "", [])},
-    }
 
 
 class Neo4jStore:
@@ -137,6 +162,14 @@ class Neo4jStore:
         from neo4j import GraphDatabase
 
         s = self.settings
+        scheme = s.uri.split("://", 1)[0].lower() if "://" in s.uri else ""
+        if scheme not in SCHEMES:
+            shown = redact_uri(s.uri)
+            raise UsageError(
+                f"--uri {shown}: " + (f"{scheme}:// is not a Neo4j scheme" if scheme else "no scheme")
+                + ". Fix: use bolt://host:7687 or neo4j://host:7687 (plain), neo4j+s://… or bolt+s://… (TLS, "
+                "e.g. Aura); Neo4j's HTTP port (7474) is not what the driver speaks."
+            )
         try:
             self.driver = GraphDatabase.driver(
                 s.uri,
@@ -191,6 +224,24 @@ class Neo4jStore:
                 f"{where}: the database does not exist. Fix: create it (CREATE DATABASE, Enterprise/Aura) "
                 "or set --database / NEO4J_DATABASE to an existing one (Community has only 'neo4j')."
             )
+        tls = self.settings.uri.split("://", 1)[0].endswith(("+s", "+ssc"))
+        text = _chain_text(err).lower()
+        if isinstance(err, (ne.ServiceUnavailable, OSError)) and tls and any(
+                w in text for w in ("ssl", "tls", "certificate", "wrong version number", "handshake")):
+            plain = self.settings.uri.replace("+ssc://", "://").replace("+s://", "://")
+            return ConnectionFailed(
+                f"{where}: the TLS handshake failed — this URI asks for an encrypted connection but the "
+                f"server answered without TLS on that port. Fix (client side): use {plain} for a server "
+                "without encryption; or (server side) turn on TLS for Bolt (server.bolt.tls_level) with a "
+                "certificate, and keep the +s URI."
+            )
+        if isinstance(err, (ne.ServiceUnavailable, ne.SessionExpired, OSError, TimeoutError)) and not tls and \
+                "connection reset" in text:
+            return ConnectionFailed(
+                f"{where}: the server closed the connection during the handshake — it may require TLS. "
+                "Fix (client side): use neo4j+s:// or bolt+s:// (neo4j+ssc:// for a self-signed certificate); "
+                "or (server side) allow unencrypted Bolt (server.bolt.tls_level=OPTIONAL)."
+            )
         if isinstance(err, (ne.ServiceUnavailable, ne.SessionExpired, OSError, TimeoutError)):
             return ConnectionFailed(
                 f"cannot reach {where}: {type(err).__name__}. Fix: start the server "
@@ -216,7 +267,7 @@ class Neo4jStore:
         except (ne.Neo4jError, ne.DriverError, OSError) as err:
             raise self._wrap(err) from err
 
-    def _write_batch(self, text: str, rows: list):
+    def _write_batch(self, text: str, rows: list, params: dict | None = None):
         """One ``UNWIND`` batch in its own write transaction; returns its summary.
 
         The driver's managed transactions retry every transient error, and the
@@ -239,7 +290,7 @@ class Neo4jStore:
                 with self.driver.session(database=self.settings.database,
                                          bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
                     with session.begin_transaction() as tx:
-                        summary = tx.run(text, {"rows": rows}).consume()
+                        summary = tx.run(text, {**(params or {}), "rows": rows}).consume()
                         tx.commit()
                         return summary
             except (ne.Neo4jError, ne.DriverError) as err:
@@ -255,36 +306,195 @@ class Neo4jStore:
     # -- schema and loading -------------------------------------------------
 
     def ensure_schema(self) -> None:
-        """Uniqueness of ``id`` per label and name indexes, idempotently."""
+        """One ``id`` constraint per store label, name indexes, the cjk full-text index, idempotently.
+
+        A store written by an older version (project label ``Alliances``) is
+        migrated first: its nodes become ``AlliancesData`` in dataset
+        ``unnamed``, and its per-label id constraints are dropped.
+        """
         import neo4j.exceptions as ne
 
-        statements = [render("constraint_id", label=lab)
-                      for lab in (*model.META_LABELS, *model.LABELS, model.REGISTRY_LABEL)]
-        statements += [render("index_name", label=lab) for lab in model.LABELS]
-        for text in statements:
+        self.migrate_legacy()
+        for text in schema_statements():
+            params = {"analyzer": "cjk"} if "$analyzer" in text else {}
             try:
-                self._query(text)
+                self._query(text, params)
             except StoreError as err:
                 cause = err.__cause__
                 # Another loader created the same rule a moment earlier.
                 if isinstance(cause, ne.ClientError) and "AlreadyExists" in (cause.code or ""):
                     continue
                 raise
+        self._query("CALL db.awaitIndexes(300)")
 
-    def load(self, ds: Dataset, *, batch_size: int = DEFAULT_BATCH,
-             progress: Callable[[int], None] | None = None) -> LoadReport:
-        """Merge ``ds`` into the database in batched ``UNWIND`` statements.
+    def legacy_store(self) -> bool:
+        """Was this database written by a version before datasets (project label ``Alliances``)?"""
+        names = [f"{model.LEGACY_PROJECT_LABEL}_id_unique"]
+        return bool(self._query(render("show_constraints"), {"names": names}, read=True).records)
 
-        Idempotent: nodes are merged on ``id``, relationships on
-        ``(start, type, end)``, and properties replaced, so loading the same
-        dataset twice changes nothing and a changed row updates.
+    def migrate_legacy(self) -> bool:
+        """Relabel an older store's nodes (``Alliances`` → ``AlliancesData``); True if there was one."""
+        if not self.legacy_store():
+            return False
+        import neo4j.exceptions as ne
+
+        params = {"datasets": [LEGACY_DATASET]}
+        try:
+            with self.driver.session(database=self.settings.database) as session:
+                for name in ("migrate_legacy_nodes", "migrate_legacy_relationships", "migrate_legacy_sources"):
+                    session.run(render(name), params).consume()
+        except (ne.Neo4jError, ne.DriverError, OSError) as err:
+            raise self._wrap(err) from err
+        labels, types = self.counts()
+        self._query(render("upsert_dataset"), {"name": LEGACY_DATASET, "props": {
+            "id": LEGACY_DATASET, "source": "loaded before datasets were recorded",
+            "loaded_at": _now(), "nodes": sum(labels.values()), "relationships": sum(types.values()),
+            "labels_json": json.dumps(labels, sort_keys=True), "types_json": json.dumps(types, sort_keys=True)}})
+        for label in (model.LEGACY_PROJECT_LABEL, *model.LABELS):
+            self._query(render("drop_constraint_id", label=label))
+        return True
+
+    def _read_batched(self, name: str, ids: list, extra: dict | None = None, **fills) -> list:
+        out = []
+        text = render(name, **fills)
+        for chunk in _batches(ids, READ_BATCH):
+            out += self._query(text, {**(extra or {}), "ids": chunk, "labels": MODEL_LABELS}, read=True).records
+        return out
+
+    def plan(self, ds: Dataset, name: str, on_conflict: str = "fail") -> _Plan:
+        """Work out a load of ``ds`` as dataset ``name`` against what the store holds; writes nothing.
+
+        A node, relationship or source that only ``name`` holds (or nobody)
+        is written as the dataset gives it. One another dataset holds too is
+        compared property by property: any difference is a conflict, and
+        under ``on_conflict='fail'`` the plan lists them; ``update`` lets the
+        new values win and ``keep`` the stored ones, with nothing either side
+        gives lost (:func:`alliances.store.rows.merge`).
         """
-        self.ensure_schema()
-        report = LoadReport()
+        if on_conflict not in ON_CONFLICT:
+            raise UsageError(f"--on-conflict {on_conflict}: use one of {', '.join(ON_CONFLICT)}.")
+        prefer = "old" if on_conflict == "keep" else "new"
+        conflicts: list[dict] = []
+        merged = 0
 
-        def run(text, rows, count_nodes=True):
+        def others(props) -> list[str]:
+            return [d for d in (props.get("datasets") or []) if d != name]
+
+        # sources
+        stored = {r["id"]: dict(r["props"]) for r in self._read_batched("read_existing_sources", list(ds.sources))}
+        sources = []
+        for sid, src in ds.sources.items():
+            props = {**source_props(src), "datasets": [name]}
+            old = stored.get(sid)
+            if old is not None and others(old):
+                diff = differences(old, props)
+                if diff:
+                    conflicts.append({"kind": "source", "id": sid, "held_by": others(old), "differences": diff})
+                props = merge(old, props, prefer)
+                merged += 1
+            sources.append({"id": sid, "props": props})
+
+        # nodes
+        figures = figures_by_node(ds)
+        ids = list(ds.nodes)
+        existing = {r["id"]: (list(r["labels"]), dict(r["props"]))
+                    for r in self._read_batched("read_existing_nodes", ids)}
+        shared: set[str] = set()
+        nodes: dict[str, list[dict]] = {}
+        for nid in ids:
+            label = ds.nodes[nid]["label"]
+            row = node_row(ds, nid, figures)
+            row["props"]["datasets"] = [name]
+            row["exclusive"] = True
+            if nid in existing and others(existing[nid][1]):
+                old_labels, old = existing[nid]
+                diff = differences(old, row["props"])
+                old_label = old_labels[0] if old_labels else ""
+                if old_label != label:
+                    diff.insert(0, ("label", old_label, label))
+                if diff:
+                    conflicts.append({"kind": "node", "id": nid, "label": old_label or label,
+                                      "held_by": others(old), "differences": diff})
+                row["props"] = merge(old, row["props"], prefer)
+                row["exclusive"] = False
+                if prefer == "old" and old_label in model.LABELS:
+                    label = old_label
+                shared.add(nid)
+                merged += 1
+            nodes.setdefault(label, []).append(row)
+
+        # relationships: only those leaving a shared node can be held by another dataset too
+        held = {(r["start"], r["type"], r["end"]): dict(r["props"])
+                for r in self._read_batched("read_shared_relationships", sorted(shared), {"name": name})}
+        rels: dict[str, list[dict]] = {}
+        for rel in ds.relationships:
+            row = rel_row(rel)
+            row["props"]["datasets"] = [name]
+            key = (rel["start"], rel["type"], rel["end"])
+            if key in held:
+                old = held[key]
+                diff = differences(old, row["props"])
+                if diff:
+                    conflicts.append({"kind": "relationship", "id": "{}-{}->{}".format(*key),
+                                      "held_by": others(old), "differences": diff})
+                row["props"] = merge(old, row["props"], prefer)
+                merged += 1
+            rels.setdefault(rel["type"], []).append(row)
+
+        # what this dataset held before and no longer has
+        before_nodes = [r["id"] for r in self._query(render("read_dataset_nodes"), {"name": name}, read=True).records]
+        release_nodes = [nid for nid in before_nodes if nid not in ds.nodes]
+        keys = {(r["start"], r["type"], r["end"]) for r in ds.relationships}
+        release_rels = [{"start": r["start"], "type": r["type"], "end": r["end"]}
+                        for r in self._query(render("read_dataset_relationships"), {"name": name}, read=True).records
+                        if (r["start"], r["type"], r["end"]) not in keys]
+        release_sources = [r["id"] for r in self._query(render("read_dataset_sources"), {"name": name},
+                                                        read=True).records if r["id"] not in ds.sources]
+        return _Plan(name, sources, nodes, rels, release_nodes, release_rels, release_sources, conflicts, merged)
+
+    def conflict_error(self, plan: _Plan, shown: int = 20) -> DatasetConflict:
+        s = self.settings
+        lines = []
+        for c in plan.conflicts[:shown]:
+            what = f"{c['kind']} {c['id']}" + (f" ({c['label']})" if c.get("label") else "")
+            diffs = "; ".join(f"{k} {describe_value(a)} → {describe_value(b)}" for k, a, b in c["differences"][:6])
+            more = f"; … {len(c['differences']) - 6} more" if len(c["differences"]) > 6 else ""
+            lines.append(f"  {what}, held by {', '.join(c['held_by'])}: {diffs}{more}")
+        if len(plan.conflicts) > shown:
+            lines.append(f"  … and {len(plan.conflicts) - shown} more")
+        return DatasetConflict(
+            f"dataset {plan.name!r} reuses {len(plan.conflicts)} id(s) that another dataset in "
+            f"{redact_uri(s.uri)} database {s.database} holds with different content; nothing was written:\n"
+            + "\n".join(lines) + "\nFix: --on-conflict update (the new values win, nothing else is lost), "
+            "--on-conflict keep (the stored values win, gaps are filled), or give this dataset its own ids.",
+            plan.conflicts)
+
+    def load(self, ds: Dataset, *, name: str | None = None, source: str | None = None,
+             on_conflict: str = "fail", replace: bool = False, batch_size: int = DEFAULT_BATCH,
+             progress: Callable[[int], None] | None = None) -> LoadReport:
+        """Make dataset ``name`` (default: the folder's name) in the store equal ``ds``.
+
+        Checked first, written only if nothing conflicts (see :meth:`plan`):
+        sources, nodes by label and relationships by type in batched
+        ``UNWIND`` statements merged on ``id`` (relationships on ``(start,
+        type, end)``); then what the dataset held before and no longer has is
+        let go of (removed where no other dataset holds it). Loading the same
+        dataset twice changes nothing; a changed row updates; ``replace``
+        removes the dataset first.
+        """
+        name = check_dataset_name(name or dataset_name(ds))
+        self.ensure_schema()
+        plan = self.plan(ds, name, on_conflict)
+        if plan.conflicts and on_conflict == "fail":
+            raise self.conflict_error(plan)
+        report = LoadReport(dataset=name, merged=plan.merged)
+        if replace:
+            self.drop_dataset(name)
+            plan.release_nodes, plan.release_rels, plan.release_sources = [], [], []
+
+        def run(text, rows, kind, params=None):
             try:
-                summary = self._write_batch(text, rows)
+                summary = self._write_batch(text, rows, params)
             except _BatchTooLarge as err:
                 if len(rows) == 1:
                     raise StoreError(
@@ -294,52 +504,89 @@ class Neo4jStore:
                 # The server's transaction memory is smaller than this batch needs: halve it.
                 report.batches_split += 1
                 half = len(rows) // 2
-                run(text, rows[:half], count_nodes)
-                run(text, rows[half:], count_nodes)
+                run(text, rows[:half], kind, params)
+                run(text, rows[half:], kind, params)
                 return
             c = summary.counters
-            report.nodes_created += c.nodes_created if count_nodes else 0
-            report.relationships_created += c.relationships_created
+            report.nodes_created += c.nodes_created if kind == "nodes" else 0
+            # the SOURCED_FROM links made with the nodes are provenance, not the dataset's relationships
+            report.relationships_created += c.relationships_created if kind == "relationships" else 0
             report.properties_set += c.properties_set
             report.rows += len(rows)
             if progress:
                 progress(len(rows))
 
-        sources = [{k: (v if not isinstance(v, list) else list(v)) for k, v in s.items() if v not in ("", None)}
-                   for s in ds.sources.values()]
-        if sources:
-            run(render("upsert_sources"), sources, count_nodes=False)
-        figures: dict[str, list[dict]] = {}
-        for f in ds.figures:
-            figures.setdefault(f["node"], []).append(f)
-        by_label: dict[str, list[str]] = {}
-        for nid, node in ds.nodes.items():
-            by_label.setdefault(node["label"], []).append(nid)
-        for label, ids in by_label.items():
+        if plan.sources:
+            run(render("upsert_sources"), plan.sources, "sources")
+        for label, rows in plan.nodes.items():
             text = render("upsert_nodes", label=label)
-            for chunk in _batches(ids, batch_size):
-                run(text, [node_row(ds, nid, figures) for nid in chunk])
-        by_type: dict[str, list[dict]] = {}
-        for rel in ds.relationships:
-            by_type.setdefault(rel["type"], []).append(rel)
-        for rtype, rels in by_type.items():
+            for chunk in _batches(rows, batch_size):
+                run(text, chunk, "nodes")
+        for rtype, rows in plan.rels.items():
             text = render("upsert_relationships", rel_type=rtype)
-            for chunk in _batches(rels, batch_size):
-                run(text, [rel_row(r) for r in chunk])
+            for chunk in _batches(rows, batch_size):
+                run(text, chunk, "relationships")
+        params = {"name": name}
+        for chunk in _batches(plan.release_rels, batch_size):
+            summary = self._write_batch(render("release_relationships"), chunk, params)
+            report.relationships_removed += summary.counters.relationships_deleted
+        for chunk in _batches(plan.release_nodes, batch_size):
+            self._write_batch(render("release_nodes"), chunk, params)
+            report.nodes_removed += len(chunk)
+        for chunk in _batches(plan.release_sources, batch_size):
+            self._write_batch(render("release_sources"), chunk, params)
+        labels, types = ds.counts()
+        self._query(render("upsert_dataset"), {"name": name, "props": {
+            "id": name, "source": source or record_source(ds), "loaded_at": _now(),
+            "nodes": len(ds.nodes), "relationships": len(ds.relationships), "figures": len(ds.figures),
+            "sources": len(ds.sources), "labels_json": json.dumps(labels, sort_keys=True),
+            "types_json": json.dumps(types, sort_keys=True)}})
         if ds.registry:
             rows = [registry_row(e) for e in ds.registry]
             for chunk in _batches(rows, batch_size):
-                run(render("upsert_registry"), chunk)
+                run(render("upsert_registry"), chunk, "registry")
                 self._query(render("delete_registry_matches"), {"ids": [r["id"] for r in chunk]})
                 matched = [{"id": r["id"], "match": r["props"]["match"], "method": r["props"]["match_method"],
                             "score": r["props"].get("match_score")} for r in chunk if r["props"].get("match")]
                 if matched:
-                    run(render("upsert_registry_matches"), matched)
+                    run(render("upsert_registry_matches"), matched, "registry")
         report.labels, report.types = self.counts()
         return report
 
+    def drop_dataset(self, name: str) -> dict:
+        """Let go of everything dataset ``name`` holds (removed where no other dataset holds it)."""
+        params = {"name": name}
+        rels = [dict(r) for r in self._query(render("read_dataset_relationships"), params, read=True).records]
+        nodes = [r["id"] for r in self._query(render("read_dataset_nodes"), params, read=True).records]
+        sources = [r["id"] for r in self._query(render("read_dataset_sources"), params, read=True).records]
+        for chunk in _batches(rels, DEFAULT_BATCH):
+            self._write_batch(render("release_relationships"), chunk, params)
+        for chunk in _batches(nodes, DEFAULT_BATCH):
+            self._write_batch(render("release_nodes"), chunk, params)
+        for chunk in _batches(sources, DEFAULT_BATCH):
+            self._write_batch(render("release_sources"), chunk, params)
+        self._query(render("delete_dataset_record"), params)
+        return {"nodes": len(nodes), "relationships": len(rels), "sources": len(sources)}
+
+    def datasets(self) -> list[dict]:
+        """The loaded datasets: name, source, counts, load time (UTC, ISO 8601)."""
+        out = []
+        for rec in self._query(render("read_datasets"), read=True).records:
+            p = dict(rec["props"])
+            loaded = p.get("loaded_at")
+            out.append({
+                "name": p.get("id", ""), "source": p.get("source", ""),
+                "nodes": p.get("nodes", 0), "relationships": p.get("relationships", 0),
+                "figures": p.get("figures", 0), "sources": p.get("sources", 0),
+                "loaded_at": loaded.to_native().isoformat(timespec="seconds") if hasattr(loaded, "to_native")
+                else str(loaded or ""),
+                "labels": json.loads(p.get("labels_json") or "{}"),
+                "types": json.loads(p.get("types_json") or "{}"),
+            })
+        return out
+
     def delete_project_data(self) -> None:
-        """Remove every node labelled ``Alliances`` and the sources; nothing else."""
+        """Remove every dataset (nodes labelled ``AlliancesData``, sources, records); nothing else."""
         import neo4j.exceptions as ne
 
         if self.driver is None:
@@ -354,23 +601,39 @@ class Neo4jStore:
             raise self._wrap(err) from err
 
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
-        labels = {r["label"]: r["count"] for r in self._query(render("count_labels"), read=True).records}
+        labels = {r["label"]: r["count"] for r in self._query(render("count_labels"), {"labels": MODEL_LABELS},
+                                                              read=True).records}
         types = {r["type"]: r["count"] for r in self._query(render("count_types"), read=True).records}
         return labels, types
 
     # -- reading ------------------------------------------------------------
 
     def read_dataset(self) -> Dataset:
-        """The project's graph as a :class:`Dataset`, for the same analyses as the embedded store."""
+        """The project's graph as a :class:`Dataset`, for the same analyses as the embedded store.
+
+        Read in bulk: one record per label and per relationship type, whose
+        columns are lists, instead of one record (and one dict) per node.
+        """
         ds = Dataset(path=f"{self.settings.uri} database {self.settings.database}")
         for rec in self._query(render("read_sources"), read=True).records:
-            props = dict(rec["props"])
-            ds.sources[props["id"]] = props
-        for rec in self._query(render("read_nodes"), read=True).records:
-            _add_node(ds, rec["label"], rec["props"])
+            src = source_from(rec["props"])
+            ds.sources[src["id"]] = src
+        for rec in self._query(render("read_nodes"), {"labels": MODEL_LABELS}, read=True).records:
+            label = rec["label"]
+            for props in rec["props"]:
+                node, figures = node_from(label, props)
+                ds.nodes[node["id"]] = node
+                ds.figures.extend(figures)
         for rec in self._query(render("read_relationships"), read=True).records:
-            ds.relationships.append(_rel_from(rec["start"], rec["type"], rec["end"], rec["props"]))
+            rtype = rec["type"]
+            ds.relationships.extend(rel_from(a, rtype, b, p) for a, b, p in zip(rec["starts"], rec["ends"],
+                                                                                 rec["props"]))
         ds.relationships.sort(key=lambda r: (r["start"], r["type"], r["end"]))
+        if not ds.nodes and self.legacy_store():
+            raise StoreError(
+                f"{self.settings.uri} database {self.settings.database} holds data of an older alliances "
+                "(project label Alliances). Fix: run 'alliances load' once (it migrates the store in place), "
+                "then try again.")
         ds.registry = [registry_entry(rec["props"]) for rec in self._query(render("read_registry"), read=True).records]
         return ds
 
@@ -382,7 +645,60 @@ class Neo4jStore:
         """
         return [{"id": r["id"], "label": r["label"], "name": r["name"] or "", "name_en": r["name_en"] or "",
                  "region": r["region"] or "", "aliases": list(r["aliases"] or [])}
-                for r in self._query(render("read_names"), read=True).records]
+                for r in self._query(render("read_names"), {"labels": MODEL_LABELS}, read=True).records]
+
+    def search_names(self, text: str) -> list[dict] | None:
+        """Candidates for ``text`` from the cjk full-text index, or None when the index cannot decide.
+
+        The index keeps CJK text in overlapping bigrams, so a phrase query of
+        two or more CJK characters finds every node whose name, English name,
+        alias or description contains them; the caller applies its own rules
+        to the candidates. Text with Latin letters, digits or a single CJK
+        character (partial words the index does not hold) returns None: the
+        caller then reads the name table.
+        """
+        from alliances.resolve import normalize
+
+        q = normalize(text)
+        if len(q) < 2 or not all(_is_cjk(ch) for ch in q):
+            return None
+        records = self._query(render("search_names"), {"query": lucene_phrase(q),
+                                                        "labels": MODEL_LABELS}, read=True).records
+        return [{"id": r["id"], "label": r["label"], "name": r["name"] or "", "name_en": r["name_en"] or "",
+                 "region": r["region"] or "", "aliases": list(r["aliases"] or []),
+                 "description": r["description"] or ""} for r in records]
+
+    def ids_of(self, label: str) -> list[str]:
+        """Ids of the project nodes of one model label."""
+        return [r["id"] for r in self._query(render("read_ids_of_label", label=label), read=True).records]
+
+    def planner(self, query: str, params: dict | None = None) -> list[dict]:
+        """Run ``cypher/planner_QUERY.cypher`` with its documented parameters; rows as dicts.
+
+        ``labels`` (the model's labels) and, from ``name``, ``query`` (its
+        full-text phrase) are filled in; dates come back as ``datetime.date``.
+        """
+        from alliances.store.rows import native
+
+        params = {"labels": MODEL_LABELS, **(params or {})}
+        if "name" in params and "query" not in params:
+            params["query"] = lucene_phrase(params["name"])
+        records = self._query(render(f"planner_{query}"), params, read=True).records
+        return [{k: native(v) for k, v in r.items()} for r in records]
+
+    def name_candidates(self, text: str) -> list[dict]:
+        """The rows :func:`alliances.resolve.resolve` needs to decide ``text``, the index's where it can."""
+        hits = self.search_names(text)
+        if hits is None:
+            return self.name_table()
+        by_id = {h["id"]: h for h in hits}
+        for r in self._query(render("read_nodes_by_id"), {"ids": [text], "labels": MODEL_LABELS},
+                             read=True).records:
+            p = r["props"]
+            by_id.setdefault(p["id"], {"id": p["id"], "label": r["label"], "name": p.get("name", ""),
+                                       "name_en": p.get("name_en", ""), "region": p.get("region", ""),
+                                       "aliases": list(p.get("aliases", []))})
+        return list(by_id.values())
 
     def read_nodes(self, ids) -> Dataset:
         """Some nodes by id, plus the ``PART_OF`` ties that leave them, as a :class:`Dataset`.
@@ -393,12 +709,14 @@ class Neo4jStore:
         """
         ds = Dataset(path=f"{self.settings.uri} database {self.settings.database}")
         ids = sorted(set(ids))
-        for rec in self._query(render("read_nodes_by_id"), {"ids": ids}, read=True).records:
-            _add_node(ds, rec["label"], rec["props"])
+        for rec in self._query(render("read_nodes_by_id"), {"ids": ids, "labels": MODEL_LABELS}, read=True).records:
+            node, figures = node_from(rec["label"], rec["props"])
+            ds.nodes[node["id"]] = node
+            ds.figures.extend(figures)
         for rec in self._query(render("read_relationships_from", rel_type="PART_OF"), {"ids": ids},
                                read=True).records:
             if rec["end"] in ds.nodes:
-                ds.relationships.append(_rel_from(rec["start"], rec["type"], rec["end"], rec["props"]))
+                ds.relationships.append(rel_from(rec["start"], rec["type"], rec["end"], rec["props"]))
         return ds
 
     def paths(self, start: str, end: str, *, k: int = 1, max_hops: int | None = None,
@@ -442,7 +760,7 @@ class Neo4jStore:
             # each hop explained by the first of its parallel relationships in the model's order
             best: dict[int, dict] = {}
             for r in self._query(hop_text, {"ids": list(nodes)}, read=True).records:
-                rel = _rel_from(r["start"], r["type"], r["end"], r["props"])
+                rel = rel_from(r["start"], r["type"], r["end"], r["props"])
                 if r["i"] not in best or edge_sort_key(rel) < edge_sort_key(best[r["i"]]):
                     best[r["i"]] = rel
             out.append({"hops": len(nodes) - 1, "nodes": list(nodes),
@@ -450,35 +768,36 @@ class Neo4jStore:
         return out
 
 
-def _add_node(ds: Dataset, label: str, props) -> None:
-    """A node read from Neo4j into ``ds`` as :func:`alliances.dataset.read_dataset` has it."""
-    props = dict(props)
-    nid = props["id"]
-    node = {k: props.get(k, [] if k in LIST_KEYS else "") for k in NODE_KEYS}
-    node["aliases"] = list(node["aliases"])
-    node["paragraphs"] = [int(p) for p in node["paragraphs"]]
-    node["label"] = label
-    if props.get("synthetic"):
-        node["synthetic"] = True
-    else:
-        node.pop("synthetic", None)
-    if not node.get("credit_code"):
-        node.pop("credit_code", None)
-    ds.nodes[nid] = {k: node[k] for k in ["id", "label", *NODE_KEYS[1:]] if k in node}
-    for k in PROVENANCE_KEYS:
-        if k in props:
-            ds.nodes[nid][k] = props[k]
-    if props.get("figures_json"):
-        ds.figures.extend(json.loads(props["figures_json"]))
+def redact_uri(uri: str) -> str:
+    """``uri`` without a password in it (``user:secret@host`` → ``user:***@host``)."""
+    return redact(uri)
 
 
-def _rel_from(start: str, rtype: str, end: str, props) -> dict:
-    props = dict(props)
-    rel = {"start": start, "type": rtype, "end": end}
-    for k in REL_KEYS:
-        rel[k] = props.get(k, [] if k in LIST_KEYS else "")
-    rel["paragraphs"] = [int(p) for p in rel["paragraphs"]]
-    for k in PROVENANCE_KEYS:
-        if k in props:
-            rel[k] = props[k]
-    return rel
+def lucene_phrase(text: str) -> str:
+    """``text`` as one Lucene phrase query (quoted, its special characters escaped)."""
+    escaped = "".join("\\" + ch if ch in '\\"' else ch for ch in text)
+    return f'"{escaped}"'
+
+
+def _chain_text(err: BaseException, depth: int = 0) -> str:
+    """The messages of an error, its causes and (for a routing failure) its sub-errors, for matching."""
+    if err is None or depth > 8:
+        return ""
+    parts = [f"{type(err).__name__}: {err}"]
+    for sub in getattr(err, "exceptions", ()) or ():
+        parts.append(_chain_text(sub, depth + 1))
+    nxt = err.__cause__ or err.__context__
+    if nxt is not None:
+        parts.append(_chain_text(nxt, depth + 1))
+    return " | ".join(parts)
+
+
+def _now():
+    import datetime
+
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F

@@ -1,0 +1,171 @@
+"""A dataset as ``neo4j-admin database import full`` files: the bulk first load of an empty database.
+
+``alliances export --format neo4j-import --out DIR`` writes, with typed
+headers, exactly the labels, properties and relationships that
+:meth:`alliances.store.neo4j.Neo4jStore.load` stores for the same dataset
+(``AlliancesData`` plus the model label, ``DATE`` dates with their
+precision, ``LIST<INTEGER>`` paragraphs, figures as numbers, ``datasets``,
+the sources, each node's ``SOURCED_FROM`` link and the dataset's record)::
+
+    sources.csv                   id:ID(Source), …, :LABEL
+    nodes_<Label>[_<n>].csv       id:ID(Data), name, …, date:date, paragraphs:long[], <figures>, :LABEL
+    relationships_<TYPE>.csv      :START_ID(Data), :END_ID(Data), role, …, :TYPE
+    sourced_from.csv              :START_ID(Data), :END_ID(Source), paragraphs:long[], :TYPE
+    datasets.csv                  id:ID(Dataset), source, loaded_at:datetime, nodes:long, …, :LABEL
+    neo4j-admin.args              the options for neo4j-admin (one per line)
+
+Nodes of one label go in one file per set of figure keys and types, so a
+figure that is an integer on one node and a decimal on another keeps its
+type on each. Then ``neo4j-admin database import full DATABASE
+@DIR/neo4j-admin.args`` (run from DIR), start the server and create the
+schema (``alliances load --schema-only``); ``scripts/neo4j import DATASET``
+does all of it for the local server.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from alliances import model
+from alliances.errors import UsageError
+from alliances.store.rows import figures_by_node, node_row, record_source, rel_row, source_props
+
+NODE_COLUMNS = [("name", ""), ("name_en", ""), ("kind", ""), ("region", ""), ("date", "date"),
+                ("date_precision", ""), ("date_note", ""), ("status", ""), ("aliases", "string[]"),
+                ("description", ""), ("synthetic", "boolean"), ("source", ""), ("paragraphs", "long[]"),
+                ("figures_json", ""), ("datasets", "string[]"), ("source_sheet", ""), ("source_row", "long")]
+REL_COLUMNS = [("role", ""), ("date", "date"), ("date_precision", ""), ("date_note", ""), ("status", ""),
+               ("source", ""), ("paragraphs", "long[]"), ("datasets", "string[]"), ("source_sheet", ""),
+               ("source_row", "long")]
+SOURCE_COLUMNS = [("title", ""), ("publisher", ""), ("published", "date"), ("published_precision", ""),
+                  ("file", ""), ("paragraph_numbering", ""), ("datasets", "string[]"), ("imported", "date"),
+                  ("imported_precision", "")]
+DATASET_COLUMNS = [("source", ""), ("loaded_at", "datetime"), ("nodes", "long"), ("relationships", "long"),
+                   ("figures", "long"), ("sources", "long"), ("labels_json", ""), ("types_json", "")]
+ARRAY_DELIMITER = ";"  # list items never hold it: the dataset splits aliases on ; and ；
+
+
+def _header(columns) -> list[str]:
+    return [f"{name}:{kind}" if kind else name for name, kind in columns]
+
+
+def _cell(value) -> str:
+    if value is None or value == "" or value == []:
+        return ""
+    if value is True:
+        return "true"
+    if isinstance(value, (list, tuple)):
+        return ARRAY_DELIMITER.join(str(v) for v in value)
+    if isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _number_kind(value) -> str:
+    return "long" if isinstance(value, int) and not isinstance(value, bool) else "double"
+
+
+def _write(path: Path, header: list[str], rows) -> int:
+    n = 0
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        for row in rows:
+            w.writerow(row)
+            n += 1
+    return n
+
+
+def write_import_files(ds, out: str | os.PathLike, *, name: str | None = None, overwrite: bool = False) -> Path:
+    """Write the import folder for ``ds`` as dataset ``name`` (all files or none); returns the folder."""
+    from alliances.store.neo4j import dataset_name
+
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not overwrite:
+        raise UsageError(f"{out}: exists and is not an empty folder. Fix: choose another name, or pass --force.")
+    name = name or dataset_name(ds)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        args = _write_all(ds, tmp, name)
+        (tmp / "neo4j-admin.args").write_text("\n".join(args) + "\n", encoding="utf-8")
+        if out.exists():
+            shutil.rmtree(out) if out.is_dir() else out.unlink()
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _write_all(ds, folder: Path, name: str) -> list[str]:
+    data, source, dataset = model.PROJECT_LABEL, model.SOURCE_LABEL, model.DATASET_LABEL
+    args = ["--id-type=string", f"--array-delimiter={ARRAY_DELIMITER}", "--multiline-fields=true",
+            "--ignore-empty-strings=true", "--overwrite-destination=true"]
+
+    # sources
+    sources = [{"id": sid, **source_props(s), "datasets": [name]} for sid, s in ds.sources.items()]
+    _write(folder / "sources.csv", ["id:ID(Source)", *_header(SOURCE_COLUMNS), ":LABEL"],
+           ([s["id"], *(_cell(s.get(k)) for k, _ in SOURCE_COLUMNS), source] for s in sources))
+    args.append("--nodes=sources.csv")
+
+    # nodes: one file per label and set of figure keys (with their types)
+    figures = figures_by_node(ds)
+    fixed = {"id", *(k for k, _ in NODE_COLUMNS)}
+    groups: dict[tuple, list[dict]] = {}
+    for nid, node in ds.nodes.items():
+        props = node_row(ds, nid, figures)["props"]
+        props["datasets"] = [name]
+        sig = tuple(sorted((k, _number_kind(v)) for k, v in props.items() if k not in fixed))
+        groups.setdefault((node["label"], sig), []).append(props)
+    seen: dict[str, int] = {}
+    for (label, sig), rows in groups.items():
+        n = seen[label] = seen.get(label, 0) + 1
+        file = f"nodes_{model.cypher_label(label)}{'' if n == 1 else f'_{n}'}.csv"
+        columns = NODE_COLUMNS + list(sig)
+        _write(folder / file, ["id:ID(Data)", *_header(columns), ":LABEL"],
+               ([p["id"], *(_cell(p.get(k)) for k, _ in columns), f"{data};{label}"] for p in rows))
+        args.append(f"--nodes={file}")
+
+    # relationships by type
+    by_type: dict[str, list[dict]] = {}
+    for rel in ds.relationships:
+        by_type.setdefault(rel["type"], []).append(rel)
+    for rtype, rels in by_type.items():
+        file = f"relationships_{model.cypher_type(rtype)}.csv"
+
+        def rows(rels=rels, rtype=rtype):
+            for rel in rels:
+                row = rel_row(rel)
+                row["props"]["datasets"] = [name]
+                yield [row["start"], row["end"], *(_cell(row["props"].get(k)) for k, _ in REL_COLUMNS), rtype]
+
+        _write(folder / file, [":START_ID(Data)", ":END_ID(Data)", *_header(REL_COLUMNS), ":TYPE"], rows())
+        args.append(f"--relationships={file}")
+
+    # provenance links, as upsert_nodes.cypher makes them
+    _write(folder / "sourced_from.csv", [":START_ID(Data)", ":END_ID(Source)", "paragraphs:long[]", ":TYPE"],
+           ([nid, node["source"], _cell(node.get("paragraphs")), model.SOURCED_FROM]
+            for nid, node in ds.nodes.items() if node.get("source") in ds.sources))
+    args.append("--relationships=sourced_from.csv")
+
+    # the dataset's record
+    labels, types = ds.counts()
+    record = {"source": record_source(ds), "loaded_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0),
+              "nodes": len(ds.nodes), "relationships": len(ds.relationships), "figures": len(ds.figures),
+              "sources": len(ds.sources), "labels_json": json.dumps(labels, sort_keys=True),
+              "types_json": json.dumps(types, sort_keys=True)}
+    _write(folder / "datasets.csv", ["id:ID(Dataset)", *_header(DATASET_COLUMNS), ":LABEL"],
+           [[name, *(_cell(record[k]) for k, _ in DATASET_COLUMNS), dataset]])
+    args.append("--nodes=datasets.csv")
+    return args

@@ -1,0 +1,4 @@
+// The loaded datasets, by name.
+MATCH (d:AlliancesDataset)
+RETURN properties(d) AS props
+ORDER BY d.id

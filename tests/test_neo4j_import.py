@@ -1,0 +1,92 @@
+"""The bulk first load: `export --format neo4j-import` files and `scripts/neo4j import` equal `alliances load`."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from alliances.cli import cli
+from alliances.dataset import read_dataset, write_dataset
+from tests.conftest import ROOT
+
+
+def _with_figures(tmp_path):
+    """A generated network plus figures of both number types on one key (an int here, a decimal there)."""
+    from alliances.generate import generate_dataset
+
+    ds = read_dataset(generate_dataset(tmp_path / "gen", 300, seed=11)["path"])
+    orgs = sorted(n for n, d in ds.nodes.items() if d["label"] == "Organization")
+    src = next(iter(ds.sources))
+    fig = {"qualifier": "exact", "unit": "", "label_zh": "", "label_en": "", "source": src, "paragraphs": [1]}
+    ds.figures += [{**fig, "node": orgs[0], "key": "members", "value": 12},
+                   {**fig, "node": orgs[1], "key": "members", "value": 12.5},
+                   {**fig, "node": orgs[1], "key": "employees", "value": 300}]
+    ds.nodes[orgs[2]]["date"], ds.nodes[orgs[2]]["date_note"] = "2021-03", "2021年3月"
+    ds.nodes[orgs[2]]["description"] = 'line one\nline "two", with a comma'
+    return write_dataset(ds, tmp_path / "ds")
+
+
+def test_import_files_have_typed_headers_and_one_file_per_figure_signature(tmp_path):
+    folder = _with_figures(tmp_path)
+    out = tmp_path / "imp"
+    result = CliRunner().invoke(cli, ["export", "--format", "neo4j-import", "--data", str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in out.iterdir())
+    assert {"sources.csv", "datasets.csv", "sourced_from.csv", "neo4j-admin.args", "nodes_Region.csv",
+            "relationships_MEMBER_OF.csv"} <= set(files)
+    org_files = [f for f in files if f.startswith("nodes_Organization")]
+    assert len(org_files) == 3  # no figures; members:long; employees:long + members:double
+    headers = {f: next(csv.reader(open(out / f, encoding="utf-8"))) for f in org_files}
+    assert any(h[-3:] == ["employees:long", "members:double", ":LABEL"] for h in headers.values())
+    assert any(h[-2:] == ["members:long", ":LABEL"] for h in headers.values())
+    for h in headers.values():
+        assert h[0] == "id:ID(Data)" and "date:date" in h and "paragraphs:long[]" in h and "aliases:string[]" in h
+    rel = next(csv.reader(open(out / "relationships_MEMBER_OF.csv", encoding="utf-8")))
+    assert rel[:2] == [":START_ID(Data)", ":END_ID(Data)"] and rel[-1] == ":TYPE"
+    args = (out / "neo4j-admin.args").read_text(encoding="utf-8").split()
+    assert "--id-type=string" in args and f"--nodes={org_files[0]}" in args
+    again = CliRunner().invoke(cli, ["export", "--format", "neo4j-import", "--data", str(folder), "--out", str(out)])
+    assert again.exit_code == 2 and "--force" in again.output
+
+
+@pytest.mark.neo4j
+def test_scripts_neo4j_import_stores_exactly_what_load_stores(tmp_path, clean_neo4j, neo4j_driver, neo4j_database,
+                                                              neo4j_settings):
+    from alliances.store.neo4j import Neo4jStore
+    from tests.neo4j_dump import dump
+
+    folder = _with_figures(tmp_path)
+    with Neo4jStore(neo4j_settings) as store:
+        store.load(read_dataset(folder))
+    loaded = dump(neo4j_driver, neo4j_database)
+    env = {**os.environ, "ALLIANCES_PYTHON": sys.executable}
+    proc = subprocess.run([str(ROOT / "scripts" / "neo4j"), "import", str(folder), "--yes"], capture_output=True,
+                          text=True, timeout=900, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # the database was replaced under this (session-wide) driver: its bookmarks point into the old one
+    from neo4j import GraphDatabase
+
+    neo4j_driver._query_bookmark_manager = GraphDatabase.bookmark_manager()
+    for step in ("check and write files:", "neo4j-admin import:", "start:", "schema:", "total:"):
+        assert step in proc.stdout
+    imported = dump(neo4j_driver, neo4j_database)
+    assert len(imported["nodes"]) > 300 and len(imported["relationships"]) > 1000
+    assert imported == loaded
+    # the schema is in place: the id constraint and the cjk index
+    records, _, _ = neo4j_driver.execute_query("SHOW INDEXES YIELD name RETURN collect(name) AS names",
+                                               database_=neo4j_database)
+    assert {"AlliancesData_id_unique", "alliances_names"} <= set(records[0]["names"])
+    with Neo4jStore(neo4j_settings) as store:
+        assert [d["name"] for d in store.datasets()] == ["ds"]
+        assert store.read_dataset().nodes == read_dataset(folder).nodes
+
+
+def test_import_needs_yes_when_not_on_a_terminal(tmp_path):
+    proc = subprocess.run([str(ROOT / "scripts" / "neo4j"), "import", str(ROOT / "alliances" / "data" / "zigong")],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 1 and "--yes" in proc.stderr
