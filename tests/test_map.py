@@ -293,9 +293,17 @@ def test_lang_en_and_colour_by_region(tmp_path, chain):
     assert run_map("--out", str(out), "--data", chain, "--lang", "en").exit_code == 0
     data = map_data(out.read_text("utf-8"))
     assert {n["id"]: n["label"] for n in data["nodes"]}["a"] == "Org a"
-    # r1, r2 are none of the three regions: grey "other"
-    assert {n["color"] for n in data["nodes"]} == {"#7f7f7f"}
-    assert [c["name"] for c in data["legend"]["colors"]] == ["Zigong", "Chengdu", "Chongqing", "Other"]
+    # regions are the data's own: r1 (3 organisations) and r2 (2), named in English from
+    # name_en, each in its own palette colour, stable per id
+    from alliances import regions
+
+    palette = regions.colors(["r1", "r2"])
+    colors = {n["id"]: n["color"] for n in data["nodes"]}
+    assert colors["a"] == colors["b"] == colors["e"] == colors["r1"] == palette["r1"]
+    assert colors["c"] == colors["d"] == colors["r2"] == palette["r2"] != palette["r1"]
+    assert {palette["r1"], palette["r2"]} <= set(regions.PALETTE)
+    assert [(c["name"], c["color"]) for c in data["legend"]["colors"]] == [("R1", palette["r1"]), ("R2", palette["r2"])]
+    assert [g["name"] for g in data["filters"]["group"]] == ["R1", "R2"]
 
 
 def test_above_the_soft_cap_positions_are_precomputed(tmp_path, chain):
@@ -414,7 +422,7 @@ def test_aggregated_map_groups_communities_isolated_nodes_and_places(tmp_path, t
     assert [(n["id"], n["label"]) for n in data["nodes"]] == [
         ("c0", "社区 1: 组织a1 … (4)"), ("c1", "社区 2: 组织b1 … (4)"),
         ("isolated-chengdu", "孤立节点 · 成都 (2)"), ("places", "地区与园区 (2)"),
-        ("isolated-other", "孤立节点 · 其他 (1)"), ("isolated-zigong", "孤立节点 · 自贡 (1)")]
+        ("isolated-other", "孤立节点 · 未标地区 (1)"), ("isolated-zigong", "孤立节点 · 自贡 (1)")]
     tips = {n["id"]: n["tip"] for n in data["nodes"]}
     assert tips["c0"][2] == ["", "组织a1、组织a2、组织a3"]  # a1 has the most partnership ties
     assert tips["places"][3] == ["地区", "成都 1, 自贡 1"]
