@@ -632,10 +632,11 @@ class RecordChecker:
         if self._free(rec, "kind"):
             if label == "Organization" and not kind:
                 self.add("kind_required", rec, "kind", choices=", ".join(model.KINDS))
-            elif kind and kind not in model.KINDS:
-                self.add("unknown_kind", rec, "kind", value=kind, choices=", ".join(model.KINDS),
+            elif kind and kind not in ((label_ok and model.kinds_for(label)) or model.KINDS):
+                allowed = (label_ok and model.kinds_for(label)) or model.KINDS
+                self.add("unknown_kind", rec, "kind", value=kind, choices=", ".join(allowed),
                          suggestions=self._code_hints("kind", kind))
-            elif kind and label != "Organization" and label_ok:
+            elif kind and label_ok and not model.kinds_for(label):
                 self.add("kind_not_allowed", rec, "kind", label=label, label_zh=model.LABELS[label].zh)
         node = {
             "id": nid,

@@ -273,7 +273,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                       "use one of: {choices}", "从下拉列表选择组织类别：{choices}"),
     "unknown_kind": ("unknown kind {value!r}", "未知的组织类别 {value!r}",
                      "use one of: {choices}", "从下拉列表选择组织类别：{choices}"),
-    "kind_not_allowed": ("only an Organization has a kind (this is a {label})", "只有组织才有组织类别（这是{label_zh}）",
+    "kind_not_allowed": ("only an Organization or a Region has a kind (this is a {label})", "只有组织和地区才有类别（这是{label_zh}）",
                          "leave kind empty", "清空组织类别"),
     "credit_code_not_allowed": ("only an Organization has a credit code (this is a {label})",
                                 "只有组织才有统一社会信用代码（这是{label_zh}）", "leave credit_code empty",

@@ -51,6 +51,47 @@ REGION_PARENTS = {
     "zigong": "sichuan", "chengdu": "sichuan", "neijiang": "sichuan", "yibin": "sichuan",
     "luzhou": "sichuan", "rongchang": "chongqing", "yongchuan": "chongqing",
 }
+# The Chengdu–Chongqing circle (``--regions circle``): cities of Sichuan under the
+# province, districts under Chongqing and under Chengdu; one group per city.
+CIRCLE_REGIONS = [
+    ("sichuan", "四川省", "Sichuan Province", "sichuan", 0.0),
+    ("chengdu", "成都市", "Chengdu", "chengdu", 0.16),
+    ("chongqing", "重庆市", "Chongqing", "chongqing", 0.12),
+    ("zigong", "自贡市", "Zigong", "zigong", 0.10),
+    ("deyang", "德阳市", "Deyang", "deyang", 0.07),
+    ("mianyang", "绵阳市", "Mianyang", "mianyang", 0.07),
+    ("yibin", "宜宾市", "Yibin", "yibin", 0.06),
+    ("luzhou", "泸州市", "Luzhou", "luzhou", 0.06),
+    ("neijiang", "内江市", "Neijiang", "neijiang", 0.06),
+    ("leshan", "乐山市", "Leshan", "leshan", 0.04),
+    ("suining", "遂宁市", "Suining", "suining", 0.04),
+    ("yongchuan", "重庆永川", "Yongchuan, Chongqing", "chongqing", 0.05),
+    ("rongchang", "重庆荣昌", "Rongchang, Chongqing", "chongqing", 0.05),
+    ("dazu", "重庆大足", "Dazu, Chongqing", "chongqing", 0.04),
+    ("wuhou", "成都市武侯区", "Wuhou District, Chengdu", "chengdu", 0.08),
+]
+CIRCLE_PARENTS = {
+    **{rid: "sichuan" for rid in ("chengdu", "zigong", "deyang", "mianyang", "yibin", "luzhou",
+                                  "neijiang", "leshan", "suining")},
+    "yongchuan": "chongqing", "rongchang": "chongqing", "dazu": "chongqing", "wuhou": "chengdu",
+}
+#: ``--regions``: the article's places and neighbours (default), or the circle's cities.
+REGION_SETS = {"article": (REGIONS, REGION_PARENTS), "circle": (CIRCLE_REGIONS, CIRCLE_PARENTS)}
+
+
+PROVINCES = frozenset({"sichuan"})
+
+
+def region_kinds(regions, parents) -> dict[str, str]:
+    """Each generated Region's level (its ``kind``): the province; a region under it is a
+    city, one under a city a district; any other top region (Chongqing) a city."""
+    out = {rid: "province" if rid in PROVINCES else "city" for rid, *_ in regions if rid not in parents}
+    for rid, *_ in regions:
+        if rid in parents:
+            out[rid] = "city" if out.get(parents[rid]) == "province" else "district"
+    return out
+
+
 COMMITTEE_KINDS = ("comprehensive_committee", "two_new_committee", "working_committee")
 KIND_ZH = {
     "comprehensive_committee": "综合党委",
@@ -87,6 +128,7 @@ def generate_dataset(
     *,
     seed: int = 0,
     overwrite: bool = False,
+    regions: str = "article",
     coverage: bool = False,
 ) -> dict:
     """Write a synthetic dataset folder for ``n`` organisations; return counts.
@@ -104,6 +146,11 @@ def generate_dataset(
         Seed of numpy's random generator; same ``n`` and ``seed``, same bytes.
     overwrite : bool
         Replace an existing non-empty folder.
+    regions : str
+        ``article``: the bundled article's places and a few neighbours;
+        ``circle``: fourteen places of the Chengdu–Chongqing circle (nine
+        cities under Sichuan, Chongqing with three districts, a district
+        of Chengdu), each Region with its level in ``kind``.
     coverage : bool
         Also the coverage work and a registry (:mod:`alliances.generate_coverage`).
 
@@ -123,12 +170,14 @@ def generate_dataset(
         raise UsageError(f"--organizations {n}: give between {MIN_ORGANIZATIONS} and {MAX_ORGANIZATIONS:,}.")
     if seed < 0:
         raise UsageError(f"--seed {seed}: give a seed of 0 or more.")
+    if regions not in REGION_SETS:
+        raise UsageError(f"--regions {regions!r}: give one of {', '.join(REGION_SETS)}.")
     from alliances.files import replace_folder
 
     counts = {}
     try:
         def fill(tmp: Path) -> None:
-            counts.update(_write(tmp, n, seed))
+            counts.update(_write(tmp, n, seed, *REGION_SETS[regions]))
             arrays = counts.pop("_arrays")
             if coverage:
                 from alliances.generate_coverage import write_coverage
@@ -145,7 +194,7 @@ def generate_dataset(
 # ---------------------------------------------------------------------------
 
 
-def _write(folder: Path, n: int, seed: int) -> dict:
+def _write(folder: Path, n: int, seed: int, REGIONS=REGIONS, REGION_PARENTS=REGION_PARENTS) -> dict:
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -304,8 +353,9 @@ def _write(folder: Path, n: int, seed: int) -> dict:
     with open(folder / FILES["nodes"], "w", encoding="utf-8", newline="") as fh:
         fh.write(",".join([*COLUMNS["nodes"], "synthetic"]) + "\n")
         # id,label,name,name_en,kind,region,date,date_note,status,aliases,description,source,paragraphs,synthetic
+        levels = region_kinds(REGIONS, REGION_PARENTS)
         for rid, zh, en, group, _ in REGIONS:
-            fh.write(f"{rid},Region,{zh},\"{en}\",,{group}{node_tail}")
+            fh.write(f"{rid},Region,{zh},\"{en}\",{levels[rid]},{group}{node_tail}")
         by_label["Region"] = n_regions
         fh.writelines(
             f"{zone_ids[z]},Zone,{REGIONS[r][1]}合成园区{z},Synthetic zone {z},,{region_ids[r]}{node_tail}"
@@ -397,5 +447,6 @@ def _write(folder: Path, n: int, seed: int) -> dict:
         "seed": seed,
         # for alliances.generate_coverage (popped before the counts are returned)
         "_arrays": {"kinds": kinds, "kind_names": kind_names, "org_region": org_region, "org_zone": org_zone,
-                    "zone_region": zone_region, "committees": committees, "branch_ent": branch_ent},
+                    "zone_region": zone_region, "committees": committees, "branch_ent": branch_ent,
+                    "regions": REGIONS},  # the region set the indices above refer to (--regions)
     }

@@ -40,6 +40,7 @@ def write_coverage(folder: Path, n: int, seed: int, arrays: dict, counts: dict) 
     ent_code, soc_code = names.index("enterprise"), names.index("social_organization")
     enterprises = np.flatnonzero(kinds == ent_code)
     socials = np.flatnonzero(kinds == soc_code)
+    REGIONS = arrays.get("regions", REGIONS)  # noqa: N806  (the set --regions chose)
     region_ids = [r[0] for r in REGIONS]
     above = rng.random(n) < 0.3
 

@@ -18,23 +18,28 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from alliances import model
+from alliances import model, regions
 from alliances.dataset import Dataset, date_end, paused_gc
 from alliances.order import HUB_LABELS, capped_hub, edge_sort_key, hub_order
+from alliances.regions import DEFAULT_LEVEL
 
 
-def build_graph(ds: Dataset) -> nx.MultiDiGraph:
+def build_graph(ds: Dataset, *, region_level: str = DEFAULT_LEVEL) -> nx.MultiDiGraph:
     """The dataset as a ``MultiDiGraph``; figures are folded into node attributes.
+
+    Every node gets ``region_group`` (:mod:`alliances.regions`, at
+    ``region_level``) and the graph carries the ordered region table in
+    ``G.graph["regions"]``.
 
     The graph is frozen (``nx.freeze``): views built from it are cached
     without recounting its edges on every call (that count alone took 0.3 s
     per path query at 100k organisations); ``G.copy()`` gives a mutable copy.
     """
     with paused_gc():
-        return nx.freeze(_build_graph(ds))
+        return nx.freeze(_build_graph(ds, region_level))
 
 
-def _build_graph(ds: Dataset) -> nx.MultiDiGraph:
+def _build_graph(ds: Dataset, region_level: str) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
     figures: dict[str, dict] = {}
     for fig in ds.figures:
@@ -45,61 +50,32 @@ def _build_graph(ds: Dataset) -> nx.MultiDiGraph:
         G.add_node(nid, **attrs)
     for rel in ds.relationships:
         G.add_edge(rel["start"], rel["end"], key=rel["type"], **rel)
-    groups = region_groups(G)
+    groups = region_groups(G, level=region_level)
     nx.set_node_attributes(G, groups, "region_group")
+    G.graph["region_level"] = region_level
+    G.graph["regions"] = regions.region_table(ds.nodes, groups)
     return G
 
 
-def region_groups(G: nx.MultiDiGraph) -> dict[str, str]:
-    """Map every node to ``zigong``, ``chengdu``, ``chongqing`` or ``other``.
+def region_groups(G: nx.MultiDiGraph, *, level: str = DEFAULT_LEVEL) -> dict[str, str]:
+    """Every node's region group: the id of its Region at ``level``, or ``other``.
 
-    A node's ``region`` names a Region node; a region outside the three is
-    traced up its ``PART_OF`` chain (Rongchang → Chongqing).
+    See :func:`alliances.regions.group_nodes`: a node's ``region`` is traced
+    up the ``PART_OF`` chain (Rongchang → Chongqing) to the level asked for.
     """
     def parents(rid):
         return [parent for _, parent, key in G.out_edges(rid, keys=True) if key == "PART_OF"]
 
-    return _region_groups(G.nodes, parents)
+    return regions.group_nodes(G.nodes, parents, level)
 
 
-def dataset_region_groups(ds: Dataset) -> dict[str, str]:
+def dataset_region_groups(ds: Dataset, *, level: str = DEFAULT_LEVEL) -> dict[str, str]:
     """:func:`region_groups` of a dataset, without building its graph."""
     part_of: dict[str, list[str]] = {}
     for rel in ds.relationships:
         if rel["type"] == "PART_OF":
             part_of.setdefault(rel["start"], []).append(rel["end"])
-    return _region_groups(ds.nodes, lambda rid: part_of.get(rid, ()))
-
-
-def _region_groups(nodes, parents) -> dict[str, str]:
-    """``nodes``: id → attributes; ``parents(id)``: the ids it is ``PART_OF``, in order."""
-    cache: dict[str, str] = {}
-
-    def group_of_region(rid: str, seen: frozenset = frozenset()) -> str:
-        if rid in model.REGION_GROUPS:
-            return rid
-        if rid in cache:
-            return cache[rid]
-        result = "other"
-        if rid in nodes and rid not in seen:
-            own = nodes[rid].get("region", "")
-            if own and own != rid and own in nodes:
-                result = group_of_region(own, seen | {rid})
-            if result == "other":
-                for parent in parents(rid):
-                    result = group_of_region(parent, seen | {rid})
-                    if result != "other":
-                        break
-        cache[rid] = result
-        return result
-
-    out = {}
-    for nid, attrs in nodes.items():
-        region = attrs.get("region", "")
-        if attrs.get("label") == "Region":
-            region = nid if not region else region
-        out[nid] = group_of_region(region) if region else "other"
-    return out
+    return regions.group_nodes(ds.nodes, lambda rid: part_of.get(rid, ()), level)
 
 
 def ego_dataset(ds: Dataset, centre: str, hops: int) -> Dataset | None:
@@ -144,6 +120,7 @@ def ego_graph(G: nx.MultiDiGraph, centre: str, hops: int) -> nx.MultiDiGraph:
     # an ordered copy: a subgraph view would list nodes in the set's (hash) order, and the
     # map's edge ids with them, differently on every run
     H = nx.MultiDiGraph()
+    H.graph.update(G.graph)
     H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if n in keep)
     H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep)
     return H
@@ -229,6 +206,7 @@ def _partnership_graph(G: nx.MultiDiGraph, via: Iterable[str] | None) -> nx.Grap
     types = set(via) if via else set(model.PARTNERSHIP_TYPES)
     skip_places = not via
     H = nx.Graph()
+    H.graph.update(G.graph)
     for n, d in G.nodes(data=True):
         if skip_places and d.get("label") in model.GEOGRAPHIC_LABELS:
             continue
@@ -257,6 +235,7 @@ def organizations_projection(G: nx.MultiDiGraph, *, max_members: int | None = No
     """
     P = partnership_graph(G)
     H = nx.Graph()
+    H.graph.update(G.graph)
     orgs = [n for n, d in P.nodes(data=True) if d.get("label") == "Organization"]
     for n in orgs:
         H.add_node(n, **P.nodes[n])

@@ -331,15 +331,24 @@ PARTNERSHIP_TYPES: tuple[str, ...] = tuple(
 GEOGRAPHIC_LABELS: tuple[str, ...] = tuple(n for n, lab in LABELS.items() if lab.geographic)
 
 # ---------------------------------------------------------------------------
-# Regions for colour and brokerage
+# Region levels (the kind of a Region)
 
-# The three regions the product is about; anything else is "other".
-REGION_GROUPS: dict[str, dict[str, str]] = {
-    "zigong": {"zh": "自贡", "en": "Zigong", "color": "#d62728"},
-    "chengdu": {"zh": "成都", "en": "Chengdu", "color": "#1f77b4"},
-    "chongqing": {"zh": "重庆", "en": "Chongqing", "color": "#2ca02c"},
-    "other": {"zh": "其他", "en": "Other", "color": "#7f7f7f"},
+# Region groups come from the data (alliances/regions.py); a Region's kind says
+# its administrative level, coarsest first.
+REGION_KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in [
+        Kind("province", "省", "province"),
+        Kind("city", "市", "city"),
+        Kind("district", "区县", "district or county"),
+    ]
 }
+
+
+def kinds_for(label: str) -> dict[str, Kind]:
+    """The kinds a node of ``label`` may have: organisation kinds, region levels, or none."""
+    return KINDS if label == "Organization" else REGION_KINDS if label == "Region" else {}
+
 
 # ---------------------------------------------------------------------------
 # Properties
@@ -359,7 +368,7 @@ NODE_PROPS: tuple[Prop, ...] = (
     Prop("label", "类型", "one of the node labels", True),
     Prop("name", "名称", "Chinese name as the source gives it", True),
     Prop("name_en", "英文名", "English name"),
-    Prop("kind", "组织类别", "organisation kind (Organization only)"),
+    Prop("kind", "组织类别", "organisation kind (Organization); level of a Region: province, city or district"),
     Prop("credit_code", "统一社会信用代码", "unified social credit code (Organization only; optional column)"),
     Prop("region", "地区", "id of the Region node it belongs to, where known"),
     Prop("date", "日期", "YYYY, YYYY-MM or YYYY-MM-DD", kind="date"),
@@ -484,7 +493,7 @@ def code_names(field: str) -> dict[str, tuple[str, str, tuple[str, ...]]]:
     if field == "label":
         return {c: (lab.zh, lab.en, ()) for c, lab in LABELS.items()}
     if field == "kind":
-        return {c: (k.zh, k.en, ()) for c, k in KINDS.items()}
+        return {c: (k.zh, k.en, ()) for c, k in {**KINDS, **REGION_KINDS}.items()}
     if field == "type":
         return {c: (r.zh, r.en, ()) for c, r in REL_TYPES.items()}
     if field == "qualifier":

@@ -90,6 +90,9 @@ class Network:
         is the network, and the arrays are read from it.
     thresholds : Thresholds, optional
         Defaults to :data:`THRESHOLDS` at the time of each question.
+    region_level : str, optional
+        The level of the Region hierarchy nodes are grouped by
+        (``province``, ``city`` or ``district``; :mod:`alliances.regions`).
 
     Examples
     --------
@@ -99,11 +102,16 @@ class Network:
     (True, 'huashang-committee')
     """
 
-    def __init__(self, dataset=None, *, graph=None, thresholds: Thresholds | None = None):
+    def __init__(self, dataset=None, *, graph=None, thresholds: Thresholds | None = None,
+                 region_level: str | None = None):
         if dataset is None and graph is None:
             raise ValueError("a Network needs a dataset or a graph")
+        from alliances.regions import DEFAULT_LEVEL
+
         self.dataset = dataset
         self._thresholds = thresholds
+        self.region_level = region_level or (graph.graph.get("region_level") if graph is not None else None) \
+            or DEFAULT_LEVEL
         if graph is not None:
             self.__dict__["graph"] = graph
 
@@ -153,7 +161,18 @@ class Network:
             return {n: d.get("region_group", "other") for n, d in self.graph.nodes(data=True)}
         from alliances.graph import dataset_region_groups
 
-        return dataset_region_groups(self.dataset)
+        return dataset_region_groups(self.dataset, level=self.region_level)
+
+    @cached_property
+    def regions(self) -> list[dict]:
+        """The region groups in order, with names and colours (:func:`alliances.regions.region_table`)."""
+        if self.has_graph or self.dataset is None:
+            from alliances.regions import table_of
+
+            return table_of(self.graph)
+        from alliances.regions import region_table
+
+        return region_table(self.dataset.nodes, self.region_groups)
 
     # -- networkx views
 
@@ -162,7 +181,7 @@ class Network:
         """The whole ``MultiDiGraph`` (frozen), built on first use."""
         from alliances.graph import build_graph
 
-        return build_graph(self.dataset)
+        return build_graph(self.dataset, region_level=self.region_level)
 
     def partnership(self, via=None):
         """:func:`alliances.graph.partnership_graph` of :attr:`graph` (cached per ``via``)."""
@@ -237,7 +256,9 @@ class Network:
         if self.ego_on_arrays(cap):
             part = ego_dataset(self.dataset, centre, hops)
             if part is not None:
-                return ego_graph(build_graph(part), centre, hops)
+                part_graph = build_graph(part, region_level=self.region_level)
+                part_graph.graph["regions"] = self.regions  # order and colours of the whole network
+                return ego_graph(part_graph, centre, hops)
         return ego_graph(self.graph, centre, hops)
 
 

@@ -77,7 +77,10 @@ def network_paths(net, source: str, target: str, *, k: int = 1, max_hops: int | 
         from alliances.graph import build_graph, dataset_part
 
         raw = find_path_arrays(net, source, target, max_hops=max_hops)
-        return build_graph(dataset_part(net.dataset, {source, target, *(n for p in raw for n in p["nodes"])})), raw
+        G = build_graph(dataset_part(net.dataset, {source, target, *(n for p in raw for n in p["nodes"])}),
+                        region_level=net.region_level)
+        G.graph["regions"] = net.regions
+        return G, raw
     return net.graph, find_paths(net.graph, source, target, k=k, max_hops=max_hops, via=via)
 
 

@@ -144,8 +144,16 @@ def _lookalikes(G, nodes, text: str, found: str) -> list[str]:
 
 
 def search(G: nx.Graph | DatasetNames, text: str, limit: int = 50) -> list[str]:
-    """Ids of nodes whose id, names or aliases contain ``text``; exact hits first."""
+    """Ids of nodes whose id, names or aliases contain ``text``, or whose Chinese name or
+    alias it spells in pinyin (``yanshikou``, initials ``ysk``, or a mix: :mod:`alliances.pinyin`).
+
+    Exact hits first, then names containing ``text``, then pinyin hits; each by id.
+    """
+    from alliances import pinyin
+
     q = normalize(text)
+    typed = pinyin.typed(text)
+    spells = pinyin.Matcher(typed) if typed else None
     hits = []
     for n, d in G.nodes.items():  # a graph's NodeView or DatasetNames' dict
         names = [n, *_names(d), d.get("description", "")]
@@ -154,6 +162,8 @@ def search(G: nx.Graph | DatasetNames, text: str, limit: int = 50) -> list[str]:
             hits.append((0, n))
         elif any(q in s for s in norm):
             hits.append((1, n))
+        elif spells and any(spells(s) for s in (d.get("name", ""), *d.get("aliases", [])) if s):
+            hits.append((2, n))
     hits.sort()
     return [n for _, n in hits[:limit]]
 

@@ -20,6 +20,8 @@ class GraphSource:
     data: str | None = None
     use_neo4j: bool = False
     settings: Neo4jSettings | None = None
+    #: the level of the Region hierarchy that groups nodes (``--region-level``)
+    region_level: str = "city"
     #: Folder of dataset snapshots (:mod:`alliances.snapshot`); ``None``: read and check every time.
     cache_dir: str | None = None
     _network: object = None
@@ -29,7 +31,7 @@ class GraphSource:
         if self._network is None:
             from alliances.network import Network
 
-            self._network = Network(self._read())
+            self._network = Network(self._read(), region_level=self.region_level)
         return self._network
 
     def dataset(self):
@@ -82,7 +84,7 @@ class GraphSource:
             raw = store.paths(a, b, k=k, max_hops=max_hops, via=via)
             wanted = {a, b, *(n for p in raw for n in p["nodes"])}
             wanted.update(store.ids_of("Region"))
-            return build_graph(store.read_nodes(wanted)), a, b, raw
+            return build_graph(store.read_nodes(wanted), region_level=self.region_level), a, b, raw
 
     def search(self, text: str, limit: int = 50):
         """``(G, ids)`` for :func:`alliances.query.search_nodes` from Neo4j's cjk full-text index, or None.

@@ -211,6 +211,7 @@ LAYERS = {
     "store": 2, "dataset": 2, "snapshot": 2, "resolve": 2,  # snapshot: a cache of checked datasets
     "registry": 2,  # the registry: read, checked and kept with the dataset
     "model": 1, "errors": 1, "settings": 1, "order": 1, "files": 1, "cells": 1, "redact": 1, "chars": 1,
+    "regions": 1, "pinyin": 1,  # region groups from the data: model only; pinyin keys: pypinyin only
 }
 FEATURE = 4
 

@@ -79,8 +79,13 @@ def test_gexf_reads_back_with_every_attribute(tmp_path, bundled_graph):
             if k != "label":
                 assert got[k] == flat(v), (n, k)
         assert set(got) == (set(d) - {"label"}) | {"node_label", "label", "viz"}
-    # colour by region group: zigong red #d62728 = (214, 39, 40)
-    assert X.nodes["zigong"]["viz"]["color"] == {"r": 214, "g": 39, "b": 40, "a": 1.0}
+    # colour by region group, the map's palette colour of zigong (Tol's purple #AA4499 = 170, 68, 153)
+    from alliances import regions
+
+    zigong = regions.colors({d["region_group"] for _, d in G.nodes(data=True)})["zigong"]
+    assert zigong == "#AA4499"
+    assert X.nodes["zigong"]["viz"]["color"] == {"r": 170, "g": 68, "b": 153, "a": 1.0}
+    assert X.nodes["huashang-committee"]["viz"]["color"] == X.nodes["zigong"]["viz"]["color"]
     assert X.number_of_edges() == G.number_of_edges()
     for u, v, d in X.edges(data=True):
         original = G.get_edge_data(u, v)[d["label"]]

@@ -409,7 +409,7 @@ CASES = [
     ("organization-without-kind", _folder(nodes=_nodes_with(4, kind="")), [],
      ["nodes.csv, row 4, column kind: an Organization needs a kind / 组织必须填写组织类别"]),
     ("kind-on-alliance", _folder(nodes=_nodes_with(6, kind="enterprise")), [],
-     ["nodes.csv, row 6, column kind: only an Organization has a kind (this is a Alliance)"]),
+     ["nodes.csv, row 6, column kind: only an Organization or a Region has a kind (this is a Alliance)"]),
     ("duplicate-relationship", _folder(rels=RELS + [RELS[2]]), [],
      ["relationships.csv, row 5, column type: the same LOCATED_IN from hs to zigong is on row 4"]),
     ("region-not-a-region", _folder(nodes=_nodes_with(5, region="al")), [],

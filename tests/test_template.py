@@ -63,6 +63,13 @@ def test_drop_downs_for_kind_region_type_and_label(template):
     assert [lists.cell(i, 3).value for i in range(2, len(model.LABELS) + 2)] == [
         f"{lab.zh} ({code})" for code, lab in model.LABELS.items()]
     assert lists.cell(2, 3).value == "地区 (Region)"
+    # a Region's kind is its level: the Region sheet offers province, city, district
+    region = _validations(template[label_sheet("Region")])
+    rheader = [c.value for c in template[label_sheet("Region")][1]]
+    rkind = openpyxl.utils.get_column_letter(rheader.index("组织类别 kind") + 1)
+    n = len(model.KINDS)
+    assert region[f"{rkind}3:{rkind}5000"] == f"='{LISTS_SHEET}'!$A${n + 2}:$A${n + 4}"
+    assert [lists.cell(i, 1).value for i in range(n + 2, n + 5)] == ["省 (province)", "市 (city)", "区县 (district)"]
     rel = _validations(template["关系 Relationships"])
     assert rel["B3:B5000"] == f"='{LISTS_SHEET}'!$B$2:$B${len(model.REL_TYPES) + 1}"
     nodes = _validations(template["节点 Nodes"])

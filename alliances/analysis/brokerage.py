@@ -1,7 +1,7 @@
 """Who brokers between regions: tie matrix, brokerage roles, structural holes, corridors.
 
-The partition is the node attribute ``region_group`` (zigong, chengdu,
-chongqing, other). Every function takes the graph first and returns plain
+The partition is the node attribute ``region_group``: the dataset's own
+regions at one level (:mod:`alliances.regions`), ``other`` for none. Every function takes the graph first and returns plain
 dicts and lists; nothing is printed and nothing is random.
 
 Convention for undirected graphs (the organisations projection): each tie is
@@ -334,12 +334,12 @@ def independent_routes(H: nx.Graph, A: list, B: list, *, engine: str = "auto") -
 def corridors(H: nx.Graph, *, regions: list[str] | None = None, attr: str = GROUP) -> list[dict]:
     """:func:`corridor` for every pair of distinct regions present (or ``regions``).
 
-    Regions come in the model's order (zigong, chengdu, chongqing, other).
+    Regions come in the network's order (:func:`alliances.regions.region_table`:
+    most organisations first), "other" last.
     """
-    from alliances.model import REGION_GROUPS
+    from alliances import regions as region_groups
 
-    order = {g: i for i, g in enumerate(REGION_GROUPS)}
-    present = sorted({_group(H, n, attr) for n in H}, key=lambda g: (order.get(g, 99), g))
+    present = region_groups.order(region_groups.table_of(H), {_group(H, n, attr) for n in H})
     regions = present if regions is None else list(regions)
     return [corridor(H, a, b, attr=attr) for a, b in combinations(regions, 2)]
 

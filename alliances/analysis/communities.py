@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from alliances.model import REGION_GROUPS
+from alliances import regions as region_groups
 
 
 def partition(H: nx.Graph, *, seed: int = 0, weight: str = "weight", resolution: float = 1.0) -> list[set]:
@@ -84,8 +84,13 @@ def louvain(H: nx.Graph, *, seed: int = 0, weight: str = "weight", resolution: f
     parts = sorted((sorted(p, key=str) for p in parts), key=lambda p: (-len(p), str(p[0])))
     q = nx.community.modularity(H, parts, weight=weight, resolution=resolution) if H.number_of_edges() else 0.0
     communities, membership = [], {}
+    # one column per region group with organisations or members here (the dataset's own, in its
+    # order), and "other"
+    table = region_groups.table_of(H)
+    present = {r["key"] for r in table if r["organisations"]} | {H.nodes[n].get("region_group", "other") for n in H}
+    columns = region_groups.order(table, present | {region_groups.NO_REGION})
     for i, members in enumerate(parts, start=1):
-        regions = dict.fromkeys(REGION_GROUPS, 0)
+        regions = dict.fromkeys(columns, 0)
         for n in members:
             membership[n] = i
             g = H.nodes[n].get("region_group", "other")

@@ -33,6 +33,11 @@ def _org_view(source, as_of):
     return organisations_view(source.network(), as_of=as_of)
 
 
+def _regions(source) -> list[dict]:
+    """The region groups (key, names, colour, organisations), so JSON readers can name each ``region``."""
+    return source.network().regions
+
+
 # ---------------------------------------------------------------------------
 
 
@@ -44,9 +49,10 @@ def _org_view(source, as_of):
 def brokers_command(top, as_of, fmt, source):
     """Who brokers between regions? Gould–Fernandez roles, Burt's constraint, cut points.
 
-    Runs on the organisations projection with region (zigong, chengdu,
-    chongqing, other) as the groups; each undirected tie counts both ways.
-    Also prints the region-pair tie matrix, articulation points and bridges.
+    Runs on the organisations projection with the dataset's regions as the
+    groups (its Region hierarchy at --region-level; "other" for none); each
+    undirected tie counts both ways. Also prints the region-pair tie matrix,
+    articulation points and bridges.
     """
     from alliances.analysis.brokerage import broker_table, cut_points, region_tie_matrix
     from alliances.output import render_rows
@@ -57,7 +63,7 @@ def brokers_command(top, as_of, fmt, source):
     matrix = region_tie_matrix(H)
     cuts = cut_points(H)
     if fmt == "json":
-        echo_json({"meta": meta, "tie_matrix": matrix, "brokers": rows, **cuts})
+        echo_json({"meta": meta, "regions": _regions(source), "tie_matrix": matrix, "brokers": rows, **cuts})
         return
     cols = ["name", "region", "coordinator", "itinerant", "representative", "gatekeeper", "liaison",
             "cross_region", "constraint", "effective_size", "articulation"]
@@ -94,7 +100,7 @@ def corridors_command(lang, as_of, fmt, source):
     H, meta = _org_view(source, as_of)
     rows = corridors(H)
     if fmt == "json":
-        echo_json({"meta": meta, "corridors": rows})
+        echo_json({"meta": meta, "regions": _regions(source), "corridors": rows})
         return
     from alliances.output import render_rows
 

@@ -14,6 +14,7 @@ import re
 
 import click
 
+from alliances.model import REGION_KINDS
 from alliances.network import DEFAULT_PROJECTION, PROJECTIONS
 from alliances.output import FORMATS
 from alliances.settings import DEFAULT_DATABASE, DEFAULT_URI, DEFAULT_USER, Neo4jSettings
@@ -104,17 +105,21 @@ def source_options(f):
 
     @cache_options
     @neo4j_options
+    @click.option("--region-level", type=click.Choice(list(REGION_KINDS)), default="city", show_default=True,
+                  help="Level of the dataset's Region hierarchy (PART_OF) that groups organisations into regions.")
     @click.option("--neo4j", "use_neo4j", is_flag=True,
                   help="Read the graph from Neo4j instead of a dataset folder (settings from --uri etc. or NEO4J_*).")
     @click.option("--data", type=click.Path(), metavar="PATH",
                   help="Dataset folder to read (default: the bundled Zigong–Chengdu–Chongqing dataset).")
     @functools.wraps(f)
-    def wrapper(*args, data, use_neo4j, uri, user, database, password_file, cache_dir, no_cache, **kwargs):
+    def wrapper(*args, data, use_neo4j, uri, user, database, password_file, cache_dir, no_cache, region_level,
+                **kwargs):
         use = use_neo4j or bool(uri)
         settings = neo4j_settings(uri, user, database, password_file) if use else None
         if use and data:
             raise click.UsageError("give either --data or --neo4j, not both")
-        return f(*args, source=GraphSource(data, use, settings, cache_dir=cache_folder(cache_dir, no_cache)), **kwargs)
+        return f(*args, source=GraphSource(data, use, settings, region_level=region_level,
+                                           cache_dir=cache_folder(cache_dir, no_cache)), **kwargs)
 
     return wrapper
 

@@ -26,11 +26,15 @@ def _count(ctx, param, value):
               help="Random seed; the same N and seed give byte-identical files.")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), metavar="DATASET",
               help="Dataset folder to create (written atomically).")
+@click.option("--regions", type=click.Choice(["article", "circle"]), default="article", show_default=True,
+              help="Places: the bundled article's (Zigong, Chengdu, Chongqing and neighbours) or 'circle': "
+                   "fourteen of the Chengdu–Chongqing circle (cities under Sichuan, districts under "
+                   "Chongqing and Chengdu).")
 @click.option("--force", is_flag=True, help="Replace the folder if it exists and is not empty.")
 @click.option("--coverage", is_flag=True,
               help="Also the coverage work (stations, contact points, blocs, instructors, leaders, problems) and a "
                    "registry of the enterprises and social organisations, matched (registry.csv).")
-def generate_command(n, seed, out, force, coverage):
+def generate_command(n, seed, out, force, regions, coverage):
     """Write a synthetic network shaped like the real one (regions, zones, committees,
     branches, enterprises, business circles, alliances, agreements, activities)."""
     import time
@@ -38,7 +42,7 @@ def generate_command(n, seed, out, force, coverage):
     from alliances.generate import generate_dataset
 
     t0 = time.perf_counter()
-    counts = generate_dataset(out, n, seed=seed, overwrite=force, coverage=coverage)
+    counts = generate_dataset(out, n, seed=seed, overwrite=force, regions=regions, coverage=coverage)
     click.echo(f"Wrote {counts['path']}: {counts['nodes']:,} nodes ({n:,} organisations), "
                f"{counts['relationships']:,} relationships in {time.perf_counter() - t0:.1f} s.")
     if coverage:

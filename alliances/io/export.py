@@ -79,6 +79,7 @@ def flat_graph(G):
     (``string``, ``long``, ``double``, ``boolean``).
     """
     H = G.copy()
+    H.graph.clear()  # the region table is the tool's own; node attributes carry each region group
     node_types, edge_types = {}, {}
     for items, types in ((lambda: H.nodes(data=True), node_types),
                          (lambda: ((u, d) for u, v, k, d in H.edges(keys=True, data=True)), edge_types)):
@@ -115,6 +116,9 @@ def _hex_rgb(color: str) -> tuple[int, int, int]:
 
 def gexf_bytes(G) -> bytes:
     """GEXF 1.2 for Gephi; see the module table for the attribute names."""
+    from alliances import regions
+
+    table = regions.lookup(regions.table_of(G))
     H, node_types, edge_types = flat_graph(G)
     for _, d in H.nodes(data=True):
         if "label" in d:
@@ -147,8 +151,7 @@ def gexf_bytes(G) -> bytes:
         for k, v in d.items():
             out.append(f'          <attvalue for="{node_ids[k]}" value={quoteattr(val(v))}/>')
         out.append("        </attvalues>")
-        r, g, b = _hex_rgb(model.REGION_GROUPS.get(d.get("region_group", "other"),
-                                                  model.REGION_GROUPS["other"])["color"])
+        r, g, b = _hex_rgb(regions.info(table, d.get("region_group", regions.NO_REGION))["color"])
         out.append(f'        <viz:color r="{r}" g="{g}" b="{b}"/>')
         out.append("      </node>")
     out.append("    </nodes>")
@@ -169,7 +172,9 @@ def node_link(G) -> dict:
     import networkx as nx
 
     # "source" is our provenance field, so endpoints go under start/end (no clash).
-    return nx.node_link_data(G, edges="links", source="start", target="end")
+    data = nx.node_link_data(G, edges="links", source="start", target="end")
+    data["graph"] = {}  # the region table is the tool's own; node attributes carry each region group
+    return data
 
 
 # ---------------------------------------------------------------------------

@@ -388,10 +388,9 @@ def _resolve(recs: list[Record], problems: list, warnings: list) -> None:
             r.data["node"] = lookup(r, "node", r.data.get("node", ""), by_name)
 
     # Probable duplicates: warn, never merge.
-    prefixes = list(nz.CITY_PREFIXES)
-    for r in nodes:
-        if r.data.get("label") == "Region":
-            prefixes += [n for n in [r.data.get("name", "")] + r.data.get("aliases", "").split(";") if len(n) >= 2]
+    # the dataset's own places make "自贡华商商圈党委" and "华商商圈党委" one name
+    prefixes = nz.place_prefixes(n for r in nodes if r.data.get("label") == "Region"
+                                 for n in [r.data.get("name", "")] + r.data.get("aliases", "").split(";"))
     groups: dict[tuple, list[Record]] = {}
     for r in nodes:
         if r.data.get("name"):

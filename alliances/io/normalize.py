@@ -34,8 +34,8 @@ DATE_FIELDS = frozenset({"date", "published"})
 _STRIP = " \t\r\n\u3000\u00a0\ufeff"
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
 
-# Prefixes that make "自贡华商商圈党委" and "华商商圈党委" the same organisation.
-CITY_PREFIXES = ("四川省", "四川", "自贡市", "自贡", "成都市", "成都", "重庆市", "重庆")
+# Administrative suffixes: a region named 自贡市 also prefixes names as 自贡.
+ADMIN_SUFFIXES = ("自治州", "省", "市", "区", "县", "州")
 
 # Short prefixes for ids derived from label + name.
 ID_PREFIX = {
@@ -80,8 +80,29 @@ def match_key(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).lower()
 
 
-def core_name(name: str, prefixes=CITY_PREFIXES) -> str:
-    """``match_key`` with place prefixes removed (自贡市海川 → 海川)."""
+def place_prefixes(names) -> list[str]:
+    """Prefixes a place's names put before an organisation's: each name, and without its
+    administrative suffix (自贡市 → 自贡市, 自贡); names shorter than two characters are skipped.
+
+    >>> place_prefixes(["自贡市", "盐都"])
+    ['自贡市', '自贡', '盐都']
+    """
+    out: list[str] = []
+    for name in names:
+        name = (name or "").strip()
+        if len(name) < 2:
+            continue
+        out.append(name)
+        for suffix in ADMIN_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                out.append(name[: -len(suffix)])
+                break
+    return list(dict.fromkeys(out))
+
+
+def core_name(name: str, prefixes=()) -> str:
+    """``match_key`` with place prefixes removed (自贡市海川 → 海川, given the dataset's
+    :func:`place_prefixes`)."""
     key = match_key(name)
     keys = sorted({match_key(p) for p in prefixes if p}, key=len, reverse=True)
     changed = True

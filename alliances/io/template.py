@@ -152,6 +152,11 @@ def write_workbook(path: str | os.PathLike, ds=None) -> Path:
         for i, v in enumerate(values, start=2):
             lists.cell(i, j, v)
         ranges[name] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
+    # the kind list holds organisation kinds, then a Region's levels: each sheet offers its own
+    n_org = len(model.KINDS)
+    kind_ranges = {"all": ranges["kind"], "Organization": f"'{LISTS_SHEET}'!$A$2:$A${n_org + 1}",
+                   "Region": f"'{LISTS_SHEET}'!$A${n_org + 2}:$A${len(columns['kind']) + 1}"}
+    ranges["kind"] = kind_ranges["Organization"]
     lists.sheet_state = "hidden"
     region_range = f"'{label_sheet('Region')}'!$A$3:$A${MAX_ROWS}"
 
@@ -175,7 +180,10 @@ def write_workbook(path: str | os.PathLike, ds=None) -> Path:
             letter = ws.cell(1, j).column_letter
             ws.column_dimensions[letter].width = max(12, min(40, len(header_text(p)) + 6))
             formula = None
-            if p.name in ("kind", "label", "qualifier") or (kind == "relationships" and p.name == "type"):
+            if p.name == "kind":
+                formula = "=" + (kind_ranges["Region"] if title == label_sheet("Region")
+                                 else kind_ranges["all"] if title == NODES_SHEET else ranges["kind"])
+            elif p.name in ("label", "qualifier") or (kind == "relationships" and p.name == "type"):
                 formula = "=" + ranges[p.name]
             elif kind == "nodes" and p.name == "region":
                 formula = "=" + region_range

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from alliances import model
+from alliances import model, regions
+from alliances.order import REL_ORDER as _REL_INDEX
 from alliances.errors import RenderError, UsageError
 
 FONT_STACK = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", sans-serif'
@@ -37,27 +38,36 @@ PARTNER_EDGE_COLOR = "#6b6b6b"
 RECOGNITION_EDGE_COLOR = "#9467bd"
 WORK_EDGE_COLOR = "#8c564b"
 PATH_COLOR = "#ff7f0e"
+FOCUS_COLOR = "#000000"
+#: Hover and selection: a black border, never a fill colour that could read as a region.
+HOVER_BORDER = "#000000"
 VIS_DIR = ("lib", "vis-9.1.2")
 
 TEXT = {
     "zh": {
         "kind": "类型", "org_kind": "组织类别", "region": "地区", "source": "来源", "para": "段落",
         "date": "日期", "role": "角色", "status": "状态", "type": "关系", "members": "包含节点",
-        "ties": "伙伴关系", "inside": "内部伙伴关系", "search": "搜索名称…", "regions": "地区",
+        "ties": "伙伴关系", "inside": "内部伙伴关系", "focus": "焦点组织",
+        "path_title": "两点之间的最短伙伴路径", "path_from": "起点名称…", "path_to": "终点名称…", "path_go": "查找路径",
+        "path_none": "本图中两者之间没有伙伴路径。", "path_hops": "共 {n} 步（与 alliances path 的答案相同）。",
+        "path_unknown": "请从列表中选择两个名称。", "search": "搜索名称…", "regions": "地区",
         "labels": "节点类型", "kinds": "组织类别", "generated": "生成于", "data": "数据来源",
         "nodes": "节点", "edges": "关系", "partnership": "伙伴关系（实线）", "geography": "地理关系（虚线、浅色）",
         "recognition": "荣誉", "work": "党建工作（覆盖）", "coverage": "两个覆盖", "path": "最短伙伴路径", "community": "社区", "isolated": "孤立节点",
-        "places": "地区与园区", "rest": "其余小群组",
+        "places": "地区与园区", "rest": "其余小群组", "member_regions": "成员所在地区",
     },
     "en": {
         "kind": "Type", "org_kind": "Organisation kind", "region": "Region", "source": "Source",
         "para": "¶", "date": "Date", "role": "Role", "status": "Status", "type": "Relationship",
-        "members": "Nodes inside", "ties": "Partnership ties", "inside": "Ties inside",
+        "members": "Nodes inside", "ties": "Partnership ties", "focus": "focal organisation",
+        "path_title": "Shortest partnership path", "path_from": "From (a name)…", "path_to": "To (a name)…",
+        "path_go": "Find the path", "path_none": "No partnership path between them on this map.",
+        "path_hops": "{n} step(s), the answer of alliances path.", "path_unknown": "Pick two names from the list.", "inside": "Ties inside",
         "search": "Search a name…", "regions": "Region", "labels": "Node type",
         "kinds": "Organisation kind", "generated": "generated", "data": "Data",
         "nodes": "nodes", "edges": "relationships", "partnership": "partnership (solid)",
         "geography": "geography (dashed, light)", "recognition": "recognition",
-        "work": "coverage work", "coverage": "Coverage",
+        "work": "coverage work", "coverage": "Coverage", "member_regions": "Members' regions",
         "path": "shortest partnership path", "community": "Community", "isolated": "isolated nodes",
         "places": "regions and zones", "rest": "other small groups",
     },
@@ -123,24 +133,36 @@ def build_map(
     t = TEXT[lang]
     notices: list[str] = []
     highlight: tuple[set, set] | None = None
+    table = regions.lookup(net.regions)  # the whole network's: colours and order stay on every map of it
     if view == "regions":
         G = net.graph
-        nodes, edges, legend_colors = _region_view(G, lang)
+        nodes, edges, legend_colors = _region_view(G, lang, table)
         heading = title or ("地区联系图" if lang == "zh" else "Regions and their partnership ties")
     else:
         part = net
         if path is not None:
             highlight = _path_highlight(net.graph, *path)
         if around is not None:  # the network decides how to find the surroundings
-            part = as_network(net.ego(around, hops, hard_cap=hard_cap))
+            ego = net.ego(around, hops, hard_cap=hard_cap)
+            if ego.number_of_nodes() > hard_cap:  # never aggregated: the nearest, best-tied nodes kept
+                whole = ego.number_of_nodes()
+                ego = _nearest(ego, around, hard_cap)
+                notices.append(
+                    f"{_name(net.nodes[around], around, lang)} 周边 {hops} 步内共有 {whole:,} 个节点，超过上限 "
+                    f"{hard_cap:,}：只显示距离最近、联系最多的 {hard_cap:,} 个。用 --hops 1 或 --hard-cap 调整。"
+                    if lang == "zh" else
+                    f"{whole:,} nodes lie within {hops} step(s) of {_name(net.nodes[around], around, lang)}, more "
+                    f"than the limit of {hard_cap:,}: the {hard_cap:,} nearest and best tied are shown. "
+                    "Use --hops 1 or --hard-cap to change it.")
+            part = as_network(ego)
         if part.number_of_nodes() > hard_cap:
-            nodes, edges, legend_colors, note = _aggregate(part, lang, hard_cap, seed)
+            nodes, edges, legend_colors, note = _aggregate(part, lang, hard_cap, seed, table)
             notices.append(note)
         else:
             H = part.graph
             sources = getattr(getattr(net, "dataset", None), "sources", None)  # file and date of imported rows
             nodes, edges, legend_colors = _network(H, lang, color, size_by, highlight, seed, figures, sources,
-                                                   coverage)
+                                                   coverage, table)
             n = _partnership_size(H)
             if size_by == "betweenness" and limits.on_engine(n) and not limits.exact_at(n):
                 notices.append(
@@ -150,6 +172,13 @@ def build_map(
                          "as alliances centrality --projection full estimates it."
                 )
         heading = title or _default_heading(part.nodes if path is None else net.nodes, around, path, lang)
+    if around is not None and view != "regions":
+        for node in nodes:
+            if node["id"] == around:  # the focal organisation: marked, labelled large, selected on open
+                node["focus"] = True
+                node["border"] = FOCUS_COLOR
+                node["size"] = max(node["size"], 40)
+    _label_sizes(nodes)
     precomputed = len(nodes) > max_nodes or not physics
     if len(nodes) > max_nodes:
         pos = _positions(nodes, edges, seed)
@@ -181,14 +210,15 @@ def build_map(
             "physics": not precomputed,
             "large": len(nodes) > max_nodes,
             "font": FONT_STACK,
-            "text": {k: t[k] for k in ("search", "regions", "labels", "kinds", "type")}
+            "text": {k: t[k] for k in ("search", "regions", "labels", "kinds", "type", "path_title", "path_from",
+                                       "path_to", "path_go", "path_none", "path_hops", "path_unknown")}
             | {"edges": t["type"], "colors": t["community"] if color == "community" and view != "regions"
                else t["coverage"] if color == "coverage" and view != "regions" else t["regions"]},
         },
         "nodes": nodes,
         "edges": edges,
         "legend": _legend(nodes, edges, legend_colors, lang, highlight is not None),
-        "filters": _filters(nodes, lang),
+        "filters": _filters(nodes, lang, table),
         "options": vis_options(physics=not precomputed, large=len(nodes) > max_nodes, n=len(nodes), edges=len(edges)),
     }
 
@@ -214,6 +244,36 @@ def _name(d: dict, nid: str, lang: str) -> str:
     if lang == "en" and d.get("name_en"):
         return d["name_en"]
     return d.get("name") or nid
+
+
+def _nearest(G, centre, cap: int):
+    """The subgraph of the ``cap`` nodes nearest ``centre`` in partnership steps (either
+    way), ties broken by more ties first, then id: the focus and its closest partners
+    stay; places reached only by geography come last."""
+    from collections import deque
+
+    dist = {centre: 0}
+    queue = deque([centre])
+    while queue:
+        x = queue.popleft()
+        steps = [(y, k) for _, y, k in G.out_edges(x, keys=True)] + [(y, k) for y, _, k in G.in_edges(x, keys=True)]
+        for y, k in steps:
+            if y not in dist and model.is_partnership(k):
+                dist[y] = dist[x] + 1
+                queue.append(y)
+    far = len(G) + 1
+    keep = sorted(G, key=lambda n: (dist.get(n, far), -G.degree(n), str(n)))[:cap]
+    return G.subgraph(keep).copy()
+
+
+def _label_sizes(nodes) -> None:
+    """Label font sizes by importance (node size), so that at low zoom vis-network's
+    ``drawThreshold`` hides the small labels first and the big ones do not overprint."""
+    if not nodes:
+        return
+    top = max(n["size"] for n in nodes) or 1
+    for n in nodes:
+        n["font"] = 22 if n.get("focus") else round(9 + 9 * (n["size"] / top), 1)
 
 
 def _path_highlight(G, a, b) -> tuple[set, set]:
@@ -269,10 +329,11 @@ def _tip_provenance(d: dict, t: dict, sources=None) -> list:
         from alliances.dataset import provenance_text
 
         return [[t["source"], provenance_text(d, sources or {})]]
-    return [[t["source"], f"{src} ¶{';'.join(str(p) for p in paras)}" if paras else src]]
+    title = ((sources or {}).get(src) or {}).get("title") or src  # a source by its title, not its code
+    return [[t["source"], f"{title} ¶{';'.join(str(p) for p in paras)}" if paras else title]]
 
 
-def _node_tip(nid: str, d: dict, G, lang: str, sources=None) -> list:
+def _node_tip(nid: str, d: dict, G, lang: str, sources=None, table: dict | None = None) -> list:
     t = TEXT[lang]
     label = model.LABELS.get(d.get("label", ""))
     rows = [["", _name(d, nid, lang)]]
@@ -284,24 +345,36 @@ def _node_tip(nid: str, d: dict, G, lang: str, sources=None) -> list:
     kind = model.KINDS.get(d.get("kind", ""))
     if kind:
         rows.append([t["org_kind"], kind.zh if lang == "zh" else kind.en])
-    group = model.REGION_GROUPS.get(d.get("region_group", "other"), model.REGION_GROUPS["other"])
+    group = regions.info(table if table is not None else regions.lookup(regions.table_of(G)),
+                         d.get("region_group", regions.NO_REGION))
     region = d.get("region", "")
     region_name = _name(G.nodes[region], region, lang) if region in G else ""
+    if region_name == group[lang]:
+        region_name = ""
     rows.append([t["region"], " · ".join(x for x in (group[lang], region_name) if x)])
     if d.get("date"):
         rows.append([t["date"], d.get("date_note") or d["date"]])
-    if d.get("description"):
-        rows.append(["", d["description"]])
+    if d.get("description") and (lang == "en") == (not _has_cjk(d["description"])):
+        rows.append(["", d["description"]])  # descriptions are in one language: shown on that map only
     for key, fig in (d.get("_figures") or {}).items():
         rows.append([key, fig] if not isinstance(fig, dict) else _figure_row(fig, lang))
     rows += _tip_provenance(d, t, sources)
     return rows
 
 
-def _edge_tip(rel: dict, lang: str, sources=None) -> list:
+def _has_cjk(text: str) -> bool:
+    """Whether a text is mostly Chinese (more CJK characters than Latin letters)."""
+    text = str(text)
+    cjk = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return cjk > latin
+
+
+def _edge_tip(rel: dict, lang: str, sources=None, ends=None) -> list:
     t = TEXT[lang]
     rt = model.REL_TYPES[rel["type"]]
-    rows = [[t["type"], f"{rt.zh} / {rt.en}"]]
+    rows = [["", f"{ends[0]} → {ends[1]}"]] if ends else []
+    rows.append([t["type"], rt.zh if lang == "zh" else rt.en])
     for key in ("role", "status"):
         if rel.get(key):
             rows.append([t[key], rel[key]])
@@ -341,24 +414,31 @@ def _figures(G, figures=None) -> dict:
     return out
 
 
-def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=None, coverage=None):
+def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=None, coverage=None, table=None):
+    table = table if table is not None else regions.lookup(regions.table_of(H))
     sizes = _sizes(H, size_by, seed)
+    from alliances.graph import partnership_graph
+
+    groups_of = {n: d.get("region_group", regions.NO_REGION) for n, d in H.nodes(data=True)}
+    members = regions.member_groups(partnership_graph(H), groups_of)
     comm = _communities(H, seed) if color == "community" else {}
     figs = _figures(H, figures)
     path_nodes, path_steps = highlight or (set(), set())
     nodes = []
     for nid, d in H.nodes(data=True):
         label = model.LABELS.get(d.get("label", ""), model.LABELS["Organization"])
-        group = d.get("region_group", "other")
+        group = groups_of[nid]
         if color == "community":
             c = comm.get(nid)
             col = COMMUNITY_COLORS[c % len(COMMUNITY_COLORS)] if c is not None else "#7f7f7f"
         elif color == "coverage":
             col = COVERAGE_COLORS[coverage.get(nid, "other")]
         else:
-            col = model.REGION_GROUPS.get(group, model.REGION_GROUPS["other"])["color"]
+            col = regions.info(table, group)["color"]
         dim = bool(highlight) and nid not in path_nodes
-        tip = _node_tip(nid, {**d, "_figures": figs.get(nid)}, H, lang, sources)
+        tip = _node_tip(nid, {**d, "_figures": figs.get(nid)}, H, lang, sources, table)
+        if members.get(nid):
+            tip.append([TEXT[lang]["member_regions"], "、".join(regions.info(table, g)[lang] for g in members[nid])])
         node = {
             "id": nid,
             "label": _name(d, nid, lang),
@@ -366,10 +446,14 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=Non
             "color": DIM_COLOR if dim else col,
             "size": round(10 + 30 * sizes.get(nid, 0.0), 2),
             "group": group,
+            # the regions the filters show it under: its own, else its members' (an alliance)
+            "groups": members.get(nid) or [group],
             "type": label.name,
             "kind": d.get("kind", ""),
             "tip": tip,
             "names": [x for x in (d.get("name"), d.get("name_en"), *d.get("aliases", [])) if x],
+            # pinyin and initials, so the search box finds 盐市口 by yanshikou or ysk offline
+            "py": _pinyin_keys(d.get("name"), *d.get("aliases", [])),
         }
         if highlight and nid in path_nodes:
             node["border"] = PATH_COLOR
@@ -378,18 +462,25 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=Non
         nodes.append(node)
     edges = []
     for i, (u, v, k, d) in enumerate(H.edges(keys=True, data=True)):
-        edges.append(_edge(i, u, v, {**d, "type": k}, lang, highlight, path_steps, sources))
+        edges.append(_edge(i, u, v, {**d, "type": k}, lang, highlight, path_steps, sources,
+                           ends=(_name(H.nodes[u], u, lang), _name(H.nodes[v], v, lang))))
     legend = (
         [{"name": f"{TEXT[lang]['community']} {c + 1}", "color": COMMUNITY_COLORS[c % len(COMMUNITY_COLORS)]}
          for c in sorted(set(comm.values()))[:12]]
         if color == "community" else
         [{"name": COVERAGE_NAMES[k][lang], "color": COVERAGE_COLORS[k]} for k in COVERAGE_COLORS]
-        if color == "coverage" else _region_legend(lang)
+        if color == "coverage" else _region_legend(table, {n["group"] for n in nodes}, lang)
     )
     return nodes, edges, legend
 
 
-def _edge(i, u, v, rel, lang, highlight=None, path_steps=(), sources=None):
+def _pinyin_keys(*names) -> list[str]:
+    from alliances.pinyin import keys
+
+    return list(dict.fromkeys(k for name in names if name for k in keys(name)))
+
+
+def _edge(i, u, v, rel, lang, highlight=None, path_steps=(), sources=None, ends=None):
     rt = model.REL_TYPES.get(rel["type"])
     cat = rt.category if rt else model.PARTNERSHIP
     col = {model.GEOGRAPHY: GEO_EDGE_COLOR, model.RECOGNITION: RECOGNITION_EDGE_COLOR,
@@ -402,13 +493,21 @@ def _edge(i, u, v, rel, lang, highlight=None, path_steps=(), sources=None):
         "color": col,
         "width": 1 if cat == model.GEOGRAPHY else 2,
         "cat": cat,
-        "tip": _edge_tip(rel, lang, sources) if rt else [],
+        "tip": _edge_tip(rel, lang, sources, ends) if rt else [],
+        "order": _REL_INDEX.get(rel["type"], 99),
+        "word": (rt.zh if lang == "zh" else rt.en) if rt else rel["type"],
     }
     if highlight:
         on = (u, v, rel["type"]) in path_steps or (v, u, rel["type"]) in path_steps
         edge["color"] = PATH_COLOR if on else DIM_COLOR
         edge["width"] = 5 if on else 1
     return edge
+
+
+def _region_legend(table: dict, keys, lang) -> list[dict]:
+    """One swatch per region group coloured on the map, in the network's order, named from the data."""
+    return [{"key": k, "name": regions.info(table, k)[lang], "color": regions.info(table, k)["color"]}
+            for k in regions.order(list(table.values()), keys)]
 
 
 # --color coverage: enterprises and social organisations by their coverage (alliances.analysis.coverage)
@@ -421,12 +520,8 @@ COVERAGE_NAMES = {
 }
 
 
-def _region_legend(lang):
-    return [{"name": g[lang], "color": g["color"]} for g in model.REGION_GROUPS.values()]
-
-
 def _place_of(G) -> dict:
-    """Each non-place node's place: the zone it is located in, else its region."""
+    """Each non-place node's place: the zone it is located in, else its region; ``None`` for none."""
     places = {n for n, d in G.nodes(data=True) if d.get("label") in model.GEOGRAPHIC_LABELS}
     out = {}
     for n, d in G.nodes(data=True):
@@ -437,22 +532,38 @@ def _place_of(G) -> dict:
         region = d.get("region") if d.get("region") in places else None
         region = region or next((b for _, b, k in G.out_edges(n, keys=True)
                                  if k in ("LOCATED_IN", "HELD_IN") and b in places), None)
-        out[n] = zone or region or d.get("region_group", "other")
+        out[n] = zone or region
     return out
 
 
-def _region_view(G, lang):
-    """Regions and zones as nodes; edge weight = partnership ties between what is in them."""
+def _region_view(G, lang, table=None):
+    """Regions and zones as nodes; edge weight = partnership ties between what is in them.
+
+    An alliance, agreement or activity placed nowhere belongs to the places of
+    its members (:func:`alliances.regions.member_groups`): each such node
+    shared by two places is one tie between them, so ties between cities are
+    drawn between the cities. Only what has no placed partner at all is shown
+    as a node of its own ("no place given").
+    """
     from alliances.graph import partnership_graph
 
     t = TEXT[lang]
+    table = table if table is not None else regions.lookup(regions.table_of(G))
+    P = partnership_graph(G)
     place = _place_of(G)
+    unplaced = regions.NO_REGION
+    keyed = {n: (p if p is not None else unplaced) for n, p in place.items()}
+    shared = regions.member_groups(P, keyed)
+    nowhere = "no-place"
     members: dict[str, int] = {}
     for n, p in place.items():
+        if p is None and shared.get(n):
+            continue  # counted with the places of its members
+        p = p if p is not None else nowhere
         members[p] = members.get(p, 0) + 1
     ties: dict[tuple, int] = {}
     inside: dict[str, int] = {}
-    for u, v, d in partnership_graph(G).edges(data=True):
+    for u, v, d in P.edges(data=True):
         pu, pv = place.get(u), place.get(v)
         if pu is None or pv is None:
             continue
@@ -461,25 +572,30 @@ def _region_view(G, lang):
         else:
             key = tuple(sorted((pu, pv)))
             ties[key] = ties.get(key, 0) + len(d["rels"])
+    for n, ps in shared.items():
+        if len(ps) == 1:
+            inside[ps[0]] = inside.get(ps[0], 0) + 1
+        for i, a in enumerate(ps):
+            for b in ps[i + 1:]:
+                ties[(a, b)] = ties.get((a, b), 0) + 1
     ids = [n for n, d in G.nodes(data=True) if d.get("label") in model.GEOGRAPHIC_LABELS]
-    ids += sorted({p for p in place.values() if p not in G})
+    if members.get(nowhere):
+        ids.append(nowhere)
     top = max(members.values(), default=1)
     nodes = []
     for nid in ids:
-        group_names = model.REGION_GROUPS.get(nid, {"zh": nid, "en": nid})
-        d = G.nodes[nid] if nid in G else {"label": "Region", "region_group": nid,
-                                           "name": f"{group_names['zh']}（未标地区）",
-                                           "name_en": f"{group_names['en']} (no place given)"}
-        group = d.get("region_group", "other")
-        tip = _node_tip(nid, d, G, lang) if nid in G else [["", _name(d, nid, lang)]]
+        d = G.nodes[nid] if nid in G else {"label": "Region", "region_group": unplaced,
+                                           "name": "未标地区", "name_en": "No place given"}
+        group = d.get("region_group", unplaced)
+        tip = _node_tip(nid, d, G, lang, table=table) if nid in G else [["", _name(d, nid, lang)]]
         tip += [[t["members"], str(members.get(nid, 0))], [t["inside"], str(inside.get(nid, 0))]]
         nodes.append({
             "id": nid, "label": f"{_name(d, nid, lang)} ({members.get(nid, 0)})",
             "shape": model.LABELS[d.get("label", "Region")].shape,
-            "color": model.REGION_GROUPS.get(group, model.REGION_GROUPS["other"])["color"],
-            "size": round(12 + 30 * members.get(nid, 0) / top, 2), "group": group,
+            "color": regions.info(table, group)["color"],
+            "size": round(12 + 30 * members.get(nid, 0) / top, 2), "group": group, "groups": [group],
             "type": d.get("label", "Region"), "kind": "", "tip": tip,
-            "names": [x for x in (d.get("name"), d.get("name_en")) if x],
+            "names": [x for x in (d.get("name"), d.get("name_en")) if x], "py": _pinyin_keys(d.get("name")),
         })
     edges = []
     for i, ((a, b), w) in enumerate(sorted(ties.items())):
@@ -488,11 +604,12 @@ def _region_view(G, lang):
                       "tip": [[t["ties"], str(w)]]})
     for u, v, k, d in G.edges(keys=True, data=True):
         if k == "PART_OF":
-            edges.append(_edge(f"g{len(edges)}", u, v, {**d, "type": k}, lang))
-    return nodes, edges, _region_legend(lang)
+            edges.append(_edge(f"g{len(edges)}", u, v, {**d, "type": k}, lang,
+                               ends=(_name(G.nodes[u], u, lang), _name(G.nodes[v], v, lang))))
+    return nodes, edges, _region_legend(table, {n["group"] for n in nodes}, lang)
 
 
-def _aggregate(net, lang, hard_cap, seed):
+def _aggregate(net, lang, hard_cap, seed, table=None):
     """Communities of the partnership graph as nodes, ties between them as weighted edges.
 
     Works on the network's int32 arrays (without building its graph when it
@@ -507,10 +624,11 @@ def _aggregate(net, lang, hard_cap, seed):
 
     t = TEXT[lang]
     A, attrs, rg_of = net.arrays, net.nodes, net.region_groups
+    table = table if table is not None else regions.lookup(net.regions)
     n = len(A.ids)
-    region_keys = list(model.REGION_GROUPS)
+    region_keys = regions.order(list(table.values()), set(table) | set(rg_of.values()))
     rg_code = {k: i for i, k in enumerate(region_keys)}
-    rg = np.fromiter((rg_code.get(rg_of[i], rg_code["other"]) for i in A.ids), dtype=np.int64, count=n)
+    rg = np.fromiter((rg_code[rg_of[i]] for i in A.ids), dtype=np.int64, count=n)
     rank = engine.id_rank(A.ids)
 
     P, where = engine.partnership_arrays(A)
@@ -557,16 +675,17 @@ def _aggregate(net, lang, hard_cap, seed):
         if g < big:
             name = f"{t['community']} {g + 1}: {_name(attrs[hubs[0]], hubs[0], lang)} …"
         elif g < rest:
-            name = f"{t['isolated']} · {model.REGION_GROUPS.get(major, model.REGION_GROUPS['other'])[lang]}"
+            name = f"{t['isolated']} · {regions.info(table, major)[lang]}"
         else:
             name = t["places"] if g == places else t["rest"]
         nodes.append({
             "id": key(g), "label": f"{name} ({counts[g]:,})", "shape": "dot",
-            "color": model.REGION_GROUPS.get(major, model.REGION_GROUPS["other"])["color"],
-            "size": round(10 + 40 * (counts[g] / top) ** 0.5, 2), "group": major, "type": "Group",
+            "color": regions.info(table, major)["color"],
+            "size": round(10 + 40 * (counts[g] / top) ** 0.5, 2), "group": major,
+            "groups": sorted(groups), "type": "Group",
             "kind": "", "names": [name],
             "tip": [["", name], [t["members"], f"{counts[g]:,}"], ["", hub_names],
-                    [t["region"], ", ".join(f"{model.REGION_GROUPS.get(r, {}).get(lang, r)} {v}"
+                    [t["region"], ", ".join(f"{regions.info(table, r)[lang]} {v}"
                                             for r, v in sorted(groups.items()))]],
         })
     a, b = code[A.src], code[A.dst]
@@ -593,7 +712,7 @@ def _aggregate(net, lang, hard_cap, seed):
         "down use --around NAME --hops N, a smaller --data folder, or raise --max-nodes / --hard-cap "
         "(large maps can be slow)."
     )
-    return nodes, edges, _region_legend(lang), note
+    return nodes, edges, _region_legend(table, {x["group"] for x in nodes}, lang), note
 
 
 def _positions(nodes, edges, seed):
@@ -626,9 +745,8 @@ def _legend(nodes, edges, colors, lang, path):
     return {"colors": colors, "shapes": shapes, "lines": lines}
 
 
-def _filters(nodes, lang):
-    groups = sorted({n["group"] for n in nodes}, key=lambda g: list(model.REGION_GROUPS).index(g)
-                    if g in model.REGION_GROUPS else 99)
+def _filters(nodes, lang, table):
+    groups = regions.order(list(table.values()), {g for n in nodes for g in n.get("groups", [n["group"]])})
     types = sorted({n["type"] for n in nodes})
     kinds = sorted({n["kind"] for n in nodes if n["kind"]})
 
@@ -637,7 +755,7 @@ def _filters(nodes, lang):
         return (item.zh if lang == "zh" else item.en) if item else key
 
     return {
-        "group": [{"key": g, "name": model.REGION_GROUPS.get(g, {}).get(lang, g)} for g in groups],
+        "group": [{"key": g, "name": regions.info(table, g)[lang]} for g in groups],
         "type": [{"key": x, "name": word(model.LABELS, x)} for x in types],
         "kind": [{"key": k, "name": word(model.KINDS, k)} for k in kinds],
     }
@@ -673,7 +791,9 @@ def vis_options(*, physics: bool, large: bool, n: int, edges: int = 0) -> dict:
     options["interaction"].update({"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
                                    "hideEdgesOnZoom": large})
     options["nodes"] = {"font": {"face": FONT_STACK, "size": 14}, "borderWidth": 1,
-                        "scaling": {"label": {"drawThreshold": 6}}}
+                        # labels drawn smaller than this are hidden: on a crowded map only the
+                        # larger (more important) labels show until the user zooms in
+                        "scaling": {"label": {"drawThreshold": 6 if n <= limits.map_preseed else 10}}}
     options["layout"] = {"improvedLayout": n <= 150, "randomSeed": 0}
     return options
 
@@ -729,6 +849,7 @@ def render_html(m: dict) -> str:
         vis_js=Markup(js),
         vis_css=Markup(css),
         data=Markup(script_json(m)),
+        path_color=PATH_COLOR,
     )
 
 

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from alliances.output import md_cell, md_text  # noqa: F401  (md_cell is part of this module's API)
 
-from alliances import model
+from alliances import model, regions
 
 TEXT = {
     "zh": {
@@ -94,8 +94,9 @@ TEXT = {
 }
 
 
-def _region(g: str, lang: str) -> str:
-    return model.REGION_GROUPS.get(g, model.REGION_GROUPS["other"])[lang]
+def _region(g: str, lang: str, table: dict) -> str:
+    """A region group's name as the data gives it (``table``: :func:`alliances.regions.lookup`)."""
+    return regions.info(table, g)[lang]
 
 
 def _label(name: str, lang: str) -> str:
@@ -205,16 +206,18 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     G, meta = scenario_graph(G0, as_of=as_of)
     H = organizations_projection(G, max_members=thresholds().hub_members) if as_of else net.organisations
     cite = _Citations(G, ds, lang)
+    table = regions.lookup(net.regions)
 
     labels = Counter(d.get("label") for _, d in G.nodes(data=True))
     orgs = Counter(d.get("region_group", "other") for _, d in G.nodes(data=True) if d.get("label") == "Organization")
     rels = Counter(k for _, _, k in G.edges(keys=True))
     summary = {
         "nodes_by_label": [{"label": _label(k, lang), "count": labels[k]} for k in model.LABELS if labels.get(k)],
-        "orgs_by_region": [{"region": _region(g, lang), "count": orgs[g]} for g in model.REGION_GROUPS if orgs.get(g)],
+        "orgs_by_region": [{"region": _region(g, lang, table), "count": orgs[g]}
+                           for g in regions.order(net.regions, orgs) if orgs.get(g)],
         "rels_by_type": [{"type": f"{_rel_word(k, lang)} ({k})", "count": rels[k]} for k in model.REL_TYPES if rels.get(k)],
     }
-    matrix = [{**r, "region_a": _region(r["region_a"], lang), "region_b": _region(r["region_b"], lang)}
+    matrix = [{**r, "region_a": _region(r["region_a"], lang, table), "region_b": _region(r["region_b"], lang, table)}
               for r in region_tie_matrix(H)]
 
     step("hubs")
@@ -229,14 +232,14 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
                 refs += cite.between(row["id"], item["id"])
         for p in expl["partners_other_regions"]:
             refs += cite.projected_tie(H, row["id"], p["id"])
-        hubs.append({**row, "region_name": _region(row["region"], lang),
+        hubs.append({**row, "region_name": _region(row["region"], lang, table),
                      "explanation_text": explanation_text(expl, lang), "refs": sorted(set(refs))})
 
     step("brokers")
     broker_rows = [r for r in broker_table(H) if r["total"]]
     brokers = [dict(r) for r in broker_rows[:top]]
     for r in brokers:
-        r["region_name"] = _region(r["region"], lang)
+        r["region_name"] = _region(r["region"], lang, table)
         r["refs"] = [cite.node(r["id"])]
     cuts_all = cut_points(H)
     cuts = {"articulation_points": cuts_all["articulation_points"][:top], "bridges": cuts_all["bridges"][:top],
@@ -250,7 +253,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     corr = []
     corridor_rows = corridors(H)
     for r in corridor_rows:
-        a, b = _region(r["region_a"], lang), _region(r["region_b"], lang)
+        a, b = _region(r["region_a"], lang, table), _region(r["region_b"], lang, table)
         on = r["on_shortest_paths"]
         sep = "、" if lang == "zh" else "; "
         if r["distance"] is None:
@@ -282,7 +285,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     step("communities")
     comm_all = louvain(H, seed=seed)
     for c in comm_all["communities"]:
-        c["region_counts"] = {_region(g, lang): n for g, n in c["regions"].items() if n}
+        c["region_counts"] = {_region(g, lang, table): n for g, n in c["regions"].items() if n}
     comm = {**comm_all, "communities": comm_all["communities"][:top], "total": len(comm_all["communities"])}
     comm.pop("membership", None)
 
@@ -291,7 +294,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     sugg = [dict(x) for x in sugg_all[:top]]
     for s in sugg:
         s["reason"] = reason_text(s, lang)
-        s["region_name"], s["partner_region_name"] = _region(s["region"], lang), _region(s["partner_region"], lang)
+        s["region_name"], s["partner_region_name"] = _region(s["region"], lang, table), _region(s["partner_region"], lang, table)
         refs = []
         for z in s["reasons"]:
             refs += cite.projected_tie(H, s["id"], z["id"]) + cite.projected_tie(H, s["partner"], z["id"])
@@ -316,6 +319,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
                 "published": v.get("published", "")} for k, v in sorted(ds.sources.items())]
     return {
         "lang": lang, "meta": meta, "seed": seed, "sources": sources, "summary": summary,
+        "regions": net.regions,  # the dataset's region groups: names and palette colours
         "tie_matrix": matrix, "hubs": hubs, "brokers": brokers, "cut_points": cuts, "corridors": corr,
         "multi_cutters": multi,
         "communities": comm, "suggestions": sugg, "provenance": cite.entries, "map_html": map_html,
@@ -748,8 +752,7 @@ def _charts(rep: dict, sid: str) -> list:
                                title="跨地区中介：居中次数（Gould–Fernandez）" if zh
                                else "Brokers: times in between (Gould–Fernandez)"))
     if sid == "communities" and rep["communities"]["communities"]:
-        colors = {model.REGION_GROUPS[g][lang]: (model.REGION_GROUPS[g][lang], model.REGION_GROUPS[g]["color"])
-                  for g in model.REGION_GROUPS}
+        colors = {r[lang]: (r[lang], r["color"]) for r in rep["regions"]}
         items = [(f"{'社群' if zh else 'Community'} {c['index']}", c["region_counts"])
                  for c in rep["communities"]["communities"]]
         out.append(charts.stacked(items, colors, title="社群的地区构成" if zh else "Communities by region"))

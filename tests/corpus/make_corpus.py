@@ -337,8 +337,9 @@ simple("node_label_project_label", "nodes", 2, "label", "Alliances",
 simple("node_label_cypher", "nodes", 6, "label", "Alliance) DETACH DELETE n //",
        "nodes.csv, row 6, column label: unknown label 'Alliance) DETACH DELETE n //'")
 simple("node_unknown_kind", "nodes", 5, "kind", "company", "nodes.csv, row 5, column kind: unknown kind 'company'")
+# a Region's kind is its level (province, city, district), not an organisation kind
 simple("node_kind_on_region", "nodes", 2, "kind", "enterprise",
-       "nodes.csv, row 2, column kind: only an Organization has a kind (this is a Region)")
+       "nodes.csv, row 2, column kind: unknown kind 'enterprise'")
 simple("relationship_unknown_type", "relationships", 4, "type", "LIKES",
        "relationships.csv, row 4, column type: unknown relationship type 'LIKES'")
 simple("relationship_type_lower_case", "relationships", 4, "type", "member_of",
