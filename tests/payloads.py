@@ -66,7 +66,7 @@ CYPHER: list[str] = [
     "\uff07 OR 1=1 //",
     "自贡'}) DETACH DELETE n //党委",
     "\U0001F600 emoji ` ' \"",
-    "\u202fnarrow no-break space",
+    "narrow\u202fno-break space",
     "line\u2028separator",
     "%s %d %x %n",
     "null",

@@ -221,7 +221,7 @@ def test_hostile_names_never_appear_raw_in_the_html(tmp_path, hostile):
     for i, p in enumerate(PAYLOADS):
         assert labels[f"n{i}"] == p  # the JSON round-trips exactly
     assert data["meta"]["title"] == PAYLOADS[4]
-    assert data["edges"][0]["tip"][1] == ["角色", PAYLOADS[0]]
+    assert data["edges"][0]["tip"][2] == ["角色", PAYLOADS[0]]  # after both ends and the type
 
 
 def test_script_json_escapes_every_breakout_character():
@@ -508,3 +508,71 @@ def test_a_map_around_a_node_is_the_same_file_whatever_the_hash_seed(tmp_path):
         assert result.returncode == 0, result.stderr
         outs.append(out.read_bytes())
     assert outs[0] == outs[1] == outs[2]
+
+
+# ---------------------------------------------------------------------------
+# Maps down to the person: ego focus, tooltips in the map's language
+
+
+def test_ego_map_is_never_aggregated_and_marks_its_focus(bundled):
+    from alliances.render.map import build_map
+
+    # 华商's two-step surroundings hold more than 8 nodes; with a cap of 8 the map keeps
+    # the 8 nearest (华商 itself first), never a community aggregate.
+    m = build_map(None, dataset=bundled, around="huashang-committee", hops=2, max_nodes=8, hard_cap=8)
+    assert len(m["nodes"]) == 8 and all(n["type"] != "Group" for n in m["nodes"])
+    [focus] = [n for n in m["nodes"] if n.get("focus")]
+    assert focus["id"] == "huashang-committee" and focus["border"] == "#000000"
+    assert "只显示距离最近、联系最多的 8 个" in " ".join(m["meta"]["notices"])
+    # every kept node is within one step of the focus before any two-step node is kept
+    from alliances.graph import build_graph, partnership_graph
+    import networkx as nx
+
+    dist = nx.single_source_shortest_path_length(partnership_graph(build_graph(bundled)), "huashang-committee")
+    kept = sorted(dist.get(n["id"], 99) for n in m["nodes"])
+    rest = sorted(d for n, d in dist.items() if d <= 2 and n not in {x["id"] for x in m["nodes"]})
+    assert max(kept) <= min(rest)
+    plain = build_map(None, dataset=bundled, around="huashang-committee", hops=1)
+    assert [n["id"] for n in plain["nodes"] if n.get("focus")] == ["huashang-committee"]
+    assert not any(n.get("focus") for n in build_map(None, dataset=bundled)["nodes"])
+
+
+def test_tooltips_in_the_map_language_with_both_ends_and_the_source_title(bundled):
+    from alliances.render.map import build_map
+
+    zh = build_map(None, dataset=bundled, lang="zh")
+    title = bundled.sources["zigong-2022"]["title"]
+    nodes = {n["id"]: n for n in zh["nodes"]}
+    tip = nodes["huashang-committee"]["tip"]
+    assert any(k == "来源" and v.startswith(title + " ¶") for k, v in tip)
+    assert not any("zigong-2022" in str(v) for _, v in tip)
+    desc = bundled.nodes["huashang-committee"].get("description", "")
+    assert desc and all(v != desc for _, v in tip)  # the English description stays off the Chinese map
+    for e in zh["edges"]:
+        a, b = nodes[e["from"]]["label"], nodes[e["to"]]["label"]
+        assert e["tip"][0] == ["", f"{a} → {b}"]
+        assert not re.search(r"[A-Z_]{4,}", e["tip"][1][1])  # the relationship in Chinese, not its code
+    en = build_map(None, dataset=bundled, lang="en")
+    tip = {n["id"]: n for n in en["nodes"]}["huashang-committee"]["tip"]
+    assert ["", desc] in tip
+
+
+def test_labels_are_sized_by_importance(bundled):
+    from alliances.render.map import build_map
+
+    m = build_map(None, dataset=bundled)
+    big = max(m["nodes"], key=lambda n: n["size"])
+    small = min(m["nodes"], key=lambda n: n["size"])
+    assert big["font"] > small["font"] and big["font"] == 18.0
+
+
+def test_crowded_maps_hide_small_labels_until_zoomed_in():
+    from alliances.network import THRESHOLDS
+    from alliances.render.map import vis_options
+
+    few = vis_options(physics=True, large=False, n=THRESHOLDS.map_preseed)
+    many = vis_options(physics=True, large=False, n=THRESHOLDS.map_preseed + 1)
+    # label font sizes run 9..18 by importance (_label_sizes): at threshold 10 the smaller
+    # labels wait for the zoom, the hubs' show
+    assert few["nodes"]["scaling"]["label"]["drawThreshold"] == 6
+    assert many["nodes"]["scaling"]["label"]["drawThreshold"] == 10

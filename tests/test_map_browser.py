@@ -160,3 +160,59 @@ def test_time_to_drawn_reports_what_the_benchmarks_print(tmp_path):
     assert (drawn["drawn_nodes"], drawn["drawn_edges"]) == (_count("nodes.csv"), _count("relationships.csv"))
     assert drawn["blocked_requests"] == 0 and drawn["page_errors"] == 0
     assert 0 < drawn["draw_seconds"] < 120
+
+
+def test_ego_map_focus_is_marked_selected_and_hover_keeps_the_region_colour(tmp_path):
+    out = _map(tmp_path, "--around", "自贡华商商圈党委", "--hops", "1")
+    with open_local(out) as page:
+        page.wait_for_function(READY, timeout=60_000)
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.alliancesFocus") == "huashang-committee"
+        assert page.evaluate("window.alliancesNetwork.getSelectedNodes()") == ["huashang-committee"]
+        node = page.evaluate("window.alliancesNodes.get('huashang-committee')")
+        assert node["borderWidth"] == 6 and node["font"]["size"] == 22
+        # hover and selection change the border only: the fill stays the node's region colour
+        for n in page.evaluate("window.alliancesNodes.get()"):
+            assert n["color"]["hover"]["background"] == n["color"]["background"]
+            assert n["color"]["highlight"]["background"] == n["color"]["background"]
+            assert n["color"]["hover"]["border"] == "#000"
+        _assert_clean(page)
+
+
+def test_in_page_paths_equal_alliances_path_on_random_pairs(tmp_path):
+    from alliances.dataset import read_dataset
+    from alliances.generate import generate_dataset
+    from alliances.graph import build_graph
+    from alliances.paths import find_paths
+
+    generate_dataset(tmp_path / "g", 150, seed=4)
+    G = build_graph(read_dataset(str(tmp_path / "g")))
+    out = _map(tmp_path, "--data", str(tmp_path / "g"))
+    orgs = sorted(n for n, d in G.nodes(data=True) if d.get("label") == "Organization")
+    rng = random.Random(17)
+    pairs = [tuple(rng.sample(orgs, 2)) for _ in range(25)]
+    with open_local(out) as page:
+        page.wait_for_function(READY, timeout=120_000)
+        for a, b in pairs:
+            want = find_paths(G, a, b)
+            got = page.evaluate("([a, b]) => window.alliancesPath(a, b)", [a, b])
+            if not want:
+                assert got is None, (a, b)
+                continue
+            assert got["nodes"] == want[0]["nodes"], (a, b)
+            types = [e["word"] for e in got["edges"]]
+            from alliances import model
+            assert types == [model.REL_TYPES[r["type"]].zh for r in want[0]["relationships"]], (a, b)
+        # drive the panel: two names, the button, the steps listed and highlighted
+        a, b = next((a, b) for a, b in pairs if find_paths(G, a, b) and len(find_paths(G, a, b)[0]["nodes"]) > 2)
+        want = find_paths(G, a, b)[0]
+        page.fill("#path-from", G.nodes[a]["name"])
+        page.fill("#path-to", G.nodes[b]["name"])
+        page.click("#path-go")
+        steps = page.locator("#path-steps li").all_inner_texts()
+        assert len(steps) == want["hops"]
+        assert steps[0].startswith(G.nodes[a]["name"]) and steps[-1].endswith(G.nodes[want["nodes"][-1]]["name"])
+        widths = page.evaluate("window.alliancesShownPath.edges.map(e => window.alliancesEdges.get(e.id).width)")
+        assert widths == [6] * want["hops"]
+        assert sorted(page.evaluate("window.alliancesNetwork.getSelectedNodes()")) == sorted(want["nodes"])
+        _assert_clean(page)

@@ -23,6 +23,7 @@ from pathlib import Path
 import networkx as nx
 
 from alliances import model, regions
+from alliances.order import REL_ORDER as _REL_INDEX
 from alliances.errors import RenderError, UsageError
 
 FONT_STACK = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", sans-serif'
@@ -37,13 +38,19 @@ PARTNER_EDGE_COLOR = "#6b6b6b"
 RECOGNITION_EDGE_COLOR = "#9467bd"
 WORK_EDGE_COLOR = "#8c564b"
 PATH_COLOR = "#ff7f0e"
+FOCUS_COLOR = "#000000"
+#: Hover and selection: a black border, never a fill colour that could read as a region.
+HOVER_BORDER = "#000000"
 VIS_DIR = ("lib", "vis-9.1.2")
 
 TEXT = {
     "zh": {
         "kind": "类型", "org_kind": "组织类别", "region": "地区", "source": "来源", "para": "段落",
         "date": "日期", "role": "角色", "status": "状态", "type": "关系", "members": "包含节点",
-        "ties": "伙伴关系", "inside": "内部伙伴关系", "search": "搜索名称…", "regions": "地区",
+        "ties": "伙伴关系", "inside": "内部伙伴关系", "focus": "焦点组织",
+        "path_title": "两点之间的最短伙伴路径", "path_from": "起点名称…", "path_to": "终点名称…", "path_go": "查找路径",
+        "path_none": "本图中两者之间没有伙伴路径。", "path_hops": "共 {n} 步（与 alliances path 的答案相同）。",
+        "path_unknown": "请从列表中选择两个名称。", "search": "搜索名称…", "regions": "地区",
         "labels": "节点类型", "kinds": "组织类别", "generated": "生成于", "data": "数据来源",
         "nodes": "节点", "edges": "关系", "partnership": "伙伴关系（实线）", "geography": "地理关系（虚线、浅色）",
         "recognition": "荣誉", "work": "党建工作（覆盖）", "coverage": "两个覆盖", "path": "最短伙伴路径", "community": "社区", "isolated": "孤立节点",
@@ -52,7 +59,10 @@ TEXT = {
     "en": {
         "kind": "Type", "org_kind": "Organisation kind", "region": "Region", "source": "Source",
         "para": "¶", "date": "Date", "role": "Role", "status": "Status", "type": "Relationship",
-        "members": "Nodes inside", "ties": "Partnership ties", "inside": "Ties inside",
+        "members": "Nodes inside", "ties": "Partnership ties", "focus": "focal organisation",
+        "path_title": "Shortest partnership path", "path_from": "From (a name)…", "path_to": "To (a name)…",
+        "path_go": "Find the path", "path_none": "No partnership path between them on this map.",
+        "path_hops": "{n} step(s), the answer of alliances path.", "path_unknown": "Pick two names from the list.", "inside": "Ties inside",
         "search": "Search a name…", "regions": "Region", "labels": "Node type",
         "kinds": "Organisation kind", "generated": "generated", "data": "Data",
         "nodes": "nodes", "edges": "relationships", "partnership": "partnership (solid)",
@@ -133,7 +143,18 @@ def build_map(
         if path is not None:
             highlight = _path_highlight(net.graph, *path)
         if around is not None:  # the network decides how to find the surroundings
-            part = as_network(net.ego(around, hops, hard_cap=hard_cap))
+            ego = net.ego(around, hops, hard_cap=hard_cap)
+            if ego.number_of_nodes() > hard_cap:  # never aggregated: the nearest, best-tied nodes kept
+                whole = ego.number_of_nodes()
+                ego = _nearest(ego, around, hard_cap)
+                notices.append(
+                    f"{_name(net.nodes[around], around, lang)} 周边 {hops} 步内共有 {whole:,} 个节点，超过上限 "
+                    f"{hard_cap:,}：只显示距离最近、联系最多的 {hard_cap:,} 个。用 --hops 1 或 --hard-cap 调整。"
+                    if lang == "zh" else
+                    f"{whole:,} nodes lie within {hops} step(s) of {_name(net.nodes[around], around, lang)}, more "
+                    f"than the limit of {hard_cap:,}: the {hard_cap:,} nearest and best tied are shown. "
+                    "Use --hops 1 or --hard-cap to change it.")
+            part = as_network(ego)
         if part.number_of_nodes() > hard_cap:
             nodes, edges, legend_colors, note = _aggregate(part, lang, hard_cap, seed, table)
             notices.append(note)
@@ -151,6 +172,13 @@ def build_map(
                          "as alliances centrality --projection full estimates it."
                 )
         heading = title or _default_heading(part.nodes if path is None else net.nodes, around, path, lang)
+    if around is not None and view != "regions":
+        for node in nodes:
+            if node["id"] == around:  # the focal organisation: marked, labelled large, selected on open
+                node["focus"] = True
+                node["border"] = FOCUS_COLOR
+                node["size"] = max(node["size"], 40)
+    _label_sizes(nodes)
     precomputed = len(nodes) > max_nodes or not physics
     if len(nodes) > max_nodes:
         pos = _positions(nodes, edges, seed)
@@ -182,7 +210,8 @@ def build_map(
             "physics": not precomputed,
             "large": len(nodes) > max_nodes,
             "font": FONT_STACK,
-            "text": {k: t[k] for k in ("search", "regions", "labels", "kinds", "type")}
+            "text": {k: t[k] for k in ("search", "regions", "labels", "kinds", "type", "path_title", "path_from",
+                                       "path_to", "path_go", "path_none", "path_hops", "path_unknown")}
             | {"edges": t["type"], "colors": t["community"] if color == "community" and view != "regions"
                else t["coverage"] if color == "coverage" and view != "regions" else t["regions"]},
         },
@@ -215,6 +244,36 @@ def _name(d: dict, nid: str, lang: str) -> str:
     if lang == "en" and d.get("name_en"):
         return d["name_en"]
     return d.get("name") or nid
+
+
+def _nearest(G, centre, cap: int):
+    """The subgraph of the ``cap`` nodes nearest ``centre`` in partnership steps (either
+    way), ties broken by more ties first, then id: the focus and its closest partners
+    stay; places reached only by geography come last."""
+    from collections import deque
+
+    dist = {centre: 0}
+    queue = deque([centre])
+    while queue:
+        x = queue.popleft()
+        steps = [(y, k) for _, y, k in G.out_edges(x, keys=True)] + [(y, k) for y, _, k in G.in_edges(x, keys=True)]
+        for y, k in steps:
+            if y not in dist and model.is_partnership(k):
+                dist[y] = dist[x] + 1
+                queue.append(y)
+    far = len(G) + 1
+    keep = sorted(G, key=lambda n: (dist.get(n, far), -G.degree(n), str(n)))[:cap]
+    return G.subgraph(keep).copy()
+
+
+def _label_sizes(nodes) -> None:
+    """Label font sizes by importance (node size), so that at low zoom vis-network's
+    ``drawThreshold`` hides the small labels first and the big ones do not overprint."""
+    if not nodes:
+        return
+    top = max(n["size"] for n in nodes) or 1
+    for n in nodes:
+        n["font"] = 22 if n.get("focus") else round(9 + 9 * (n["size"] / top), 1)
 
 
 def _path_highlight(G, a, b) -> tuple[set, set]:
@@ -270,7 +329,8 @@ def _tip_provenance(d: dict, t: dict, sources=None) -> list:
         from alliances.dataset import provenance_text
 
         return [[t["source"], provenance_text(d, sources or {})]]
-    return [[t["source"], f"{src} ¶{';'.join(str(p) for p in paras)}" if paras else src]]
+    title = ((sources or {}).get(src) or {}).get("title") or src  # a source by its title, not its code
+    return [[t["source"], f"{title} ¶{';'.join(str(p) for p in paras)}" if paras else title]]
 
 
 def _node_tip(nid: str, d: dict, G, lang: str, sources=None, table: dict | None = None) -> list:
@@ -294,18 +354,27 @@ def _node_tip(nid: str, d: dict, G, lang: str, sources=None, table: dict | None 
     rows.append([t["region"], " · ".join(x for x in (group[lang], region_name) if x)])
     if d.get("date"):
         rows.append([t["date"], d.get("date_note") or d["date"]])
-    if d.get("description"):
-        rows.append(["", d["description"]])
+    if d.get("description") and (lang == "en") == (not _has_cjk(d["description"])):
+        rows.append(["", d["description"]])  # descriptions are in one language: shown on that map only
     for key, fig in (d.get("_figures") or {}).items():
         rows.append([key, fig] if not isinstance(fig, dict) else _figure_row(fig, lang))
     rows += _tip_provenance(d, t, sources)
     return rows
 
 
-def _edge_tip(rel: dict, lang: str, sources=None) -> list:
+def _has_cjk(text: str) -> bool:
+    """Whether a text is mostly Chinese (more CJK characters than Latin letters)."""
+    text = str(text)
+    cjk = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return cjk > latin
+
+
+def _edge_tip(rel: dict, lang: str, sources=None, ends=None) -> list:
     t = TEXT[lang]
     rt = model.REL_TYPES[rel["type"]]
-    rows = [[t["type"], f"{rt.zh} / {rt.en}"]]
+    rows = [["", f"{ends[0]} → {ends[1]}"]] if ends else []
+    rows.append([t["type"], rt.zh if lang == "zh" else rt.en])
     for key in ("role", "status"):
         if rel.get(key):
             rows.append([t[key], rel[key]])
@@ -393,7 +462,8 @@ def _network(H, lang, color, size_by, highlight, seed, figures=None, sources=Non
         nodes.append(node)
     edges = []
     for i, (u, v, k, d) in enumerate(H.edges(keys=True, data=True)):
-        edges.append(_edge(i, u, v, {**d, "type": k}, lang, highlight, path_steps, sources))
+        edges.append(_edge(i, u, v, {**d, "type": k}, lang, highlight, path_steps, sources,
+                           ends=(_name(H.nodes[u], u, lang), _name(H.nodes[v], v, lang))))
     legend = (
         [{"name": f"{TEXT[lang]['community']} {c + 1}", "color": COMMUNITY_COLORS[c % len(COMMUNITY_COLORS)]}
          for c in sorted(set(comm.values()))[:12]]
@@ -410,7 +480,7 @@ def _pinyin_keys(*names) -> list[str]:
     return list(dict.fromkeys(k for name in names if name for k in keys(name)))
 
 
-def _edge(i, u, v, rel, lang, highlight=None, path_steps=(), sources=None):
+def _edge(i, u, v, rel, lang, highlight=None, path_steps=(), sources=None, ends=None):
     rt = model.REL_TYPES.get(rel["type"])
     cat = rt.category if rt else model.PARTNERSHIP
     col = {model.GEOGRAPHY: GEO_EDGE_COLOR, model.RECOGNITION: RECOGNITION_EDGE_COLOR,
@@ -423,7 +493,9 @@ def _edge(i, u, v, rel, lang, highlight=None, path_steps=(), sources=None):
         "color": col,
         "width": 1 if cat == model.GEOGRAPHY else 2,
         "cat": cat,
-        "tip": _edge_tip(rel, lang, sources) if rt else [],
+        "tip": _edge_tip(rel, lang, sources, ends) if rt else [],
+        "order": _REL_INDEX.get(rel["type"], 99),
+        "word": (rt.zh if lang == "zh" else rt.en) if rt else rel["type"],
     }
     if highlight:
         on = (u, v, rel["type"]) in path_steps or (v, u, rel["type"]) in path_steps
@@ -532,7 +604,8 @@ def _region_view(G, lang, table=None):
                       "tip": [[t["ties"], str(w)]]})
     for u, v, k, d in G.edges(keys=True, data=True):
         if k == "PART_OF":
-            edges.append(_edge(f"g{len(edges)}", u, v, {**d, "type": k}, lang))
+            edges.append(_edge(f"g{len(edges)}", u, v, {**d, "type": k}, lang,
+                               ends=(_name(G.nodes[u], u, lang), _name(G.nodes[v], v, lang))))
     return nodes, edges, _region_legend(table, {n["group"] for n in nodes}, lang)
 
 
@@ -718,7 +791,9 @@ def vis_options(*, physics: bool, large: bool, n: int, edges: int = 0) -> dict:
     options["interaction"].update({"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
                                    "hideEdgesOnZoom": large})
     options["nodes"] = {"font": {"face": FONT_STACK, "size": 14}, "borderWidth": 1,
-                        "scaling": {"label": {"drawThreshold": 6}}}
+                        # labels drawn smaller than this are hidden: on a crowded map only the
+                        # larger (more important) labels show until the user zooms in
+                        "scaling": {"label": {"drawThreshold": 6 if n <= limits.map_preseed else 10}}}
     options["layout"] = {"improvedLayout": n <= 150, "randomSeed": 0}
     return options
 
@@ -774,6 +849,7 @@ def render_html(m: dict) -> str:
         vis_js=Markup(js),
         vis_css=Markup(css),
         data=Markup(script_json(m)),
+        path_color=PATH_COLOR,
     )
 
 
