@@ -120,10 +120,29 @@ def test_validate_json_lists_problems_with_row_and_field(case):
     assert any(expected(case)[0] in r for r in rendered), rendered
 
 
-def test_latin1_file_reads_when_its_encoding_is_named():
-    # The fix the message suggests works: the same file with --encoding latin-1.
-    ds = read_dataset(BAD / "nodes_latin1" / "dataset", encoding="latin-1")
+def test_latin1_file_reads_when_its_encoding_is_named(tmp_path):
+    # The fix the message suggests works: the same folder with --encoding latin-1,
+    # once every file of it is Latin-1 (the encoding is forced for the whole folder).
+    import shutil
+
+    folder = tmp_path / "dataset"
+    shutil.copytree(BAD / "nodes_latin1" / "dataset", folder)
+    for other in ("sources.csv", "figures.csv", "relationships.csv"):
+        text = (folder / other).read_bytes().decode("utf-8")
+        (folder / other).write_bytes("".join(c if ord(c) < 256 else "x" for c in text).encode("latin-1"))
+    ds = read_dataset(folder, encoding="latin-1")
     assert ds.nodes["org-a"]["description"] == "Zürich, Genève"
+    assert ds.sources["s1"]["title"] == "xxxx Test source"
+
+
+def test_forcing_latin1_on_a_utf8_file_is_caught_not_garbled():
+    # sources.csv of the case is UTF-8 Chinese: read as Latin-1 its bytes become C1
+    # control characters, which are refused with the file named, not loaded as mojibake.
+    from alliances.errors import ValidationError
+
+    with pytest.raises(ValidationError) as err:
+        read_dataset(BAD / "nodes_latin1" / "dataset", encoding="latin-1")
+    assert any("sources.csv" in str(p) for p in err.value.problems), [str(p) for p in err.value.problems]
 
 
 def test_utf16_without_bom_is_read_not_rejected(tmp_path):
