@@ -235,7 +235,7 @@ for kind, column in (("nodes", "name"), ("nodes", "id"), ("nodes", "source"), ("
     CASES[f"{kind}_missing_column_{column}"] = (
         _drop, (f"{FILES[kind]}, row 1, column {column}: required column is missing",))
 
-for kind, column in (("nodes", "colour"), ("relationships", "weight"), ("sources", "url"), ("figures", "year")):
+for kind, column in (("nodes", "colour"), ("relationships", "thickness"), ("sources", "url"), ("figures", "year")):
     def _add(t, kind=kind, column=column):
         t[kind] = [r + ([column] if i == 0 else ["x"]) for i, r in enumerate(t[kind])]
 
