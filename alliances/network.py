@@ -230,7 +230,21 @@ class Network:
             return engine.partnership_arrays(self.arrays)[0]
         raise ValueError(f"unknown projection {name!r}; use one of {PROJECTIONS}")
 
+    def view(self, name: str = "organizations"):
+        """:class:`alliances.engine.OrganisationsView` of the named projection: its arrays,
+        the nodes' attributes, each node's region group and the region table."""
+        from alliances import engine
+
+        P = self.projection_arrays(name)
+        groups = self.region_groups
+        return engine.OrganisationsView(P, self.nodes, [groups.get(n, "other") for n in P.ids], self.regions)
+
     # -- which backend answers: the rules, in one place
+
+    def analyses_on_arrays(self) -> bool:
+        """Brokers, corridors, communities and the report on the arrays (:meth:`view`) rather
+        than networkx graphs: a dataset above ``thresholds.engine`` nodes."""
+        return self.dataset is not None and self.thresholds.on_engine(self.number_of_nodes())
 
     def paths_on_arrays(self, *, k: int = 1, via=None) -> bool:
         """A path question on the arrays: one path over the partnership types of a

@@ -163,6 +163,7 @@ def suggest_partners(
     top: int = 5,
     by: str = "adamic_adar",
     limit: int | None = None,
+    info: dict | None = None,
 ) -> list[dict]:
     """Not-yet-tied organisations in other regions with common partners, best first.
 
@@ -178,7 +179,8 @@ def suggest_partners(
     With ``for_node``: that organisation's best ``top`` partners. Without it:
     each pair **once** (``id`` < ``partner`` in id order), the pairs that are
     among the best ``top`` of either end, best ``by`` first (ties by the other
-    scores, then ids); ``limit`` keeps only the first ``limit`` of them.
+    scores, then ids); ``limit`` keeps only the first ``limit`` of them (``info["total"]``,
+    when ``info`` is given, counts them all).
     ``top=0`` keeps every qualifying pair. Rows ``{"id", "name", "region",
     "partner", "partner_name", "partner_region", "adamic_adar",
     "resource_allocation", "common_neighbors", "reasons", "reason"}``;
@@ -246,6 +248,8 @@ def suggest_partners(
             _, first = np.unique(i * proj.n + j, return_index=True)
             i, j, c, s_aa, s_ra = i[first], j[first], c[first], s_aa[first], s_ra[first]
         o = _order(by, i, j, c, s_aa, s_ra, rank)
+        if info is not None:
+            info["total"] = len(o)
         if limit is not None:
             o = o[:limit]
         picked = [(int(i[k]), int(j[k]), int(c[k]), float(s_aa[k]), float(s_ra[k])) for k in o]

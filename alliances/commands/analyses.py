@@ -283,9 +283,11 @@ def report_command(out, lang, seed, top, tables, pdf, as_of, source):
                 bar.update(task, description=stage)
 
             net = source.network()
-            report = build_report(net, as_of=as_of, seed=seed, top=top, lang=lang, progress=step)
+            report = build_report(net, as_of=as_of, seed=seed, top=top, lang=lang, progress=step,
+                                  full_tables=bool(tables))
     else:
-        report = build_report(source.network(), as_of=as_of, seed=seed, top=top, lang=lang)
+        report = build_report(source.network(), as_of=as_of, seed=seed, top=top, lang=lang,
+                              full_tables=bool(tables))
     text = render_markdown(report) if lower.endswith(".md") else render_html(report)
     try:
         write_text(text, out)
