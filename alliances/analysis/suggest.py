@@ -156,6 +156,24 @@ def _order(by, i, j, c, s_aa, s_ra, rank, *, per_row: bool = False):
     return np.lexsort((hi, lo, *scores))
 
 
+def _row_contenders(by, top, i, j, c, s_aa, s_ra):
+    """The pairs that can be among their row's best ``top``: those scoring (``by``, rounded
+    as :func:`_order` compares it) at least the row's ``top``-th best, ties kept. Ordering
+    these alone by every key gives each row's best ``top`` exactly; sorting on one key
+    first is what makes whole-network suggestions fast (a block's pairs run to millions)."""
+    import numpy as np
+
+    primary = {"adamic_adar": np.round(s_aa, 6), "resource_allocation": np.round(s_ra, 6),
+               "common_neighbors": c}[by]
+    o = np.lexsort((-primary, i))
+    i_o = i[o]
+    starts = np.r_[0, np.flatnonzero(i_o[1:] != i_o[:-1]) + 1]
+    sizes = np.diff(np.r_[starts, len(o)])
+    threshold = primary[o[starts + np.minimum(top, sizes) - 1]]
+    keep = o[primary[o] >= np.repeat(threshold, sizes)]
+    return i[keep], j[keep], c[keep], s_aa[keep], s_ra[keep]
+
+
 def suggest_partners(
     network,
     *,
@@ -233,6 +251,7 @@ def suggest_partners(
             rows = np.arange(start, min(start + _BLOCK, proj.n))
             i, j, c, s_aa, s_ra = _scores_block(A, aa, ra, region, rows, upper=not top, capped=capped)
             if top and len(i):
+                i, j, c, s_aa, s_ra = _row_contenders(by, top, i, j, c, s_aa, s_ra)
                 # each row's best `top`, ordered as for_node orders them (scores, then partner id)
                 o = _order(by, i, j, c, s_aa, s_ra, rank, per_row=True)
                 i_o = i[o]
