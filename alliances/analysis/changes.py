@@ -217,6 +217,21 @@ def network_changes(
     if day_from > day_to:
         raise UsageError(f"--from {date_from} ({day_from}) is after --to {to_written} ({day_to}); "
                          "give the earlier date to --from.")
+    out = compare_days(net, day_from, day_to, top=top, lang=lang)
+    out["meta"].update({"from": date_from, "to": date_to if date_to is not None else day_to,
+                        "to_default": date_to is None})
+    return out
+
+
+def compare_days(network, day_before: str, day_after: str, *, top: int = 10, lang: str = "zh") -> dict:
+    """:func:`network_changes` between two days (YYYY-MM-DD) in either order, unchecked.
+
+    ``new`` means there on ``day_after`` and not on ``day_before``; with the
+    days reversed, what the later date added shows as lapsed or lost, and
+    corridors it shortened as lengthened.
+    """
+    net = as_network(network)
+    day_from, day_to = day_before, day_after
     before, after = _state(net, day_from, top), _state(net, day_to, top)
     table = net.regions
     names = _region_names(table, lang)
@@ -307,8 +322,7 @@ def network_changes(
            for c in ("opened", "closed", "lengthened", "shortened", "unchanged")},
     }
     meta = {
-        "from": date_from, "to": date_to if date_to is not None else day_to,
-        "from_day": day_from, "to_day": day_to, "to_default": date_to is None,
+        "from": day_from, "to": day_to, "from_day": day_from, "to_day": day_to, "to_default": False,
         "top": top, "lang": lang, "hubs": {"projection": DEFAULT_PROJECTION, "by": "betweenness"},
         "brokers": {"projection": "organizations"},
         "backend": "arrays" if after["on_arrays"] else "networkx",
