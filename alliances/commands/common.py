@@ -164,7 +164,7 @@ def check_period(ctx, param, value):
     if value is None:
         return None
     from alliances.dataset import date_problem
-    from alliances.io.normalize import cell_text
+    from alliances.normalize import cell_text
 
     from alliances.errors import UsageError
 
