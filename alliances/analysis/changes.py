@@ -174,6 +174,7 @@ def network_changes(
     date_to: str | None = None,
     top: int = 10,
     lang: str = "zh",
+    options: tuple[str, str] = ("--from", "--to"),
 ) -> dict:
     """What changed between the network as of ``date_from`` and as of ``date_to``.
 
@@ -188,6 +189,8 @@ def network_changes(
         How many hubs and brokers each date's top list holds.
     lang : {"zh", "en"}
         Language of region names.
+    options : (str, str)
+        How errors name the two dates (the options they came from).
 
     Returns
     -------
@@ -208,15 +211,17 @@ def network_changes(
     from alliances.errors import UsageError
 
     net = as_network(network)
-    day_from = period_end(date_from, option="--from")
+    day_from = period_end(date_from, option=options[0])
     if date_to is None:
         day_to = latest_fact_day(net) or datetime.date.today().isoformat()
-        to_written = day_to
+        if day_from > day_to:
+            raise UsageError(f"{options[0]} {date_from} ({day_from}) is after the latest dated fact ({day_to}): "
+                             f"nothing can have changed since; give an earlier date or {options[1]}.")
     else:
-        day_to, to_written = period_end(date_to, option="--to"), date_to
-    if day_from > day_to:
-        raise UsageError(f"--from {date_from} ({day_from}) is after --to {to_written} ({day_to}); "
-                         "give the earlier date to --from.")
+        day_to = period_end(date_to, option=options[1])
+        if day_from > day_to:
+            raise UsageError(f"{options[0]} {date_from} ({day_from}) is after {options[1]} {date_to} ({day_to}); "
+                             f"give the earlier date to {options[0]}.")
     out = compare_days(net, day_from, day_to, top=top, lang=lang)
     out["meta"].update({"from": date_from, "to": date_to if date_to is not None else day_to,
                         "to_default": date_to is None})
