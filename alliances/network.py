@@ -239,6 +239,19 @@ class Network:
         groups = self.region_groups
         return engine.OrganisationsView(P, self.nodes, [groups.get(n, "other") for n in P.ids], self.regions)
 
+    def scenario(self, as_of: str) -> tuple["Network", dict]:
+        """The network as it stood on ``as_of``, cut from the dataset (no graph built):
+        :func:`alliances.graph.dataset_as_of`, and its meta (that of
+        :func:`alliances.analysis.centrality.scenario_graph`). Nodes keep the whole
+        network's region groups and region table, as a filtered graph keeps them."""
+        from alliances.graph import dataset_as_of
+
+        part, meta = dataset_as_of(self.dataset, as_of)
+        scene = Network(part, thresholds=self._thresholds, region_level=self.region_level)
+        scene.__dict__["region_groups"] = self.region_groups
+        scene.__dict__["regions"] = self.regions
+        return scene, meta
+
     # -- which backend answers: the rules, in one place
 
     def analyses_on_arrays(self) -> bool:
@@ -251,6 +264,13 @@ class Network:
         dataset above ``thresholds.path_arrays`` nodes whose graph is not built."""
         return (k == 1 and not via and self.dataset is not None and not self.has_graph
                 and self.number_of_nodes() > self.thresholds.path_arrays)
+
+    def scenarios_on_arrays(self) -> bool:
+        """The network on a date answered from the dataset's arrays
+        (:func:`alliances.graph.dataset_as_of`, then the array views): a dataset
+        above ``thresholds.engine`` nodes (even when its graph is built: copying
+        the graph costs more than cutting the dataset; the answers are equal, tested)."""
+        return self.dataset is not None and self.thresholds.on_engine(self.number_of_nodes())
 
     def ego_on_arrays(self, hard_cap: int) -> bool:
         """The surroundings of a node found on the arrays, then only that part built as a

@@ -158,3 +158,43 @@ def test_the_report_without_tables_counts_every_suggestion(generated):
     assert [s["id"] for s in rep["suggestions"]] == [s["id"] for s in every[:5]]
     assert [(s["id"], s["partner"]) for s in rep["full"]["suggestions"]] == \
         [(s["id"], s["partner"]) for s in every[:5]]
+
+
+AS_OF = "2021-06-30"
+
+
+def test_as_of_on_arrays_equals_the_filtered_graph(generated, low):
+    from alliances.analysis.communities import communities_report
+
+    net = Network(generated)
+    V, meta = organisations_view(net, as_of=AS_OF)
+    assert brokerage.is_view(V) and not net.has_graph
+    H, meta_graph = organisations_view(Network(generated).graph, as_of=AS_OF)
+    assert meta == meta_graph and meta["removed_nodes"] > 0
+    assert brokerage.corridors(V) == brokerage.corridors(H)
+    assert brokerage.broker_table(V) == brokerage.broker_table(H)
+    assert brokerage.cut_points(V) == brokerage.cut_points(H)
+    for projection in ("full", "organizations"):
+        got = communities_report(net, projection=projection, as_of=AS_OF, seed=2)
+        ref = communities_report(Network(generated).graph, projection=projection, as_of=AS_OF, seed=2)
+        assert got[0] == ref[0]
+        assert got[1]["communities"] == ref[1]["communities"]
+        assert got[1]["modularity"] == pytest.approx(ref[1]["modularity"], abs=1e-9)
+    assert not net.has_graph
+
+
+def test_the_report_as_of_a_date_on_arrays_equals_the_graphs(generated, monkeypatch):
+    from alliances.render.report import build_report
+
+    ref = build_report(Network(generated), as_of=AS_OF, full_tables=False)
+    monkeypatch.setattr(network, "THRESHOLDS", network.THRESHOLDS.with_(engine=50))
+    net = Network(generated)
+    built = {}
+    got = build_report(net, as_of=AS_OF, full_tables=False,
+                       progress=lambda stage: built.setdefault(stage, net.has_graph))
+    assert built["map"] is False and got["meta"] == ref["meta"]
+    for rep in (got, ref):
+        for key in ("communities", "totals"):
+            rep.pop(key)
+        rep["full"].pop("communities")
+    assert _without_scores(got) == _without_scores(ref)

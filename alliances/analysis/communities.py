@@ -125,11 +125,14 @@ def communities_report(network, *, projection: str = "full", as_of: str | None =
     from alliances.network import graph_of
 
     net = network
-    if not as_of and getattr(net, "analyses_on_arrays", lambda: False)():
-        V = net.view(projection)
-        meta = {"as_of": None, "without": [], "without_ties": [], "undated_relationships": 0, "undated_nodes": 0,
-                "removed_nodes": 0, "removed_relationships": 0, "projection": projection,
-                "capped_hubs": capped_hubs_named(V.P.capped_hubs, net.nodes)}
+    if getattr(net, "analyses_on_arrays", lambda: False)():  # a large dataset: its arrays, no graph
+        if as_of:
+            scene, meta = net.scenario(as_of)
+        else:
+            scene, meta = net, {"as_of": None, "without": [], "without_ties": [], "undated_relationships": 0,
+                                "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0}
+        V = scene.view(projection)
+        meta.update(projection=projection, capped_hubs=capped_hubs_named(V.P.capped_hubs, scene.nodes))
         return meta, louvain(V, seed=seed, resolution=resolution)
     G, meta = scenario_graph(graph_of(network), as_of=as_of)
     H = make_projection(G, projection, max_members=thresholds().hub_members)

@@ -63,12 +63,16 @@ def organisations_view(
     """
     from alliances.network import Network, graph_of, thresholds
 
-    if isinstance(G, Network) and G.analyses_on_arrays() and not (as_of or without or without_ties):
-        # a large dataset as it is: the projection's arrays, no graph (the analyses take either)
-        V = G.view("organizations")
-        meta = {"as_of": None, "without": [], "without_ties": [], "undated_relationships": 0,
-                "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0,
-                "capped_hubs": capped_hubs_named(V.P.capped_hubs, G.nodes), "missing_ties": []}
+    if isinstance(G, Network) and G.analyses_on_arrays() and not (without or without_ties):
+        # a large dataset (as of a date: cut to it): the projection's arrays, no graph
+        # (the analyses take either)
+        if as_of:
+            scene, meta = G.scenario(as_of)
+        else:
+            scene, meta = G, {"as_of": None, "without": [], "without_ties": [], "undated_relationships": 0,
+                              "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0}
+        V = scene.view("organizations")
+        meta.update(capped_hubs=capped_hubs_named(V.P.capped_hubs, scene.nodes), missing_ties=[])
         return V, meta
     G = graph_of(G)
     G2, meta = scenario_graph(G, as_of=as_of, without=without, without_ties=without_ties)

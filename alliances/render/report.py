@@ -53,6 +53,11 @@ TEXT = {
         "as_of": "截至 {date}：保留了 {rels} 条未注明日期的关系和 {nodes} 个未注明日期的节点（未作推测），"
                  "排除了 {gone_n} 个节点和 {gone_r} 条日期在其后的关系。",
         "sources": "资料来源",
+        "changes": "变化", "changes_what": "对象", "changes_section": "类别", "changes_change": "变化",
+        "changes_before": "之前", "changes_after": "之后",
+        "changes_note": "比较 {from_day} 与 {to_day} 两个日期的网络（各按 --as-of 的规则：有日期的事实在其整个时段过后才计入，未注明日期的两边都计入）。"
+                        "枢纽为 alliances centrality 的前 {top} 名（full 投影，按中介中心性），中介为 alliances brokers 的前 {top} 名（组织投影）。",
+        "changes_none": "两个日期之间没有变化。",
     },
     "en": {
         "title": "Cross-regional Party-building alliances: network report",
@@ -90,6 +95,11 @@ TEXT = {
         "as_of": "As of {date}: {rels} undated relationships and {nodes} undated nodes were kept (not guessed); "
                  "{gone_n} nodes and {gone_r} relationships dated later were left out.",
         "sources": "Sources",
+        "changes": "What changed", "changes_what": "What", "changes_section": "Section", "changes_change": "Change",
+        "changes_before": "Before", "changes_after": "After",
+        "changes_note": "The network on {from_day} against the network on {to_day} (each as --as-of gives it: a dated fact counts once its whole period has passed, undated facts count on both). "
+                        "Hubs are the top {top} of alliances centrality (full projection, by betweenness), brokers the top {top} of alliances brokers (organisations projection).",
+        "changes_none": "Nothing changed between the two dates.",
     },
 }
 
@@ -189,14 +199,17 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     (for ``--tables``). Hubs are ``alliances centrality`` on
     :data:`alliances.network.DEFAULT_PROJECTION` by betweenness, the same
     rows. ``words`` is the plain-words summary, ``growth`` the dated facts
-    per period. ``progress(stage)`` is called before each stage. With
-    ``full_tables=False`` (no ``--tables``) the suggestions' ``full`` table holds only
-    the rows shown (their total is still counted).
+    per period. ``since`` (YYYY, YYYY-MM or YYYY-MM-DD) adds ``changes``
+    (:func:`changes_section`: what changed from then to ``as_of`` or the
+    latest dated fact), also told in the summary. ``progress(stage)`` is
+    called before each stage. With ``full_tables=False`` (no ``--tables``) the
+    suggestions' ``full`` table holds only the rows shown (their total is still counted).
 
     Above the engine threshold (:meth:`~alliances.network.Network.analyses_on_arrays`)
-    and with no ``as_of``, no graph is built: the analyses run on the projection's
-    arrays (:meth:`~alliances.network.Network.view`) and what the page cites is read
-    from the dataset; the result equals the graph's (tested).
+    no graph is built: the analyses run on the projection's arrays
+    (:meth:`~alliances.network.Network.view`; ``as_of`` cuts the dataset first,
+    :func:`alliances.graph.dataset_as_of`) and what the page cites is read from
+    the dataset; the result equals the graph's (tested).
     """
     from alliances.analysis.brokerage import broker_table, corridors, cut_points, region_tie_matrix
     from alliances.analysis.centrality import centrality_report, explanation_text, hub_explanation, scenario_graph
@@ -210,18 +223,23 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     net = network if isinstance(network, Network) else Network(network)
     step("graph")
     ds = net.dataset
-    on_arrays = not as_of and net.analyses_on_arrays()
+    on_arrays = net.analyses_on_arrays()
     if on_arrays:
-        # a large network as it is: every analysis on the arrays, and what the page cites read
-        # straight from the dataset (no MultiDiGraph, no networkx projection)
-        V = net.view("organizations")
-        G, H = _DatasetGraph(net), _ProjectionLookup(net, V)
-        meta = {"as_of": None, "without": [], "without_ties": [], "undated_relationships": 0,
-                "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0}
+        # a large network: every analysis on the arrays (as of a date: on the dataset cut to
+        # it), and what the page cites read straight from the dataset (no MultiDiGraph)
+        if as_of:
+            scene, meta = net.scenario(as_of)
+        else:
+            scene, meta = net, {"as_of": None, "without": [], "without_ties": [], "undated_relationships": 0,
+                                "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0}
+        V = scene.view("organizations")
+        G, H = _DatasetGraph(scene), _ProjectionLookup(scene, V)
+        src = scene
     else:
         G, meta = scenario_graph(net.graph, as_of=as_of)
         H = organizations_projection(G, max_members=thresholds().hub_members) if as_of else net.organisations
         V = H
+        src = G if as_of else net
     cite = _Citations(G, ds, lang)
     table = regions.lookup(net.regions)
 
@@ -238,8 +256,8 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
               for r in region_tie_matrix(V)]
 
     step("hubs")
-    hub_rows = centrality_report(G if as_of else net, projection_name=DEFAULT_PROJECTION, by="betweenness",
-                                 as_of=as_of)["rows"]
+    hub_rows = centrality_report(src, projection_name=DEFAULT_PROJECTION, by="betweenness",
+                                 as_of=None if on_arrays else as_of)["rows"]
     hubs = []
     for row in hub_rows[:top]:
         expl = hub_explanation(G, row["id"], projection_graph=H)
@@ -308,11 +326,11 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
 
     step("suggestions")
     if full_tables:
-        sugg_all = suggest_partners(G if as_of else net, top=3)
+        sugg_all = suggest_partners(src, top=3)
         sugg_total = len(sugg_all)
     else:  # only the rows shown, and how many there are (each row's reasons cost a look-up)
         counted: dict = {}
-        sugg_all = suggest_partners(G if as_of else net, top=3, limit=top, info=counted)
+        sugg_all = suggest_partners(src, top=3, limit=top, info=counted)
         sugg_total = counted.get("total", len(sugg_all))
     sugg = [dict(x) for x in sugg_all[:top]]
     for s in sugg:
@@ -324,13 +342,18 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
         s["refs"] = sorted(set(refs))
 
     step("map")
-    map_html = _map_html(G if as_of else net, lang, ds)
+    map_html = _map_html(src, lang, ds)
+    changes = None
+    if since:
+        step("changes")
+        changes = changes_section(net, since, until=as_of, top=top, lang=lang)
     step("summary")
     growth = dated_growth(G, lang)
     n_orgs = sum(orgs.values())
     cross = sum(r["ties"] for r in region_tie_matrix(V) if r["region_a"] != r["region_b"])
     words = _summary_words(lang, n_orgs=n_orgs, n_regions=len(orgs), cross=cross, hubs=hubs, brokers=brokers,
-                           corridors=corr, multi=multi, growth=growth, since=since)
+                           corridors=corr, multi=multi, growth=growth,
+                           since=changes["sentence"] if changes else None)
     coverage = None
     if ds.registry or any(f["key"] in model.COVERAGE_FIGURE_KEYS for f in ds.figures) or any(
             n["label"] in model.WORK_LABELS for n in ds.nodes.values()):
@@ -344,7 +367,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
         "lang": lang, "meta": meta, "seed": seed, "sources": sources, "summary": summary,
         "regions": net.regions,  # the dataset's region groups: names and palette colours
         "tie_matrix": matrix, "hubs": hubs, "brokers": brokers, "cut_points": cuts, "corridors": corr,
-        "multi_cutters": multi,
+        "multi_cutters": multi, "changes": changes,
         "communities": comm, "suggestions": sugg, "provenance": cite.entries, "map_html": map_html,
         "coverage": coverage,
         "projection": DEFAULT_PROJECTION, "words": words, "growth": growth,
@@ -352,8 +375,62 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
                    "communities": len(comm_all["communities"])},
         "full": {"hubs": hub_rows, "brokers": broker_rows, "corridors": corridor_rows,
                  "communities": comm_all["communities"], "suggestions": sugg_all,
-                 "articulation_points": cuts_all["articulation_points"], "bridges": cuts_all["bridges"]},
+                 "articulation_points": cuts_all["articulation_points"], "bridges": cuts_all["bridges"],
+                 **({"changes": changes["all_rows"]} if changes else {})},
     }
+
+
+def changes_section(network, since: str, *, until: str | None = None, top: int = 10, lang: str = "zh") -> dict:
+    """The "变化 / What changed" section: :func:`alliances.analysis.changes.network_changes`, bounded.
+
+    From ``since`` to ``until`` (default: the latest dated fact). ``rows``
+    holds at most ``top`` changes of each kind (``total`` counts them all;
+    ``all_rows`` has every one, for ``--tables``); ``sentence`` tells the
+    counts in words for the summary.
+    """
+    from alliances.analysis.changes import change_rows, network_changes
+
+    result = network_changes(network, date_from=since, date_to=until, top=top, lang=lang,
+                             options=("--since", "--as-of"))
+    rows = change_rows(result, lang)
+    shown, seen = [], Counter()
+    for r in rows:
+        seen[r["section"]] += 1
+        if seen[r["section"]] <= top:
+            shown.append(r)
+    return {"meta": result["meta"], "counts": result["counts"], "rows": shown, "total": len(rows),
+            "all_rows": rows, "sentence": changes_sentence(result, lang)}
+
+
+def changes_sentence(result: dict, lang: str = "zh") -> str:
+    """The changes' counts in one sentence (only what changed)."""
+    c, m, zh = result["counts"], result["meta"], lang == "zh"
+    top = m["top"]
+    parts = []
+    words = ((("alliances_new", "新增联盟 {n} 个", "new alliances {n}"),
+              ("agreements_new", "新签共建协议 {n} 项", "new agreements {n}"),
+              ("activities_new", "新增活动 {n} 场", "new activities {n}"),
+              ("alliances_lapsed", "失效联盟 {n} 个", "lapsed alliances {n}"),
+              ("agreements_lapsed", "失效协议 {n} 项", "lapsed agreements {n}"),
+              ("activities_lapsed", "失效活动 {n} 场", "lapsed activities {n}")),
+             (("cross_region_ties_new", "跨地区联系新增 {n} 对", "new cross-region ties {n}"),
+              ("cross_region_ties_lost", "减少 {n} 对", "lost {n}")),
+             (("corridors_opened", "地区间通道打通 {n} 条", "corridors opened {n}"),
+              ("corridors_shortened", "变短 {n} 条", "shortened {n}"),
+              ("corridors_lengthened", "变长 {n} 条", "lengthened {n}"),
+              ("corridors_closed", "中断 {n} 条", "closed {n}")),
+             (("hubs_new", "新进前 " + str(top) + " 名的枢纽 {n} 个", "new hubs in the top " + str(top) + " {n}"),
+              ("brokers_new", "中介 {n} 个", "new brokers {n}")))
+    for group in words:
+        bits = [(z if zh else e).format(n=f"{c[k]:,}") for k, z, e in group if c.get(k)]
+        if bits:
+            parts.append(("、" if zh else ", ").join(bits))
+    since = f"{m['from']}（{m['from_day']}）" if zh else f"{m['from']} ({m['from_day']})"
+    if not parts:
+        return (f"自 {since}至 {m['to_day']}，网络没有变化。" if zh else
+                f"Between {since} and {m['to_day']} nothing changed.")
+    return (f"自 {since}至 {m['to_day']}：" + "；".join(parts) + "。" if zh else
+            f"From {since} to {m['to_day']}: " + "; ".join(parts) + ".")
 
 
 GROWTH_LABELS = ("Alliance", "Agreement", "Activity", "Project")
@@ -501,6 +578,8 @@ def _tables(rep: dict) -> list[tuple[str, str, list[tuple[str, list[str], list[l
         (T["orgs_by_region"], [T["region"], T["count"]], [[r["region"], str(r["count"])] for r in s["orgs_by_region"]]),
         (T["rels_by_type"], [T["type"], T["count"]], [[r["type"], str(r["count"])] for r in s["rels_by_type"]]),
     ], list(rep.get("words", [])) + ([_meta_line(rep)] if rep["meta"].get("as_of") else [])))
+    if rep.get("changes"):
+        out.append(_changes_table(rep))
     out.append(("map", T["map"], [("", [T["region_a"], T["region_b"], T["ties"], T["weight"]],
                                    [[r["region_a"], r["region_b"], str(r["ties"]), str(r["weight"])]
                                     for r in rep["tie_matrix"]])], [T["map_note"]]))
@@ -565,6 +644,26 @@ def _tables(rep: dict) -> list[tuple[str, str, list[tuple[str, list[str], list[l
          " ".join(f"¶{x}" for x in p["paragraphs"]) or p.get("row", "")] for p in rep["provenance"]])],
         [T["provenance_note"]]))
     return out
+
+
+def _changes_table(rep: dict):
+    """The "变化 / What changed" section as ``(id, heading, tables, paragraphs)``."""
+    from alliances.analysis.changes import WORDS
+
+    lang, T, ch = rep["lang"], TEXT[rep["lang"]], rep["changes"]
+    w = WORDS[lang]
+    rows = [[w["sections"][r["section"]], w["changes"][r["change"]], r["what"], str(r["before"]), str(r["after"])]
+            for r in ch["rows"]]
+    m = ch["meta"]
+    paras = [ch["sentence"], T["changes_note"].format(from_day=m["from_day"], to_day=m["to_day"], top=m["top"])]
+    if not rows:
+        paras.append(T["changes_none"])
+    more = ch["total"] - len(ch["rows"])
+    if more > 0:
+        paras.append(f"另有 {more:,} 项变化未列出（共 {ch['total']:,} 项）；用 --tables 目录 写出全表。" if lang == "zh"
+                     else f"And {more:,} more changes ({ch['total']:,} in all); --tables DIR writes every row.")
+    head = [T["changes_section"], T["changes_change"], T["changes_what"], T["changes_before"], T["changes_after"]]
+    return ("changes", T["changes"], [("", head, rows)], paras)
 
 
 def _more(rep: dict, key: str, shown: int) -> list[str]:
@@ -728,7 +827,7 @@ def write_tables(rep: dict, folder) -> list:
     full = dict(rep["full"])
     full["tie_matrix"] = rep["tie_matrix"]
     written = []
-    for name in (*TABLE_FILES, "tie_matrix"):
+    for name in (*TABLE_FILES, "tie_matrix", *(["changes"] if "changes" in full else [])):
         rows = full.get(name) or []
         cols: list[str] = []
         for r in rows:
