@@ -329,6 +329,28 @@ class PartnershipAdjacency:
         return [ids[j] for j in csr.indices[csr.indptr[i]:csr.indptr[i + 1]].tolist()]
 
 
+def tie_lengths(adj: PartnershipAdjacency):
+    """The symmetric CSR matrix of hop lengths ``1 / strength`` on ``adj``'s partnership graph
+    (the strengths are its projection's weights), for weighted paths; cached on ``adj``."""
+    if getattr(adj, "_lengths", None) is None:
+        import numpy as np
+        from scipy.sparse import coo_matrix
+
+        P = adj.P
+        inv = 1.0 / P.weight
+        adj._lengths = coo_matrix((np.concatenate([inv, inv]), (np.concatenate([P.u, P.v]),
+                                                                np.concatenate([P.v, P.u]))),
+                                  shape=(P.n, P.n)).tocsr()
+    return adj._lengths
+
+
+def dijkstra_lengths(lengths, i: int):
+    """Shortest path lengths from node ``i`` to every node (``inf`` where unreachable)."""
+    from scipy.sparse.csgraph import dijkstra
+
+    return dijkstra(lengths, directed=False, indices=i)
+
+
 def id_rank(ids) -> object:
     """Each id's position in string order, as an int64 array aligned with ``ids``."""
     import numpy as np
