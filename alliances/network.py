@@ -220,6 +220,20 @@ class Network:
 
         return engine.PartnershipAdjacency(self.arrays)
 
+    def adjacency_for(self, via=None):
+        """:attr:`adjacency`, or with ``via`` the ties of those relationship types only, every
+        node taking part (:func:`alliances.graph.partnership_graph`'s rule); one cached per ``via``."""
+        if not via:
+            return self.adjacency
+        from alliances import engine
+
+        key = tuple(sorted(set(via)))
+        cache = self.__dict__.setdefault("_via_adjacency", {})
+        if key not in cache:
+            cache.clear()  # one at a time: each holds a CSR of the network
+            cache[key] = engine.PartnershipAdjacency(self.arrays, via=key)
+        return cache[key]
+
     def projection_arrays(self, name: str = "organizations"):
         """The named projection (``organizations`` or ``full``) as :class:`alliances.engine.Projection`."""
         from alliances import engine
@@ -256,13 +270,15 @@ class Network:
 
     def analyses_on_arrays(self) -> bool:
         """Brokers, corridors, communities and the report on the arrays (:meth:`view`) rather
-        than networkx graphs: a dataset above ``thresholds.engine`` nodes."""
-        return self.dataset is not None and self.thresholds.on_engine(self.number_of_nodes())
+        than networkx graphs: a dataset above ``thresholds.engine`` nodes (the rule of
+        :meth:`scenarios_on_arrays`, so a scenario and its analyses stay on one backend)."""
+        return self.scenarios_on_arrays()
 
     def paths_on_arrays(self, *, k: int = 1, via=None) -> bool:
-        """A path question on the arrays: one path over the partnership types of a
-        dataset above ``thresholds.path_arrays`` nodes whose graph is not built."""
-        return (k == 1 and not via and self.dataset is not None and not self.has_graph
+        """A path question on the arrays: one path (over the partnership types, or the
+        ``via`` types) of a dataset above ``thresholds.path_arrays`` nodes whose graph is
+        not built."""
+        return (k == 1 and self.dataset is not None and not self.has_graph
                 and self.number_of_nodes() > self.thresholds.path_arrays)
 
     def scenarios_on_arrays(self) -> bool:
