@@ -183,7 +183,7 @@ def _strings(values: list[str], prefix: str, arrays: dict, spec: dict) -> None:
     if len(values) > 16 and len(uniq) * 2 <= len(values):
         table = list(uniq)
         index = {s: i for i, s in enumerate(table)}
-        arrays[prefix + "codes"] = np.fromiter((index[s] for s in values), dtype=np.int32, count=len(values))
+        arrays[prefix + "codes"] = _compact(np.fromiter((index[s] for s in values), dtype=np.int64, count=len(values)))
         values = table
         spec["dict"] = len(table)
     joined = "\0".join(values)
@@ -191,6 +191,20 @@ def _strings(values: list[str], prefix: str, arrays: dict, spec: dict) -> None:
         raise _Unencodable("a string holds NUL")
     arrays[prefix + "utf8"] = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
     spec["n"] = len(values)
+
+
+def _compact(a):
+    """An integer array in the smallest type that holds its values (the file is read whole at every load)."""
+    import numpy as np
+
+    if not len(a):
+        return a.astype(np.int32)
+    lo, hi = int(a.min()), int(a.max())
+    for t in (np.uint8, np.int8, np.uint16, np.int16, np.uint32, np.int32):
+        info = np.iinfo(t)
+        if info.min <= lo and hi <= info.max:
+            return a.astype(t)
+    return a
 
 
 def _tag(v) -> int:
@@ -237,16 +251,16 @@ def _encode_column(values: list, prefix: str, arrays: dict) -> dict:
         _strings(by[T_STR], prefix + "s.", arrays, spec["str"])
     try:
         if T_INT in by:
-            arrays[prefix + "int"] = np.array(by[T_INT], dtype=np.int64)
+            arrays[prefix + "int"] = _compact(np.array(by[T_INT], dtype=np.int64))
         if T_LINT in by:
-            arrays[prefix + "lint.count"] = np.array([len(v) for v in by[T_LINT]], dtype=np.int32)
-            arrays[prefix + "lint.flat"] = np.array([x for v in by[T_LINT] for x in v], dtype=np.int64)
+            arrays[prefix + "lint.count"] = _compact(np.array([len(v) for v in by[T_LINT]], dtype=np.int64))
+            arrays[prefix + "lint.flat"] = _compact(np.array([x for v in by[T_LINT] for x in v], dtype=np.int64))
     except OverflowError as err:
         raise _Unencodable("an integer beyond 64 bits") from err
     if T_FLOAT in by:
         arrays[prefix + "float"] = np.array(by[T_FLOAT], dtype=np.float64)
     if T_LSTR in by:
-        arrays[prefix + "lstr.count"] = np.array([len(v) for v in by[T_LSTR]], dtype=np.int32)
+        arrays[prefix + "lstr.count"] = _compact(np.array([len(v) for v in by[T_LSTR]], dtype=np.int64))
         spec["lstr"] = {}
         _strings([x for v in by[T_LSTR] for x in v], prefix + "lstr.", arrays, spec["lstr"])
     return spec
@@ -288,7 +302,7 @@ def _text_index(per_node: list[list[str]], prefix: str, arrays: dict) -> None:
     if blob.count(_NODE) != len(per_node) or blob.count(_TEXT) != sum(len(t) for t in per_node):
         raise _NoIndex
     arrays[prefix + "utf8"] = np.frombuffer(blob.encode("utf-8"), dtype=np.uint8)
-    arrays[prefix + "starts"] = starts
+    arrays[prefix + "starts"] = _compact(starts)
 
 
 class _NoIndex(Exception):
@@ -701,13 +715,8 @@ class _Snapshot:
 
         self.arrays, self.meta = arrays, meta
         self.tables = {t: _Table(arrays, t, meta["tables"][t]) for t in _TABLES}
-        self.keys = {}
-        for name in ("sources", "nodes"):
-            keys = _Strings(arrays, f"{name}/key/", meta["keys"][name], len(self.tables[name])).all()
-            index = {k: i for i, k in enumerate(keys)}
-            if len(index) != len(keys):
-                raise _Corrupt(name)
-            self.keys[name] = (keys, index)
+        self.keys = {name: _Keys(_Strings(arrays, f"{name}/key/", meta["keys"][name], len(self.tables[name])))
+                     for name in ("sources", "nodes")}
         n, m = len(self.tables["nodes"]), len(self.tables["relationships"])
         d = meta["derived"]
         # copies: the engine may treat them as its own (a few bytes per node and relationship)
@@ -732,9 +741,67 @@ class _Snapshot:
                 starts = arrays[f"text/{part}/starts"]
                 blob = arrays[f"text/{part}/utf8"].tobytes().decode("utf-8")
                 if (len(starts) != n + 1 or len(blob) != int(starts[-1])
-                        or (n and not bool(np.all(np.diff(starts) > 0)))):
+                        or (n and not bool(np.all(np.diff(starts.astype(np.int64)) > 0)))):
                     raise _Corrupt("text")
                 self.text[part] = (blob, starts)
+
+
+class _Keys:
+    """The ids of a table: position of an id, found in the string table's bytes until
+    enough are asked for that a dict pays (a warm ``show`` asks for a handful)."""
+
+    _DICT_AFTER = 64
+
+    def __init__(self, strings: _Strings):
+        self.strings = strings
+        self._index: dict | None = None
+        self._bytes: bytes | None = None
+        self._asked = 0
+
+    def list(self) -> list[str]:
+        return self.strings.all()
+
+    def _dict(self) -> dict:
+        if self._index is None:
+            keys = self.list()
+            index = {k: i for i, k in enumerate(keys)}
+            if len(index) != len(keys):
+                raise SnapshotError("a snapshot's ids repeat")
+            self._index = index
+        return self._index
+
+    def position(self, key) -> int | None:
+        if self._index is not None or self.strings.codes is not None:
+            return self._dict().get(key)
+        self._asked += 1
+        if self._asked > self._DICT_AFTER:
+            return self._dict().get(key)
+        if not isinstance(key, str) or "\0" in key:
+            return None
+        if self._bytes is None:
+            self._bytes = self.strings._utf8.tobytes()
+        blob, k = self._bytes, key.encode("utf-8")
+        if blob == k or blob.startswith(k + b"\0"):
+            return 0
+        at = blob.find(b"\0" + k + b"\0")
+        if at < 0:
+            if not blob.endswith(b"\0" + k):
+                return None
+            at = len(blob) - len(k) - 1
+        return blob.count(b"\0", 0, at + 1)
+
+    def __getitem__(self, key) -> int:
+        i = self.position(key)
+        if i is None:
+            raise KeyError(key)
+        return i
+
+    def __contains__(self, key) -> bool:
+        return self.position(key) is not None
+
+
+class SnapshotError(Exception):
+    """A snapshot found inconsistent after it was loaded (never expected: it was checked when loaded)."""
 
 
 class SnapshotDataset(Dataset):
@@ -764,7 +831,7 @@ class SnapshotDataset(Dataset):
         with paused_gc():
             rows = snap.tables[name].all()
             if name in ("nodes", "sources"):
-                keys = snap.keys[name][0]
+                keys = snap.keys[name].list()
                 if name == "nodes":  # rows already handed out stay the same objects
                     got = self.__dict__["_rows"]
                     rows = [got.get(k, r) for k, r in zip(keys, rows)]
@@ -782,10 +849,10 @@ class SnapshotDataset(Dataset):
     # -- single rows
 
     def node_ids(self) -> list[str]:
-        return self._snap.keys["nodes"][0]
+        return self._snap.keys["nodes"].list()
 
     def has_node(self, nid) -> bool:
-        return nid in self._snap.keys["nodes"][1]
+        return nid in self._snap.keys["nodes"]
 
     def number_of_nodes(self) -> int:
         return len(self._snap.tables["nodes"])
@@ -795,7 +862,7 @@ class SnapshotDataset(Dataset):
             return self.__dict__["nodes"][nid]
         rows = self.__dict__["_rows"]
         if nid not in rows:
-            rows[nid] = self._snap.tables["nodes"].row(self._snap.keys["nodes"][1][nid])
+            rows[nid] = self._snap.tables["nodes"].row(self._snap.keys["nodes"][nid])
         return rows[nid]
 
     def relationship(self, i: int) -> dict:
@@ -809,7 +876,7 @@ class SnapshotDataset(Dataset):
     def ties_of(self, nid: str) -> list[dict]:
         import numpy as np
 
-        g, i = self._snap.graph, self._snap.keys["nodes"][1][nid]
+        g, i = self._snap.graph, self._snap.keys["nodes"][nid]
         return [self.relationship(j) for j in np.flatnonzero((g["src"] == i) | (g["dst"] == i)).tolist()]
 
     def ids_with_labels(self, labels) -> list[str]:
@@ -830,8 +897,8 @@ class SnapshotDataset(Dataset):
         return [self.relationship(j) for j in np.flatnonzero(np.isin(self._snap.graph["types"], codes)).tolist()]
 
     def in_order(self, ids) -> list[str]:
-        index = self._snap.keys["nodes"][1]
-        return sorted(ids, key=index.__getitem__)
+        keys = self._snap.keys["nodes"]
+        return sorted(ids, key=keys.__getitem__)
 
     def figures_of(self, node_id: str) -> list[dict]:
         if "figures" in self.__dict__:
@@ -887,7 +954,7 @@ class SnapshotDataset(Dataset):
         q = normalize(text)
         if not q or _NODE in q or _TEXT in q:
             return None
-        ids = self.node_ids()
+        ids = self._snap.keys["nodes"].strings
         by_id = self._hits("ids", q, whole=True)
         if len(by_id) == 1:
             return ids[next(iter(by_id))]
@@ -917,7 +984,7 @@ class SnapshotDataset(Dataset):
         parts = ("ids", "names", "descriptions")
         exact = set().union(*(self._hits(p, q, whole=True) for p in parts))
         inside = set().union(*(self._hits(p, q, whole=False) for p in parts)) - exact
-        ids = self.node_ids()
+        ids = self._snap.keys["nodes"].strings
         hits = sorted([(0, ids[i]) for i in exact] + [(1, ids[i]) for i in inside])
         return [n for _, n in hits[:limit]]
 
@@ -925,29 +992,29 @@ class SnapshotDataset(Dataset):
 class _Groups(Mapping):
     """Node id → region group, read from the snapshot's codes (a read-only mapping)."""
 
-    def __init__(self, keys, codes, table):
-        self._ids, self._index = keys
+    def __init__(self, keys: "_Keys", codes, table):
+        self._keys = keys
         self._codes, self._table = codes, table
 
     def __getitem__(self, nid):
-        return self._table[int(self._codes[self._index[nid]])]
+        return self._table[int(self._codes[self._keys[nid]])]
 
     def get(self, nid, default=None):
-        i = self._index.get(nid)
+        i = self._keys.position(nid)
         return default if i is None else self._table[int(self._codes[i])]
 
     def __contains__(self, nid) -> bool:
-        return nid in self._index
+        return nid in self._keys
 
     def __iter__(self):
-        return iter(self._ids)
+        return iter(self._keys.list())
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return self._keys.strings.n
 
     def items(self):
         table = self._table
-        return list(zip(self._ids, (table[c] for c in self._codes.tolist())))
+        return list(zip(self._keys.list(), (table[c] for c in self._codes.tolist())))
 
     def values(self):
         table = self._table
