@@ -287,9 +287,11 @@ def report_command(out, lang, seed, top, tables, pdf, since, as_of, source):
                 bar.update(task, description=stage)
 
             net = source.network()
-            report = build_report(net, as_of=as_of, seed=seed, top=top, lang=lang, since=since, progress=step)
+            report = build_report(net, as_of=as_of, seed=seed, top=top, lang=lang, since=since, progress=step,
+                                  full_tables=bool(tables))
     else:
-        report = build_report(source.network(), as_of=as_of, seed=seed, top=top, lang=lang, since=since)
+        report = build_report(source.network(), as_of=as_of, seed=seed, top=top, lang=lang, since=since,
+                              full_tables=bool(tables))
     text = render_markdown(report) if lower.endswith(".md") else render_html(report)
     try:
         write_text(text, out)

@@ -182,7 +182,7 @@ def _names(names: list[str], lang: str, n: int = NAMES_SHOWN) -> str:
 
 
 def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int = 10, lang: str = "zh",
-                 since: str | None = None, progress=None) -> dict:
+                 since: str | None = None, progress=None, full_tables: bool = True) -> dict:
     """Everything the report shows, as plain data with citation numbers.
 
     Returns a dict with ``lang``, ``meta`` (scenario and undated counts),
@@ -202,7 +202,14 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     per period. ``since`` (YYYY, YYYY-MM or YYYY-MM-DD) adds ``changes``
     (:func:`changes_section`: what changed from then to ``as_of`` or the
     latest dated fact), also told in the summary. ``progress(stage)`` is
-    called before each stage.
+    called before each stage. With ``full_tables=False`` (no ``--tables``) the
+    suggestions' ``full`` table holds only the rows shown (their total is still counted).
+
+    Above the engine threshold (:meth:`~alliances.network.Network.analyses_on_arrays`)
+    no graph is built: the analyses run on the projection's arrays
+    (:meth:`~alliances.network.Network.view`; ``as_of`` cuts the dataset first,
+    :func:`alliances.graph.dataset_as_of`) and what the page cites is read from
+    the dataset; the result equals the graph's (tested).
     """
     from alliances.analysis.brokerage import broker_table, corridors, cut_points, region_tie_matrix
     from alliances.analysis.centrality import centrality_report, explanation_text, hub_explanation, scenario_graph
@@ -215,9 +222,24 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     T = TEXT[lang]
     net = network if isinstance(network, Network) else Network(network)
     step("graph")
-    ds, G0 = net.dataset, net.graph
-    G, meta = scenario_graph(G0, as_of=as_of)
-    H = organizations_projection(G, max_members=thresholds().hub_members) if as_of else net.organisations
+    ds = net.dataset
+    on_arrays = net.analyses_on_arrays()
+    if on_arrays:
+        # a large network: every analysis on the arrays (as of a date: on the dataset cut to
+        # it), and what the page cites read straight from the dataset (no MultiDiGraph)
+        if as_of:
+            scene, meta = net.scenario(as_of)
+        else:
+            scene, meta = net, {"as_of": None, "without": [], "without_ties": [], "undated_relationships": 0,
+                                "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0}
+        V = scene.view("organizations")
+        G, H = _DatasetGraph(scene), _ProjectionLookup(scene, V)
+        src = scene
+    else:
+        G, meta = scenario_graph(net.graph, as_of=as_of)
+        H = organizations_projection(G, max_members=thresholds().hub_members) if as_of else net.organisations
+        V = H
+        src = G if as_of else net
     cite = _Citations(G, ds, lang)
     table = regions.lookup(net.regions)
 
@@ -231,11 +253,11 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
         "rels_by_type": [{"type": f"{_rel_word(k, lang)} ({k})", "count": rels[k]} for k in model.REL_TYPES if rels.get(k)],
     }
     matrix = [{**r, "region_a": _region(r["region_a"], lang, table), "region_b": _region(r["region_b"], lang, table)}
-              for r in region_tie_matrix(H)]
+              for r in region_tie_matrix(V)]
 
     step("hubs")
-    hub_rows = centrality_report(G if as_of else net, projection_name=DEFAULT_PROJECTION, by="betweenness",
-                                 as_of=as_of)["rows"]
+    hub_rows = centrality_report(src, projection_name=DEFAULT_PROJECTION, by="betweenness",
+                                 as_of=None if on_arrays else as_of)["rows"]
     hubs = []
     for row in hub_rows[:top]:
         expl = hub_explanation(G, row["id"], projection_graph=H)
@@ -249,12 +271,12 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
                      "explanation_text": explanation_text(expl, lang), "refs": sorted(set(refs))})
 
     step("brokers")
-    broker_rows = [r for r in broker_table(H) if r["total"]]
+    broker_rows = [r for r in broker_table(V) if r["total"]]
     brokers = [dict(r) for r in broker_rows[:top]]
     for r in brokers:
         r["region_name"] = _region(r["region"], lang, table)
         r["refs"] = [cite.node(r["id"])]
-    cuts_all = cut_points(H)
+    cuts_all = cut_points(V)
     cuts = {"articulation_points": cuts_all["articulation_points"][:top], "bridges": cuts_all["bridges"][:top],
             "articulation_total": len(cuts_all["articulation_points"]), "bridges_total": len(cuts_all["bridges"])}
     for a in cuts["articulation_points"]:
@@ -264,7 +286,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
 
     step("corridors")
     corr = []
-    corridor_rows = corridors(H)
+    corridor_rows = corridors(V)
     for r in corridor_rows:
         a, b = _region(r["region_a"], lang, table), _region(r["region_b"], lang, table)
         on = r["on_shortest_paths"]
@@ -281,7 +303,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
                                                      via=_names([n["name"] for n in on], lang), cut=cut)
         refs = [cite.node(n["id"]) for n in on[:NAMES_SHOWN]]
         ids = {n["id"] for n in on[:NAMES_SHOWN]}
-        for u, v in H.subgraph(ids).edges():
+        for u, v in sorted(tuple(sorted(e)) for e in H.subgraph(ids).edges()):  # one order on either backend
             if H.nodes[u].get("region_group") != H.nodes[v].get("region_group"):
                 refs += cite.projected_tie(H, u, v)
         corr.append({**r, "name_a": a, "name_b": b, "sentence": sentence, "refs": sorted(set(refs))})
@@ -296,14 +318,20 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
              for n, cs in sorted(cutters.items()) if len(cs) > 1]
 
     step("communities")
-    comm_all = louvain(H, seed=seed)
+    comm_all = louvain(V, seed=seed)
     for c in comm_all["communities"]:
         c["region_counts"] = {_region(g, lang, table): n for g, n in c["regions"].items() if n}
     comm = {**comm_all, "communities": comm_all["communities"][:top], "total": len(comm_all["communities"])}
     comm.pop("membership", None)
 
     step("suggestions")
-    sugg_all = suggest_partners(G if as_of else net, top=3)
+    if full_tables:
+        sugg_all = suggest_partners(src, top=3)
+        sugg_total = len(sugg_all)
+    else:  # only the rows shown, and how many there are (each row's reasons cost a look-up)
+        counted: dict = {}
+        sugg_all = suggest_partners(src, top=3, limit=top, info=counted)
+        sugg_total = counted.get("total", len(sugg_all))
     sugg = [dict(x) for x in sugg_all[:top]]
     for s in sugg:
         s["reason"] = reason_text(s, lang)
@@ -314,7 +342,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
         s["refs"] = sorted(set(refs))
 
     step("map")
-    map_html = _map_html(G if as_of else net, lang, ds)
+    map_html = _map_html(src, lang, ds)
     changes = None
     if since:
         step("changes")
@@ -322,7 +350,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     step("summary")
     growth = dated_growth(G, lang)
     n_orgs = sum(orgs.values())
-    cross = sum(r["ties"] for r in region_tie_matrix(H) if r["region_a"] != r["region_b"])
+    cross = sum(r["ties"] for r in region_tie_matrix(V) if r["region_a"] != r["region_b"])
     words = _summary_words(lang, n_orgs=n_orgs, n_regions=len(orgs), cross=cross, hubs=hubs, brokers=brokers,
                            corridors=corr, multi=multi, growth=growth,
                            since=changes["sentence"] if changes else None)
@@ -343,7 +371,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
         "communities": comm, "suggestions": sugg, "provenance": cite.entries, "map_html": map_html,
         "coverage": coverage,
         "projection": DEFAULT_PROJECTION, "words": words, "growth": growth,
-        "totals": {"hubs": len(hub_rows), "brokers": len(broker_rows), "suggestions": len(sugg_all),
+        "totals": {"hubs": len(hub_rows), "brokers": len(broker_rows), "suggestions": sugg_total,
                    "communities": len(comm_all["communities"])},
         "full": {"hubs": hub_rows, "brokers": broker_rows, "corridors": corridor_rows,
                  "communities": comm_all["communities"], "suggestions": sugg_all,
@@ -876,3 +904,107 @@ def render_markdown(rep: dict) -> str:
             lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
             lines.append("")
     return "\n".join(lines)
+
+
+class _Nodes:
+    """``G.nodes`` of :class:`_DatasetGraph`: a node's dataset attributes with its region group."""
+
+    def __init__(self, net):
+        self.ds, self.groups = net.dataset, net.region_groups
+
+    def __getitem__(self, nid) -> dict:
+        return {**self.ds.nodes[nid], "region_group": self.groups.get(nid, "other")}
+
+    def __contains__(self, nid) -> bool:
+        return nid in self.ds.nodes
+
+    def __call__(self, data: bool = False):
+        if not data:
+            return iter(self.ds.nodes)
+        return ((n, self[n]) for n in self.ds.nodes)
+
+
+class _DatasetGraph:
+    """What the report reads of the ``MultiDiGraph``, answered from the dataset (large networks).
+
+    ``nodes[id]``, ``nodes(data=True)``, ``has_edge``, ``G[u][v]`` (type → relationship),
+    ``out_edges(n, keys=True)`` and ``edges(keys=True, data=True)``, as
+    :func:`alliances.graph.build_graph` gives them (one edge per relationship, keyed by type).
+    """
+
+    def __init__(self, net):
+        self.ds = net.dataset
+        self.nodes = _Nodes(net)
+        self._out: dict = {}
+        for r in self.ds.relationships:
+            self._out.setdefault(r["start"], {}).setdefault(r["end"], {})[r["type"]] = r
+
+    def number_of_nodes(self) -> int:
+        return len(self.ds.nodes)
+
+    def has_edge(self, u, v) -> bool:
+        return v in self._out.get(u, {})
+
+    def __getitem__(self, u) -> dict:
+        return self._out.get(u, {})
+
+    def out_edges(self, nid, keys: bool = False):
+        return [(nid, v, k) for v, ks in self._out.get(nid, {}).items() for k in ks]
+
+    def edges(self, keys: bool = False, data: bool = False):
+        rels = self.ds.relationships
+        if data:
+            return ((r["start"], r["end"], r["type"], r) if keys else (r["start"], r["end"], r) for r in rels)
+        return ((r["start"], r["end"], r["type"]) if keys else (r["start"], r["end"]) for r in rels)
+
+
+class _ProjectionLookup:
+    """What the report reads of the organisations projection, from its arrays and the dataset.
+
+    ``id in H``, ``H.neighbors(id)``, ``H.nodes[id]["region_group"]``, ``H[a][b]["via"]``
+    (the shared alliances, agreements and activities, in dataset order, capped hubs left
+    out, as :func:`alliances.graph.organizations_projection` lists them) and
+    ``H.subgraph(ids).edges()``.
+    """
+
+    def __init__(self, net, V):
+        from alliances.order import HUB_LABELS
+
+        self.V, self.adj, self.csr = V, net.adjacency, V.csr
+        self.index = {nid: i for i, nid in enumerate(V.P.ids)}
+        self.nodes = {nid: {"region_group": g} for nid, g in zip(V.P.ids, V.groups)}
+        self.position = {nid: i for i, nid in enumerate(net.dataset.nodes)}
+        capped = {h["id"] for h in V.P.capped_hubs}
+        self.hub = {n for n, d in net.dataset.nodes.items() if d["label"] in HUB_LABELS and n not in capped}
+
+    def __contains__(self, nid) -> bool:
+        return nid in self.index
+
+    def neighbors(self, nid):
+        ids = self.V.P.ids
+        return [ids[j] for j in self.csr.neighbours(self.index[nid]).tolist()]
+
+    def _hubs(self, nid) -> set:
+        return {h for h in self.adj[nid] if h in self.hub} if nid in self.adj else set()
+
+    def __getitem__(self, a):
+        lookup = self
+
+        class _Row:
+            def __getitem__(self, b):
+                via = sorted(lookup._hubs(a) & lookup._hubs(b), key=lookup.position.__getitem__)
+                return {"via": via}
+
+        return _Row()
+
+    def subgraph(self, ids):
+        keep = [self.index[n] for n in ids if n in self.index]
+        inside = set(keep)
+        P = self.V.P
+        pairs = [(P.ids[x], P.ids[y]) for x in keep for y in self.csr.neighbours(x).tolist() if y in inside and x < y]
+
+        class _Sub:
+            def edges(self):
+                return pairs
+
+        return _Sub()
