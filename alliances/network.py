@@ -265,13 +265,6 @@ class Network:
         return (k == 1 and not via and self.dataset is not None and not self.has_graph
                 and self.number_of_nodes() > self.thresholds.path_arrays)
 
-    def scenarios_on_arrays(self) -> bool:
-        """The network on a date answered from the dataset's arrays
-        (:func:`alliances.graph.dataset_as_of`, then the array views): a dataset
-        above ``thresholds.engine`` nodes (even when its graph is built: copying
-        the graph costs more than cutting the dataset; the answers are equal, tested)."""
-        return self.dataset is not None and self.thresholds.on_engine(self.number_of_nodes())
-
     def ego_on_arrays(self, hard_cap: int) -> bool:
         """The surroundings of a node found on the arrays, then only that part built as a
         graph: a dataset above ``hard_cap`` nodes whose graph is not built."""

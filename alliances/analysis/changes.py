@@ -18,7 +18,7 @@ count). Between the two:
 
 Above the engine threshold the dated parts of a dataset are cut out without
 building the whole graph and answered on the arrays
-(:meth:`alliances.network.Network.scenarios_on_arrays`); below it on networkx,
+(:meth:`alliances.network.Network.analyses_on_arrays`); below it on networkx,
 the reference (both tested equal).
 """
 
@@ -68,17 +68,15 @@ def latest_fact_day(network) -> str | None:
 def network_as_of(network, day: str) -> tuple[Network, dict]:
     """The network as it stood on ``day`` (YYYY-MM-DD), as a :class:`Network`, and the scenario's meta.
 
-    On a large dataset (:meth:`Network.scenarios_on_arrays`) the dated part is
-    cut out of the dataset (:func:`alliances.graph.dataset_as_of`), so its
-    array views answer; else the graph is filtered
-    (:func:`alliances.analysis.centrality.scenario_graph`). One rule, same meta.
+    On a large dataset (:meth:`Network.analyses_on_arrays`) the dated part is
+    cut out of the dataset (:meth:`Network.scenario`: nodes keep the whole
+    network's region groups), so its array views answer; else the graph is
+    filtered (:func:`alliances.analysis.centrality.scenario_graph`). One rule
+    (:func:`alliances.graph.dated_after`), the same meta.
     """
     net = as_network(network)
-    if net.scenarios_on_arrays():
-        from alliances.graph import dataset_as_of
-
-        part, meta = dataset_as_of(net.dataset, day)
-        return Network(part, thresholds=net._thresholds, region_level=net.region_level), meta
+    if net.analyses_on_arrays():
+        return net.scenario(day)
     from alliances.analysis.centrality import scenario_graph
 
     G, meta = scenario_graph(net.graph, as_of=day)
