@@ -257,7 +257,34 @@ class Network:
             return engine.partnership_arrays(self.arrays)[0]
         raise ValueError(f"unknown projection {name!r}; use one of {PROJECTIONS}")
 
+    def view(self, name: str = "organizations"):
+        """:class:`alliances.engine.OrganisationsView` of the named projection: its arrays,
+        the nodes' attributes, each node's region group and the region table."""
+        from alliances import engine
+
+        P = self.projection_arrays(name)
+        groups = self.region_groups
+        return engine.OrganisationsView(P, self.nodes, [groups.get(n, "other") for n in P.ids], self.regions)
+
+    def scenario(self, as_of: str) -> tuple["Network", dict]:
+        """The network as it stood on ``as_of``, cut from the dataset (no graph built):
+        :func:`alliances.graph.dataset_as_of`, and its meta (that of
+        :func:`alliances.analysis.centrality.scenario_graph`). Nodes keep the whole
+        network's region groups and region table, as a filtered graph keeps them."""
+        from alliances.graph import dataset_as_of
+
+        part, meta = dataset_as_of(self.dataset, as_of)
+        scene = Network(part, thresholds=self._thresholds, region_level=self.region_level)
+        scene.__dict__["region_groups"] = self.region_groups
+        scene.__dict__["regions"] = self.regions
+        return scene, meta
+
     # -- which backend answers: the rules, in one place
+
+    def analyses_on_arrays(self) -> bool:
+        """Brokers, corridors, communities and the report on the arrays (:meth:`view`) rather
+        than networkx graphs: a dataset above ``thresholds.engine`` nodes."""
+        return self.dataset is not None and self.thresholds.on_engine(self.number_of_nodes())
 
     def paths_on_arrays(self, *, k: int = 1, via=None) -> bool:
         """A path question on the arrays: one path over the partnership types of a

@@ -8,8 +8,16 @@ scripts also records calls to ``alert``/``confirm``/``prompt`` in
 ``window.__dialogCalls``. Reused by the map and report tests.
 
     with open_local(path) as page:
-        page.wait_for_function("window.alliancesReady === true")
+        wait_ready(page)
         assert page.blocked == [] and page.dialogs == []
+
+Wait for a map with :func:`wait_ready`, not with a bare ``wait_for_function``:
+Playwright polls that on ``requestAnimationFrame``, and Chromium runs no
+animation frames in a cross-origin iframe that is out of view (the report's
+sandboxed ``srcdoc`` map below the fold). A waiter that found the map not yet
+ready on its first look then never looked again: the report test hung for
+120 s whenever the machine was slow enough for the map to stabilise after that
+first look (the full suite), and passed alone.
 """
 
 from __future__ import annotations
@@ -19,6 +27,11 @@ import contextlib
 from alliances.render.browser import open_page
 
 CHROMIUM = "/usr/bin/chromium"
+READY = "window.alliancesReady === true"
+STATE = """(() => ({ready: window.alliancesReady, stabilized: window.alliancesStabilized,
+  readyAt: window.alliancesReadyAt, visibility: document.visibilityState,
+  nodes: window.alliancesNodes ? window.alliancesNodes.length : null,
+  canvas: !!document.querySelector('canvas')}))()"""
 
 DIALOG_HOOK = """
 window.__dialogCalls = [];
@@ -39,3 +52,25 @@ def open_local(path, *, width: int = 1400, height: int = 900):
 
 def console_errors(page) -> list[str]:
     return [text for kind, text in page.console if kind == "error"]
+
+
+def wait_ready(target, *, timeout: float = 120_000, scroll: bool = True, expr: str = READY) -> None:
+    """Wait until the map in ``target`` (a page, or the frame of an iframe) signals it is drawn.
+
+    Polls every 100 ms (timers run in an out-of-view iframe; animation frames
+    do not). An iframe is first scrolled into view, as a reader would, unless
+    ``scroll=False``. On timeout the error shows the map's state and the
+    page's console, so a hang explains itself.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page = getattr(target, "page", target)
+    element = target.frame_element() if scroll and hasattr(target, "frame_element") and target.parent_frame else None
+    if element is not None:
+        element.scroll_into_view_if_needed()
+    try:
+        target.wait_for_function(expr, timeout=timeout, polling=100)
+    except PlaywrightTimeout as err:
+        state = target.evaluate(STATE)
+        raise AssertionError(f"{expr} not true within {timeout / 1000:.0f} s; map state {state}; "
+                             f"console {getattr(page, 'console', [])}; errors {getattr(page, 'errors', [])}") from err

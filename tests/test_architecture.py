@@ -212,6 +212,7 @@ LAYERS = {
     "registry": 2,  # the registry: read, checked and kept with the dataset
     "model": 1, "errors": 1, "settings": 1, "order": 1, "files": 1, "cells": 1, "redact": 1, "chars": 1,
     "regions": 1, "pinyin": 1,  # region groups from the data: model only; pinyin keys: pypinyin only
+    "normalize": 1,  # cleaning cells: the importer and the registry reader share it
 }
 FEATURE = 4
 

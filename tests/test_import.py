@@ -1,7 +1,7 @@
 """Importing workbooks and CSVs the way planners save them.
 
 The expected datasets below are worked out by hand from the rows written in
-each test: the rules are those of ``alliances/io/normalize.py`` (documented in
+each test: the rules are those of ``alliances/normalize.py`` (documented in
 docs/dataset-format.md, "Data in and out").
 """
 
@@ -520,3 +520,18 @@ def test_import_straight_into_neo4j(tmp_path, neo4j_env, neo4j_driver, neo4j_dat
         "MATCH (a:AlliancesData)-[r]->(b:AlliancesData) RETURN a.id AS s, type(r) AS t, b.id AS e", database_=neo4j_database)
     assert sorted((r["s"], r["t"], r["e"]) for r in rows) == sorted(
         [("hs", "MEMBER_OF", "al"), (YSK, "MEMBER_OF", "al"), ("hs", "LOCATED_IN", "zigong")])
+
+
+@pytest.mark.parametrize("cell, date, expected", [
+    ("  自贡市海川实业有限公司\u3000", False, "自贡市海川实业有限公司"),
+    (44256, True, "2021-03-01"),  # an Excel date serial in a date column
+    (2021, True, "2021"),  # a year, not a serial
+    ("２０２１年３月", True, "2021-03"),
+    (4.0, False, "4"),
+    (datetime.datetime(2021, 3, 5, 12, 0), True, "2021-03-05"),
+])
+def test_the_registry_cleans_cells_with_the_importers_rules(cell, date, expected):
+    from alliances.normalize import cell_text
+    from alliances.registry.records import _text
+
+    assert _text(cell, date=date) == expected == cell_text(cell, "date" if date else "")

@@ -2,7 +2,7 @@
 
 Every expected value below is worked out by hand from the rows the test
 writes: row numbers count the header as row 1; ids without a row are
-``<prefix>-`` + 10 hex digits of sha1 of the name (``alliances.io.normalize``).
+``<prefix>-`` + 10 hex digits of sha1 of the name (``alliances.normalize``).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from alliances.render.report import build_report, md_cell, render_html, render_markdown
 from alliances.cli import cli
+from tests.browser import wait_ready
 from tests.conftest import ROOT, run_cli
 
 BUNDLED = ROOT / "alliances" / "data" / "zigong"
@@ -171,6 +172,7 @@ def test_report_in_chromium_embeds_the_map_and_requests_nothing(tmp_path, bundle
             frames = [f for f in page.frames if f != page.main_frame]
             assert len(frames) == 1
             frames[0].wait_for_selector("canvas", timeout=30_000)
+            wait_ready(frames[0])  # the map below the fold is drawn (tests/browser.py: why not wait_for_function)
             headings = page.locator("h2").all_inner_texts()
             assert headings[:1] == ["概况"] and "地区间通道" in headings
         finally:

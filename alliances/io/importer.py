@@ -3,7 +3,7 @@
 :func:`import_source` reads an ``.xlsx`` workbook in the template's shape
 (:mod:`alliances.io.template`), a folder of CSVs (the native dataset or one
 file per label like the template's sheets) or a ``nodes.csv`` +
-``relationships.csv`` pair, cleans every cell (:mod:`alliances.io.normalize`),
+``relationships.csv`` pair, cleans every cell (:mod:`alliances.normalize`),
 gives rows without an id a stable one, reads codes written as their Chinese
 or English names, resolves references written as names, aliases or ids in
 another case, and feeds every row as a :class:`~alliances.dataset.Record`
@@ -25,7 +25,7 @@ from alliances import model
 from alliances.cells import CsvWriter
 from alliances.dataset import FILES, KIND_ORDER, Record, RecordChecker, read_csv_rows
 from alliances.errors import DataError, Problem, ValidationError, problem
-from alliances.io import normalize as nz
+from alliances import normalize as nz
 from alliances.io.template import EXAMPLE_PREFIX, header_text, props_for
 
 KINDS = ("sources", "nodes", "relationships", "figures")

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alliances import model
+from alliances.normalize import cell_text
 from alliances.dataset import Dataset, date_problem, decode_bytes, split_list
 from alliances.errors import DataError, Problem, ValidationError, problem
 from alliances.registry import creditcode
@@ -182,35 +183,13 @@ def _xlsx_rows(path: Path, sheet: str | None, out: RegistryRead):
         wb.close()
 
 
-_STRIP = " \t\r\n\u3000\u00a0\ufeff"
-_CN_DATE = re.compile(r"(\d{4})\s*[./年-]\s*(\d{1,2})(?:\s*[./月-]\s*(\d{1,2})\s*日?)?\s*月?")
-
-
 def _text(value, date=False) -> str:
-    """A cell (CSV text or an openpyxl value) as cleaned text; dates as ISO (``2021年3月`` → ``2021-03``)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, (int, float)):
-        if date and float(value).is_integer() and 1900 <= value <= 2100:
-            return str(int(value))  # a year, not an Excel serial
-        if date and 1 <= value < 2958466:
-            from openpyxl.utils.datetime import from_excel
+    """A cell (CSV text or an openpyxl value) as cleaned text; dates as ISO (``2021年3月`` → ``2021-03``).
 
-            return from_excel(value).date().isoformat()
-        return str(int(value)) if float(value).is_integer() else repr(value)
-    text = str(value).strip(_STRIP)
-    if date:
-        text = unicodedata.normalize("NFKC", text)
-        m = _CN_DATE.fullmatch(text)
-        if m:
-            text = "-".join([m.group(1)] + [f"{int(x):02d}" for x in m.groups()[1:] if x])
-    return text
+    The importer's own cleaning (:func:`alliances.normalize.cell_text`): a date column
+    is cleaned as the dataset's ``date``, any other as plain text (trimmed, never renamed).
+    """
+    return cell_text(value, "date" if date else "")
 
 
 def read_registry_source(path, ds: Dataset, *, sheet: str | None = None, encoding: str | None = None,

@@ -32,6 +32,7 @@ NAME_FIELDS = frozenset({"name", "name_en", "aliases"})
 DATE_FIELDS = frozenset({"date", "published"})
 
 _STRIP = " \t\r\n\u3000\u00a0\ufeff"
+_CN_DATE = re.compile(r"(\d{4})\s*[./年]\s*(\d{1,2})(?:\s*[./月]\s*(\d{1,2})\s*日?)?\s*月?")
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
 
 # Administrative suffixes: a region named 自贡市 also prefixes names as 自贡.
@@ -152,9 +153,9 @@ def cell_text(value, field: str) -> str:
     text = str(value)
     if field in CODE_FIELDS:
         text = normalize_code(text)
-        if field in DATE_FIELDS and re.fullmatch(r"\d{4}[./年]\d{1,2}([./月]\d{1,2}日?)?月?", text):
-            parts = re.findall(r"\d+", text)
-            text = "-".join([parts[0]] + [f"{int(p):02d}" for p in parts[1:]])
+        m = _CN_DATE.fullmatch(text) if field in DATE_FIELDS else None
+        if m:  # 2021年3月, 2021.3.5 → ISO (2021-3 stays, and is reported)
+            text = "-".join([m.group(1)] + [f"{int(x):02d}" for x in m.groups()[1:] if x])
         return text
     if field == "name_en":
         text = halfwidth_alnum(strip(text)).replace("（", "(").replace("）", ")")
