@@ -44,6 +44,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
              'Load a dataset folder (default: the bundled one) into Neo4j as one dataset of record.'),
     "datasets": ("alliances.commands.datasets:datasets_command",
                  'List the datasets loaded into Neo4j: name, source, counts, load time.'),
+    "changes": ("alliances.commands.changes:changes_command",
+                'What changed between two dates: alliances, agreements, activities, ties, hubs, brokers, corridors.'),
     "brokers": ("alliances.commands.analyses:brokers_command",
                 "Who brokers between regions? Gould–Fernandez roles, Burt's constraint, cut points."),
     "corridors": ("alliances.commands.analyses:corridors_command",

@@ -329,6 +329,28 @@ class PartnershipAdjacency:
         return [ids[j] for j in csr.indices[csr.indptr[i]:csr.indptr[i + 1]].tolist()]
 
 
+def tie_lengths(adj: PartnershipAdjacency):
+    """The symmetric CSR matrix of hop lengths ``1 / strength`` on ``adj``'s partnership graph
+    (the strengths are its projection's weights), for weighted paths; cached on ``adj``."""
+    if getattr(adj, "_lengths", None) is None:
+        import numpy as np
+        from scipy.sparse import coo_matrix
+
+        P = adj.P
+        inv = 1.0 / P.weight
+        adj._lengths = coo_matrix((np.concatenate([inv, inv]), (np.concatenate([P.u, P.v]),
+                                                                np.concatenate([P.v, P.u]))),
+                                  shape=(P.n, P.n)).tocsr()
+    return adj._lengths
+
+
+def dijkstra_lengths(lengths, i: int):
+    """Shortest path lengths from node ``i`` to every node (``inf`` where unreachable)."""
+    from scipy.sparse.csgraph import dijkstra
+
+    return dijkstra(lengths, directed=False, indices=i)
+
+
 def id_rank(ids) -> object:
     """Each id's position in string order, as an int64 array aligned with ``ids``."""
     import numpy as np
@@ -736,3 +758,221 @@ def brokerage_arrays(P: Projection, groups, *, block: int = 4096) -> dict:
         out["constraint"] = np.where(deg > 0, (deg + 2 * s1 + s2) / deg ** 2, np.nan)
         out["effective_size"] = np.where(deg > 0, deg - T.sum(axis=(1, 2)) / deg, np.nan)
     return out
+
+
+def region_distances(P: Projection, groups, keys) -> dict[tuple[str, str], int | None]:
+    """The fewest ties between any node of one group and any of another, for each pair of ``keys``.
+
+    ``groups`` gives each node of ``P`` its group key; pairs come in the order
+    of ``keys`` (``a`` before ``b``); ``None`` when no node of ``b`` is
+    reachable from ``a`` (or a group is empty). The ``distance`` of
+    :func:`alliances.analysis.brokerage.corridor`, from one multi-source
+    breadth-first search per group on the sparse adjacency (tested equal).
+    """
+    import numpy as np
+    from scipy.sparse.csgraph import dijkstra
+
+    g = np.asarray(groups, dtype=object)
+    members = {k: np.flatnonzero(g == k) for k in keys}
+    A = _adjacency(P, weighted=False) if P.n else None
+    out: dict[tuple[str, str], int | None] = {}
+    for i, a in enumerate(keys):
+        rest = keys[i + 1:]
+        if not len(members[a]) or not rest:
+            out.update({(a, b): None for b in rest})
+            continue
+        dist = dijkstra(A, indices=members[a], unweighted=True, min_only=True)
+        for b in rest:
+            d = dist[members[b]].min() if len(members[b]) else np.inf
+            out[(a, b)] = int(d) if np.isfinite(d) else None
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Corridors between node groups on CSR
+
+
+class CSR:
+    """A symmetric adjacency (``indptr``, ``indices``) of an undirected simple graph.
+
+    Breadth-first searches here run one whole level at a time in numpy, so a
+    search touches each tie once in compiled code; a node or a tie can be
+    left out of a search without copying the graph.
+    """
+
+    def __init__(self, n: int, u, v):
+        import numpy as np
+
+        u, v = np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64)
+        keep = u != v
+        a, b = np.r_[u[keep], v[keep]], np.r_[v[keep], u[keep]]
+        key = np.unique(a * max(n, 1) + b)  # one entry per tie and direction
+        a, b = key // max(n, 1), key % max(n, 1)
+        self.n = n
+        self.indptr = np.r_[0, np.cumsum(np.bincount(a, minlength=n))].astype(np.int64)
+        self.indices = b.astype(np.int64)
+        self.src = a  # the row of each entry of ``indices``
+
+    @classmethod
+    def of(cls, P: Projection) -> "CSR":
+        return cls(P.n, P.u, P.v)
+
+    def neighbours(self, i: int):
+        return self.indices[self.indptr[i]:self.indptr[i + 1]]
+
+    def _expand(self, frontier):
+        """Every (from, to) entry leaving the ``frontier`` nodes."""
+        import numpy as np
+
+        starts, ends = self.indptr[frontier], self.indptr[frontier + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        offsets = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(total)
+        return np.repeat(frontier, lengths), self.indices[offsets]
+
+    def distances(self, sources, *, skip_node: int = -1, skip_tie: tuple | None = None, stop=None):
+        """Hop distance from the nearest of ``sources`` to every node (-1: unreachable).
+
+        ``skip_node`` is left out of the search, ``skip_tie`` (a pair) is not
+        crossed. With ``stop`` (a boolean mask), the search ends at the first
+        level that reaches a node of it.
+        """
+        import numpy as np
+
+        dist = np.full(self.n, -1, dtype=np.int64)
+        frontier = np.unique(np.asarray(sources, dtype=np.int64))
+        if skip_node >= 0:
+            frontier = frontier[frontier != skip_node]
+            dist[skip_node] = -2  # never entered
+        dist[frontier] = 0
+        d = 0
+        while len(frontier):
+            if stop is not None and stop[frontier].any():
+                break
+            a, b = self._expand(frontier)
+            if skip_tie is not None:
+                x, y = skip_tie
+                cross = ((a == x) & (b == y)) | ((a == y) & (b == x))
+                b = b[~cross]
+            b = b[dist[b] == -1]
+            frontier = np.unique(b)
+            d += 1
+            dist[frontier] = d
+        if skip_node >= 0:
+            dist[skip_node] = -1
+        return dist
+
+    def reaches(self, sources, targets_mask, **skip) -> bool:
+        """Whether any node of ``targets_mask`` is reachable from ``sources`` (same ``skip_*``)."""
+        dist = self.distances(sources, stop=targets_mask, **skip)
+        return bool((dist[targets_mask] >= 0).any())
+
+
+def corridor_arrays(C: CSR, a_nodes, b_nodes, *, ids=None) -> dict | None:
+    """Distance, shortest-path nodes, cut nodes and cut ties between two node sets.
+
+    The quantities of :func:`alliances.analysis.brokerage.corridor` on a
+    :class:`CSR` (positions, not ids): ``distance`` the fewest ties from a node
+    of ``a_nodes`` to one of ``b_nodes``; ``on`` every node with
+    ``d_A + d_B == distance``; ``cut_nodes`` / ``cut_ties`` the single nodes /
+    ties whose removal leaves no route (they lie on every route, so only one
+    shortest path is tested: the one that takes the smallest ``ids`` rank at
+    each step when ``ids`` ranks are given, else the smallest position);
+    ``node_independent`` / ``edge_independent`` the maximum numbers of
+    node- and tie-disjoint routes (maximum flows, scipy's Dinic). ``None``
+    when no route exists.
+    """
+    import numpy as np
+
+    n = C.n
+    a_nodes = np.asarray(a_nodes, dtype=np.int64)
+    b_nodes = np.asarray(b_nodes, dtype=np.int64)
+    in_b = np.zeros(n, dtype=bool)
+    in_b[b_nodes] = True
+    da = C.distances(a_nodes)
+    if not (da[in_b] >= 0).any():
+        return None
+    db = C.distances(b_nodes)
+    d = int(da[in_b & (da >= 0)].min())
+    on = np.flatnonzero((da >= 0) & (db >= 0) & (da + db == d))
+    # one shortest path: from a node of A at distance d from B, step to a neighbour one nearer B
+    rank = np.arange(n) if ids is None else ids
+    start = on[da[on] == 0]
+    path = [int(start[np.argmin(rank[start])])]
+    for _ in range(d):
+        nb = C.neighbours(path[-1])
+        nb = nb[db[nb] == db[path[-1]] - 1]
+        path.append(int(nb[np.argmin(rank[nb])]))
+    cut_nodes = [x for x in path if not C.reaches(a_nodes, in_b, skip_node=x)]
+    cut_ties = [(x, y) for x, y in zip(path, path[1:]) if not C.reaches(a_nodes, in_b, skip_tie=(x, y))]
+    node_ind, edge_ind = independent_routes_arrays(C, a_nodes, b_nodes)
+    return {"distance": d, "on": on, "cut_nodes": cut_nodes, "cut_ties": cut_ties,
+            "node_independent": node_ind, "edge_independent": edge_ind}
+
+
+def independent_routes_arrays(C: CSR, a_nodes, b_nodes) -> tuple[int, int]:
+    """Node-disjoint and tie-disjoint routes between two node sets (maximum flows).
+
+    As :func:`alliances.analysis.brokerage.independent_routes`: a super-source
+    joined to ``a_nodes``, a super-sink joined to ``b_nodes``; nodes of capacity
+    1 (each split in two, Menger) for the first, ties of capacity 1 each way
+    with unlimited super links for the second.
+    """
+    import numpy as np
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import maximum_flow
+
+    n = C.n
+    a_nodes = np.asarray(a_nodes, dtype=np.int64)
+    b_nodes = np.asarray(b_nodes, dtype=np.int64)
+    big = len(C.indices) + len(a_nodes) + len(b_nodes) + 1
+    # tie-disjoint: nodes 0..n-1, s = n, t = n+1
+    s, t = n, n + 1
+    rows = np.r_[C.src, np.full(len(a_nodes), s), b_nodes]
+    cols = np.r_[C.indices, a_nodes, np.full(len(b_nodes), t)]
+    caps = np.r_[np.ones(len(C.indices)), np.full(len(a_nodes) + len(b_nodes), big)].astype(np.int32)
+    M = csr_array((caps, (rows, cols)), shape=(n + 2, n + 2))
+    edge_ind = int(maximum_flow(M, s, t, method="dinic").flow_value)
+    # node-disjoint: v_in = v, v_out = v + n; s = 2n, t = 2n+1
+    s, t = 2 * n, 2 * n + 1
+    rows = np.r_[np.arange(n), C.src + n, np.full(len(a_nodes), s), b_nodes + n]
+    cols = np.r_[np.arange(n) + n, C.indices, a_nodes, np.full(len(b_nodes), t)]
+    caps = np.r_[np.ones(n), np.full(len(C.indices) + len(a_nodes) + len(b_nodes), big)].astype(np.int32)
+    M = csr_array((caps, (rows, cols)), shape=(2 * n + 2, 2 * n + 2))
+    node_ind = int(maximum_flow(M, s, t, method="dinic").flow_value)
+    return node_ind, edge_ind
+
+
+@dataclass
+class OrganisationsView:
+    """The organisations projection of a dataset as arrays, with what analyses read of its nodes.
+
+    What :func:`alliances.analysis.whatif.organisations_view` gives above the
+    engine threshold instead of a networkx graph: ``P`` (positions into
+    ``P.ids``), ``attrs`` (id → node attributes), ``groups`` (the region group
+    of each node of ``P``, aligned with ``P.ids``) and ``regions`` (the region
+    table, :func:`alliances.regions.region_table`). The analyses of
+    :mod:`alliances.analysis.brokerage` and :mod:`alliances.analysis.communities`
+    take it where they take the graph.
+    """
+
+    P: Projection
+    attrs: object
+    groups: list
+    regions: list
+
+    @property
+    def n(self) -> int:
+        return self.P.n
+
+    @property
+    def csr(self) -> CSR:
+        if "_csr" not in self.__dict__:
+            self.__dict__["_csr"] = CSR.of(self.P)
+        return self.__dict__["_csr"]
+
+    def name(self, i: int) -> str:
+        nid = self.P.ids[i]
+        return self.attrs[nid].get("name", nid)

@@ -133,10 +133,43 @@ def dataset_part(ds: Dataset, ids) -> Dataset:
     (region group included) they have in the whole graph, as
     :meth:`alliances.store.neo4j.Neo4jStore.read_nodes` does for Neo4j.
     """
-    keep = set(ids)
-    nodes = {n: d for n, d in ds.nodes.items() if n in keep or d["label"] in model.GEOGRAPHIC_LABELS}
-    rels = [r for r in ds.relationships if r["type"] == "PART_OF" and r["start"] in nodes and r["end"] in nodes]
+    keep = set(ids) | set(ds.ids_with_labels(model.GEOGRAPHIC_LABELS))
+    nodes = {n: ds.node(n) for n in ds.in_order(keep)}
+    rels = [r for r in ds.relationships_of_types(["PART_OF"]) if r["start"] in nodes and r["end"] in nodes]
     return Dataset(nodes=nodes, relationships=rels, sources=ds.sources, path=ds.path)
+
+
+def dated_after(date: str | None, as_of: str) -> bool:
+    """Whether a fact dated ``date`` had not yet happened on the day ``as_of``.
+
+    The rule of every ``--as-of``: a dated fact counts once its whole period
+    has passed (``2020`` from 2020-12-31); an undated one always counts.
+    """
+    return bool(date) and date_end(date) > as_of
+
+
+def dataset_as_of(ds: Dataset, as_of: str) -> tuple[Dataset, dict]:
+    """The dataset as it stood on ``as_of``, by :func:`filter_graph`'s rule, without building a graph.
+
+    Nodes dated later go, with their relationships and figures; relationships
+    dated later go. Returns the part and the meta of
+    :func:`alliances.analysis.centrality.scenario_graph` (same counts, tested),
+    so a large network's scenario runs on its arrays.
+    """
+    nodes = {n: d for n, d in ds.nodes.items() if not dated_after(d.get("date"), as_of)}
+    rels = [r for r in ds.relationships
+            if r["start"] in nodes and r["end"] in nodes and not dated_after(r.get("date"), as_of)]
+    part = Dataset(nodes=nodes, relationships=rels, figures=[f for f in ds.figures if f["node"] in nodes],
+                   sources=ds.sources, path=ds.path)
+    meta = {
+        "as_of": as_of, "without": [], "without_ties": [],
+        "undated_relationships": sum(1 for r in rels if not r.get("date")),
+        "undated_nodes": sum(1 for d in nodes.values()
+                             if not d.get("date") and d.get("label") not in model.GEOGRAPHIC_LABELS),
+        "removed_nodes": len(ds.nodes) - len(nodes),
+        "removed_relationships": len(ds.relationships) - len(rels),
+    }
+    return part, meta
 
 
 def filter_graph(
@@ -165,12 +198,12 @@ def filter_graph(
             report["removed_edges"].append((u, v, k))
     if as_of:
         for n, d in list(H.nodes(data=True)):
-            if d.get("date") and date_end(d["date"]) > as_of:
+            if dated_after(d.get("date"), as_of):
                 H.remove_node(n)
                 report["removed_nodes"].append(n)
         for u, v, k, d in list(H.edges(keys=True, data=True)):
             if d.get("date"):
-                if date_end(d["date"]) > as_of:
+                if dated_after(d["date"], as_of):
                     H.remove_edge(u, v, k)
                     report["removed_edges"].append((u, v, k))
             else:

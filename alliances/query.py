@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from alliances import model
 from alliances.dataset import provenance_text
-from alliances.resolve import search
 
 NODE_FIELDS = ("id", "name", "name_en", "label", "kind", "region", "region_group")
 REL_FIELDS = ("type", "start", "end", "role", "date", "date_note", "status", "source", "paragraphs")
@@ -24,25 +23,30 @@ def rel_summary(rel: dict) -> dict:
     return {f: rel.get(f, "" if f != "paragraphs" else []) for f in REL_FIELDS}
 
 
-def path_query(source, from_name: str, to_name: str, *, k: int = 1, max_hops=None, via=None) -> dict:
+def path_query(source, from_name: str, to_name: str, *, k: int = 1, max_hops=None, via=None,
+               weighted: bool = False) -> dict:
     """Shortest partnership paths between two named nodes, from the chosen source.
 
     ``source`` is an :class:`alliances.source.GraphSource`; it answers from
     the store that holds the network (:meth:`~alliances.source.GraphSource.paths`).
+    ``weighted``: a hop's length is 1 / its strength (:func:`alliances.paths.find_weighted_paths`);
+    each path then also has ``length`` and ``weights`` (each hop's strength), and the answer
+    ``"weighted": true``.
     """
-    G, a, b, raw = source.paths(from_name, to_name, k=k, max_hops=max_hops, via=via)
-    paths = [
-        {
+    G, a, b, raw = source.paths(from_name, to_name, k=k, max_hops=max_hops, via=via, weighted=weighted)
+    paths = []
+    for p in raw:
+        paths.append({
             "hops": p["hops"],
             "nodes": [node_summary(G, n) for n in p["nodes"]],
             "relationships": [rel_summary(r) for r in p["relationships"]],
-        }
-        for p in raw
-    ]
+            **({"length": p["length"], "weights": p["strengths"]} if weighted else {}),
+        })
     return {
         "from": node_summary(G, a),
         "to": node_summary(G, b),
         "via": list(via) if via else list(model.PARTNERSHIP_TYPES),
+        **({"weighted": True} if weighted else {}),
         "paths": paths,
     }
 
@@ -70,20 +74,29 @@ def explain_paths(result: dict, lang: str = "zh") -> str:
         )
     lines = []
     for i, p in enumerate(result["paths"], start=1):
-        lines.append(f"Path {i}: {a} → {b}, {p['hops']} hop{'s' if p['hops'] != 1 else ''}")
+        length = (f", length {_number(p['length'])} (1/weight per hop)" if lang == "en" else
+                  f"，长度 {_number(p['length'])}（每跳 1/权重）") if "length" in p else ""
+        lines.append(f"Path {i}: {a} → {b}, {p['hops']} hop{'s' if p['hops'] != 1 else ''}{length}")
         nodes = {n["id"]: n for n in p["nodes"]}
-        for j, rel in enumerate(p["relationships"], start=1):
+        weights = p.get("weights") or [None] * len(p["relationships"])
+        for j, (rel, weight) in enumerate(zip(p["relationships"], weights), start=1):
             rt = model.REL_TYPES[rel["type"]]
             verb = rt.zh if lang == "zh" else rt.en
             start, end = nodes[rel["start"]], nodes[rel["end"]]
             extra = [x for x in (rel.get("role"), rel.get("date_note") or rel.get("date"), rel.get("status")) if x]
             detail = f" ({'; '.join(extra)})" if extra else ""
+            tie = "" if weight is None else (f", weight {_number(weight)}" if lang == "en" else f"，权重 {_number(weight)}")
             lines.append(
                 f"  {j}. {_name(start, lang)} —{verb}→ {_name(end, lang)}{detail}"
-                f"  [{rel['type']}, {_para(rel)}]"
+                f"  [{rel['type']}, {_para(rel)}{tie}]"
             )
         lines.append("")
     return "\n".join(lines)
+
+
+def _number(x: float) -> str:
+    """2 → "2", 0.5 → "0.5", 1/3 → "0.3333"."""
+    return f"{x:.4f}".rstrip("0").rstrip(".")
 
 
 def show_node(source, name: str) -> dict:
@@ -93,10 +106,11 @@ def show_node(source, name: str) -> dict:
     never built for it (the same answer as from the graph, tested).
     """
     net = source.network()
-    ds, nodes, groups = net.dataset, net.nodes, net.region_groups
+    ds, groups = net.dataset, net.region_groups
+    nodes = _Nodes(net)
     nid = net.resolve(name)
-    props = dict(ds.nodes[nid])
-    mine = [rel for rel in ds.relationships if rel["start"] == nid or rel["end"] == nid]
+    props = dict(ds.node(nid))
+    mine = ds.ties_of(nid)
     ties = []
     for rel in sorted(mine, key=lambda r: (r["type"], r["start"], r["end"])):
         other = rel["end"] if rel["start"] == nid else rel["start"]
@@ -113,6 +127,16 @@ def show_node(source, name: str) -> dict:
         "provenance": provenance_text(props, ds.sources),
         "ties": ties,
     }
+
+
+class _Nodes:
+    """``nodes[nid]`` of a network, one node at a time (a snapshot decodes only those asked for)."""
+
+    def __init__(self, net):
+        self.node = net.node
+
+    def __getitem__(self, nid):
+        return self.node(nid)
 
 
 def _summary(nodes, groups, nid: str) -> dict:
@@ -168,7 +192,7 @@ def search_nodes(source, text: str, limit: int = 50) -> list[dict]:
         G, ids = found
         return [node_summary(G, n) for n in ids]
     net = source.network()
-    return [_summary(net.nodes, net.region_groups, n) for n in search(net.names, text, limit=limit)]
+    return [_summary(_Nodes(net), net.region_groups, n) for n in net.search(text, limit=limit)]
 
 
 # ---------------------------------------------------------------------------
@@ -213,7 +237,7 @@ def read_pairs(path) -> list[tuple[int, str, str]]:
     return out
 
 
-def path_pairs(source, pairs, *, max_hops=None, via=None, path_name: str = "") -> list[dict]:
+def path_pairs(source, pairs, *, max_hops=None, via=None, path_name: str = "", weighted: bool = False) -> list[dict]:
     """One :func:`path_query` answer per pair, the network read once.
 
     Every name is resolved first; names that match nothing (or several
@@ -241,7 +265,7 @@ def path_pairs(source, pairs, *, max_hops=None, via=None, path_name: str = "") -
                                                  "check the spelling, or list names with 'alliances search'"))
     if problems:
         raise ValidationError(problems, path_name)
-    return [{"row": r, **path_query(source, a, b, k=1, max_hops=max_hops, via=via)}
+    return [{"row": r, **path_query(source, a, b, k=1, max_hops=max_hops, via=via, weighted=weighted)}
             for (r, _, _), (a, b) in zip(pairs, ids)]
 
 
@@ -260,6 +284,7 @@ def pair_rows(answers: list[dict], lang: str = "zh") -> list[dict]:
             "hops": p["hops"] if p else "",
             "path": " → ".join(_name(n, lang) for n in p["nodes"]) if p else "",
             "relationships": " ".join(rel["type"] for rel in p["relationships"]) if p else "",
+            **({"length": p["length"] if p else ""} if ans.get("weighted") else {}),
         })
     return rows
 

@@ -52,20 +52,21 @@ class GraphSource:
 
         return read_checked(self.data, cache_dir=self.cache_dir)
 
-    def paths(self, from_name: str, to_name: str, *, k: int = 1, max_hops=None, via=None):
+    def paths(self, from_name: str, to_name: str, *, k: int = 1, max_hops=None, via=None, weighted: bool = False):
         """``(G, a, b, paths)``: the two nodes named, their paths, and a graph holding the answer's nodes.
 
         From a folder the network picks its backend (:func:`alliances.paths.network_paths`).
         From Neo4j only what the answer needs is read: the names (resolved by
         the embedded default's rules), the paths, and the nodes on them with
-        the regions that place them.
+        the regions that place them. A weighted question (Cypher's shortest paths count hops)
+        is answered on the network read from Neo4j, as from a folder.
         """
-        if not self.use_neo4j:
+        if not self.use_neo4j or weighted:
             from alliances.paths import network_paths
 
             net = self.network()
             a, b = net.resolve(from_name), net.resolve(to_name)
-            G, raw = network_paths(net, a, b, k=k, max_hops=max_hops, via=via)
+            G, raw = network_paths(net, a, b, k=k, max_hops=max_hops, via=via, weighted=weighted)
             return G, a, b, raw
         import networkx as nx
 

@@ -205,3 +205,148 @@ def test_weights_are_relationship_properties_in_neo4j(hub, clean_neo4j, neo4j_se
     # the same organisations projection from Neo4j as from the folder
     assert {tuple(sorted(e)): w for *e, w in projection(Network(back).graph).edges(data="weight")} == \
         {("a", "b"): 4.5, ("a", "c"): 1, ("b", "c"): 1}
+
+
+# ---------------------------------------------------------------------------
+# Weights in the planner's workbook, the template, the exports and Neo4j
+
+
+def _rel_sheet(wb):
+    return wb["关系 Relationships"]
+
+
+def test_the_template_offers_weight_and_count_with_a_positive_number_check(tmp_path):
+    import openpyxl
+
+    from alliances.io.template import write_workbook
+
+    ws = _rel_sheet(openpyxl.load_workbook(write_workbook(tmp_path / "t.xlsx")))
+    header = [c.value for c in ws[1]]
+    assert "权重 weight" in header and "次数 count" in header
+    letters = {v.split(" ")[-1]: ws.cell(1, j).column_letter for j, v in enumerate(header, start=1)}
+    checks = {str(d.sqref): (d.type, d.operator, d.formula1, d.showErrorMessage)
+              for d in ws.data_validations.dataValidation}
+    assert checks[f"{letters['weight']}3:{letters['weight']}5000"] == ("decimal", "greaterThan", "0", True)
+    assert checks[f"{letters['count']}3:{letters['count']}5000"] == ("whole", "greaterThanOrEqual", "1", True)
+
+
+def _weighted_book(tmp_path, weights):
+    """The hub network typed into a template: ``weights`` are (weight, count) cells per relationship."""
+    import openpyxl
+
+    from alliances.io.template import label_sheet, write_workbook
+
+    path = write_workbook(tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(path)
+    col = {str(c.value).split(" ")[-1]: c.column for c in _rel_sheet(wb)[1]}
+    orgs = wb[label_sheet("Organization")]
+    ocol = {str(c.value).split(" ")[-1]: c.column for c in orgs[1]}
+    for i, (nid, name) in enumerate([("a", "甲公司"), ("b", "乙公司"), ("c", "丙公司")], start=3):
+        orgs.cell(i, ocol["id"], nid), orgs.cell(i, ocol["name"], name), orgs.cell(i, ocol["kind"], "企业")
+    al = wb[label_sheet("Alliance")]
+    acol = {str(c.value).split(" ")[-1]: c.column for c in al[1]}
+    al.cell(3, acol["id"], "x"), al.cell(3, acol["name"], "甲乙丙联盟")
+    rels = [("甲公司", "成员", "x"), ("乙公司", "成员", "x"), ("丙公司", "成员", "x"), ("a", "指导", "b")]
+    ws = _rel_sheet(wb)
+    for i, ((start, rtype, end), (w, c)) in enumerate(zip(rels, weights), start=3):
+        ws.cell(i, col["start"], start), ws.cell(i, col["type"], rtype), ws.cell(i, col["end"], end)
+        ws.cell(i, col["weight"], w), ws.cell(i, col["count"], c)
+    wb.save(path)
+    return path
+
+
+def test_a_workbook_with_weight_and_count_imports_them(tmp_path):
+    from alliances.io.importer import import_source
+
+    path = _weighted_book(tmp_path, [(3, None), ("2", 2), (None, None), (0.5, 3)])  # numbers and text cells
+    ds = import_source([path]).dataset
+    got = {(r["start"], r["type"], r["end"]): (r.get("weight"), r.get("count")) for r in ds.relationships}
+    assert got == {("a", "MEMBER_OF", "x"): (3, None), ("b", "MEMBER_OF", "x"): (2, 2),
+                   ("c", "MEMBER_OF", "x"): (None, None), ("a", "GUIDES", "b"): (0.5, 3)}
+    # organisations: a–b = min(3, 4) + 0.5 x 3 = 4.5; a–c = min(3, 1); b–c = min(4, 1)
+    G = projection(Network(ds).graph, "organizations")
+    assert {tuple(sorted(e)): w for *e, w in G.edges(data="weight")} == {("a", "b"): 4.5, ("a", "c"): 1,
+                                                                         ("b", "c"): 1}
+
+
+def test_chinese_headers_weight_and_count_in_a_csv_import(tmp_path):
+    from alliances.io.importer import import_source
+
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "nodes.csv").write_text("编号,类型,名称,组织类别\na,组织,甲公司,企业\nb,组织,乙公司,企业\n", encoding="utf-8-sig")
+    (folder / "relationships.csv").write_text("起点,关系,终点,权重,次数\n甲公司,指导,乙公司,2.5,4\n",
+                                              encoding="gb18030")
+    ds = import_source([folder]).dataset
+    [rel] = ds.relationships
+    assert (rel["weight"], rel["count"]) == (2.5, 4)
+
+
+@pytest.mark.parametrize("weight,count,field", [(-1, None, "weight"), ("重", None, "weight"), (1, 0.5, "count"),
+                                                (1, 0, "count")])
+def test_a_bad_weight_in_a_workbook_names_sheet_row_and_column(tmp_path, weight, count, field):
+    from alliances.io.importer import import_source
+
+    path = _weighted_book(tmp_path, [(1, 1), (1, 1), (1, 1), (weight, count)])
+    with pytest.raises(ValidationError) as err:
+        import_source([path])
+    [p] = err.value.problems
+    assert (p.field, p.row, p.sheet, p.file) == (field, 6, "关系 Relationships", str(path))
+    res = CliRunner().invoke(cli, ["import", str(path), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 1 and "Traceback" not in res.output and field in res.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_exports_carry_weight_and_count(hub, tmp_path):
+    from alliances.store.admin_import import write_import_files
+    from alliances.store.cypher_export import cypher_script
+
+    ds = read_dataset(hub)
+    out = write_import_files(ds, tmp_path / "imp")
+    with open(out / "relationships_GUIDES.csv", encoding="utf-8") as fh:
+        head, row = list(csv.reader(fh))
+    assert "weight:double" in head and "count:long" in head
+    assert (row[head.index("weight:double")], row[head.index("count:long")]) == ("0.5", "3")
+    with open(out / "relationships_MEMBER_OF.csv", encoding="utf-8") as fh:
+        member = list(csv.reader(fh))
+    assert [r[member[0].index("weight:double")] for r in member[1:]] == ["3.0", "2.0", ""]
+    script = cypher_script(ds)
+    assert "weight: toFloat(" in script and "count: toInteger(" in script
+    assert "\\u001f0.5\\u001f3'" in script  # the GUIDES row ends with its weight and count fields
+
+
+@pytest.mark.neo4j
+def test_a_weighted_dataset_round_trips_through_load_cypher_shell_and_back(hub, tmp_path, clean_neo4j,
+                                                                           neo4j_env, neo4j_driver, neo4j_database):
+    """`alliances load`, then the same projection read back with --neo4j; the Cypher script replayed
+    by cypher-shell stores exactly what load stores (weights as FLOAT, counts as INTEGER)."""
+    from tests.conftest import wipe
+    from tests.neo4j_dump import dump
+    from tests.test_export import cypher_shell
+
+    res = CliRunner().invoke(cli, ["load", str(hub)], env=neo4j_env)
+    assert res.exit_code == 0, res.output
+    rows_, _, _ = neo4j_driver.execute_query(
+        "MATCH (a)-[r]->(b) WHERE r.weight IS NOT NULL RETURN a.id AS s, b.id AS e, valueType(r.weight) AS t, "
+        "r.weight AS w, r.count AS c ORDER BY s, e, w", database_=neo4j_database)
+    assert [(r["s"], r["e"], r["t"], r["w"], r["c"]) for r in rows_] == [
+        ("a", "b", "FLOAT NOT NULL", 0.5, 3), ("a", "x", "FLOAT NOT NULL", 3.0, None),
+        ("b", "x", "FLOAT NOT NULL", 2.0, None), ("b", "x", "FLOAT NOT NULL", 4.0, None)]
+    for projection_name in ("organizations", "full"):
+        args = ["centrality", "--by", "weighted_degree", "--projection", projection_name, "--format", "json"]
+        import json
+
+        from_folder = json.loads(CliRunner().invoke(cli, [*args, "--data", str(hub)]).output)
+        res = CliRunner().invoke(cli, [*args, "--neo4j"], env=neo4j_env)
+        assert res.exit_code == 0, res.output
+        from_store = json.loads(res.output)
+        strength = lambda out: {r["id"]: r["weighted_degree"] for r in out}  # noqa: E731
+        assert strength(from_store) == strength(from_folder)
+    assert {k: strength(from_folder)[k] for k in "abc"} == {"a": 4.5, "b": 7.5, "c": 1.0}  # full: a 3+1.5, b 6+1.5
+    loaded = dump(neo4j_driver, neo4j_database)
+    wipe(neo4j_driver, neo4j_database)
+    script = tmp_path / "w.cypher"
+    res = CliRunner().invoke(cli, ["export", "--format", "cypher", "--data", str(hub), "--out", str(script)])
+    assert res.exit_code == 0, res.output
+    cypher_shell("-d", neo4j_database, "-f", str(script))
+    assert dump(neo4j_driver, neo4j_database) == loaded

@@ -49,6 +49,8 @@ def region_tie_matrix(H: nx.Graph, *, attr: str = GROUP, weight: str = "weight")
     >>> region_tie_matrix(H)
     [{'region_a': 'a', 'region_b': 'b', 'ties': 1, 'weight': 3}]
     """
+    if is_view(H):
+        return _tie_matrix_view(H)
     cells: dict[tuple[str, str], list] = {}
     for u, v, d in H.edges(data=True):
         a, b = sorted((_group(H, u, attr), _group(H, v, attr)))
@@ -139,6 +141,8 @@ def broker_table(H: nx.Graph, *, attr: str = GROUP) -> list[dict]:
     """
     from alliances.network import thresholds
 
+    if is_view(H):
+        return _broker_table_view(H)
     U = nx.Graph(H)
     if thresholds().on_engine(U.number_of_nodes()) and not H.is_directed():
         roles, constraint, esize = _brokerage_on_arrays(U, attr)
@@ -202,6 +206,15 @@ def cut_points(H: nx.Graph) -> dict:
     Returns ``{"articulation_points": [{"id", "name", "region"}],
     "bridges": [{"a", "b", "a_name", "b_name"}]}``, sorted by id.
     """
+    if is_view(H):
+        arts, brs = _cuts_view(H)
+        ids = H.P.ids
+        return {
+            "articulation_points": [{"id": ids[i], "name": H.name(i), "region": H.groups[i]}
+                                    for i in sorted(arts, key=lambda i: ids[i])],
+            "bridges": [{"a": a, "b": b, "a_name": _name_of(H, a), "b_name": _name_of(H, b)}
+                        for a, b in sorted(tuple(sorted((ids[x], ids[y]))) for x, y in brs)],
+        }
     U = nx.Graph(H)
     arts = sorted(nx.articulation_points(U))
     brs = sorted(tuple(sorted(e)) for e in nx.bridges(U))
@@ -339,6 +352,14 @@ def corridors(H: nx.Graph, *, regions: list[str] | None = None, attr: str = GROU
     """
     from alliances import regions as region_groups
 
+    from alliances.network import thresholds
+
+    if not is_view(H) and attr == GROUP and thresholds().on_engine(H.number_of_nodes()):
+        H = view_of(H)
+    if is_view(H):
+        present = region_groups.order(H.regions, set(H.groups))
+        regions = present if regions is None else list(regions)
+        return _corridors_view(H, regions)
     present = region_groups.order(region_groups.table_of(H), {_group(H, n, attr) for n in H})
     regions = present if regions is None else list(regions)
     return [corridor(H, a, b, attr=attr) for a, b in combinations(regions, 2)]
@@ -353,3 +374,143 @@ def corridor_cut_text(row: dict, lang: str = "zh") -> str:
         return f"无：至少 {n} 条独立路径" if lang == "zh" else f"none: at least {n} independent routes"
     names = [c["name"] for c in row["cut_nodes"]] + [f"{t['a_name']}~{t['b_name']}" for t in row["cut_ties"]]
     return ("、" if lang == "zh" else "; ").join(names)
+
+
+# ---------------------------------------------------------------------------
+# The same tables on the arrays (an engine.OrganisationsView), above the engine threshold
+
+
+def is_view(H) -> bool:
+    """Whether ``H`` is an :class:`alliances.engine.OrganisationsView` rather than a graph."""
+    return type(H).__name__ == "OrganisationsView"
+
+
+def view_of(H: nx.Graph):
+    """An :class:`alliances.engine.OrganisationsView` of a networkx organisations projection."""
+    from alliances import engine
+    from alliances import regions as region_groups
+
+    P = engine.projection_from_networkx(H)
+    return engine.OrganisationsView(P, H.nodes, [_group(H, n) for n in P.ids], region_groups.table_of(H))
+
+
+def _name_of(V, nid) -> str:
+    return V.attrs[nid].get("name", nid)
+
+
+def _tie_matrix_view(V) -> list[dict]:
+    import numpy as np
+
+    codes = sorted(set(V.groups))
+    g = np.array([codes.index(x) for x in V.groups], dtype=np.int64) if V.n else np.zeros(0, dtype=np.int64)
+    names = np.array(codes, dtype=object)
+    a, b = g[V.P.u], g[V.P.v]
+    # sorted by name, as the graph version sorts the pair of group names
+    lo = np.where(names[a] <= names[b], a, b) if len(a) else a
+    hi = np.where(names[a] <= names[b], b, a) if len(a) else b
+    k = max(len(codes), 1)
+    keys, inv, ties = np.unique(lo * k + hi, return_inverse=True, return_counts=True)
+    weight = np.bincount(inv.ravel(), V.P.weight, minlength=len(keys))
+    rows = []
+    for key, t, w in zip(keys.tolist(), ties.tolist(), weight.tolist()):
+        w = int(w) if float(w).is_integer() else w
+        rows.append({"region_a": codes[key // k], "region_b": codes[key % k], "ties": t, "weight": w})
+    return sorted(rows, key=lambda r: (r["region_a"], r["region_b"]))
+
+
+def _cuts_view(V) -> tuple[list[int], list[tuple[int, int]]]:
+    """Articulation points and bridges (positions) from networkit's biconnected components."""
+    import networkit as nk
+
+    from alliances import engine
+
+    if not len(V.P.u):
+        return [], []
+    g = engine.networkit_graph(V.P)  # held here: the algorithm keeps no reference of its own
+    comps = nk.components.BiconnectedComponents(g)
+    comps.run()
+    seen: dict[int, int] = {}
+    bridges = []
+    for comp in comps.getComponents():
+        for x in comp:
+            seen[x] = seen.get(x, 0) + 1
+        if len(comp) == 2:  # a biconnected component of one tie is a bridge
+            bridges.append((int(comp[0]), int(comp[1])))
+    return [x for x, c in seen.items() if c > 1], bridges
+
+
+def _broker_table_view(V) -> list[dict]:
+    import numpy as np
+
+    from alliances import engine
+
+    codes: dict[str, int] = {}
+    groups = np.array([codes.setdefault(g, len(codes)) for g in V.groups], dtype=np.int64)
+    cols = engine.brokerage_arrays(V.P, groups)
+    lists = {r: cols[r].tolist() for r in ROLES}
+    has_ties = len(V.P.u) > 0
+    constraint, esize = cols["constraint"].tolist(), cols["effective_size"].tolist()
+    arts, brs = _cuts_view(V)
+    arts = set(arts)
+    ids = V.P.ids
+    partners: dict[int, list] = {}
+    for a, b in brs:
+        partners.setdefault(a, []).append(ids[b])
+        partners.setdefault(b, []).append(ids[a])
+    rows = []
+    for i, n in enumerate(ids):
+        r = {k: lists[k][i] for k in ROLES}
+        total = sum(r.values())
+        c = constraint[i] if has_ties else None
+        e = esize[i] if has_ties else None
+        rows.append({
+            "id": n, "name": V.name(i), "name_en": V.attrs[n].get("name_en", ""), "region": V.groups[i],
+            **r, "cross_region": total - r["coordinator"], "total": total,
+            "constraint": None if c is None or c != c else round(c, 6),
+            "effective_size": None if e is None or e != e else round(e, 6),
+            "articulation": i in arts,
+            "bridges": [_name_of(V, m) for m in sorted(partners.get(i, []))],
+        })
+    rows.sort(key=lambda r: (-r["cross_region"], -r["total"], r["id"]))
+    return rows
+
+
+def _corridors_view(V, regions: list[str]) -> list[dict]:
+    """:func:`corridor` for each pair of ``regions`` on the arrays (:func:`alliances.engine.corridor_arrays`)."""
+    import numpy as np
+
+    from alliances import engine
+
+    ids = V.P.ids
+    rank = engine.id_rank(ids)
+    C = V.csr
+    members: dict[str, list[int]] = {}
+    for i, g in enumerate(V.groups):
+        members.setdefault(g, []).append(i)
+
+    def node(i):
+        return {"id": ids[i], "name": V.name(i), "region": V.groups[i]}
+
+    out = []
+    for a, b in combinations(regions, 2):
+        A, B = members.get(a, []), members.get(b, [])
+        row = {"region_a": a, "region_b": b, "size_a": len(A), "size_b": len(B)}
+        found = engine.corridor_arrays(C, A, B, ids=rank) if A and B else None
+        if found is None:
+            out.append({**row, "distance": None, "on_shortest_paths": [], "node_independent": 0,
+                        "edge_independent": 0, "cut_nodes": [], "cut_ties": [], "cut": "disconnected"})
+            continue
+        on = sorted(found["on"].tolist(), key=lambda i: ids[i])
+        cut_nodes = sorted(found["cut_nodes"], key=lambda i: ids[i])
+        ties = sorted(tuple(sorted((ids[x], ids[y]))) for x, y in found["cut_ties"])
+        out.append({
+            **row,
+            "distance": found["distance"],
+            "on_shortest_paths": [node(i) for i in on],
+            "node_independent": found["node_independent"],
+            "edge_independent": found["edge_independent"],
+            "cut_nodes": [node(i) for i in cut_nodes],
+            "cut_ties": [{"a": x, "b": y, "a_name": _name_of(V, x), "b_name": _name_of(V, y)} for x, y in ties],
+            "cut": "node" if cut_nodes else ("tie" if ties else "none"),
+        })
+    return out

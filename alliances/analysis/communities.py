@@ -78,6 +78,10 @@ def louvain(H: nx.Graph, *, seed: int = 0, weight: str = "weight", resolution: f
     >>> sorted(c["size"] for c in louvain(H)["communities"])
     [3, 3]
     """
+    from alliances.analysis.brokerage import is_view
+
+    if is_view(H):
+        return _louvain_view(H, seed=seed, resolution=resolution)
     if H.number_of_nodes() == 0:
         return {"seed": seed, "resolution": resolution, "modularity": 0.0, "communities": [], "membership": {}}
     parts = partition(H, weight=weight, resolution=resolution, seed=seed)
@@ -120,8 +124,69 @@ def communities_report(network, *, projection: str = "full", as_of: str | None =
     from alliances.network import thresholds
     from alliances.network import graph_of
 
+    net = network
+    if getattr(net, "analyses_on_arrays", lambda: False)():  # a large dataset: its arrays, no graph
+        if as_of:
+            scene, meta = net.scenario(as_of)
+        else:
+            scene, meta = net, {"as_of": None, "without": [], "without_ties": [], "undated_relationships": 0,
+                                "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0}
+        V = scene.view(projection)
+        meta.update(projection=projection, capped_hubs=capped_hubs_named(V.P.capped_hubs, scene.nodes))
+        return meta, louvain(V, seed=seed, resolution=resolution)
     G, meta = scenario_graph(graph_of(network), as_of=as_of)
     H = make_projection(G, projection, max_members=thresholds().hub_members)
     result = louvain(H, seed=seed, resolution=resolution)
     meta.update({"projection": projection, "capped_hubs": capped_hubs_named(H.graph.get("capped_hubs", []), G.nodes)})
     return meta, result
+
+
+def _louvain_view(V, *, seed: int = 0, resolution: float = 1.0) -> dict:
+    """:func:`louvain` on an :class:`alliances.engine.OrganisationsView` (the same partition,
+    since both run :func:`partition_arrays` on the canonical arrays; modularity computed on the arrays)."""
+    import numpy as np
+
+    P = V.P
+    ids = P.ids
+    if P.n == 0:
+        return {"seed": seed, "resolution": resolution, "modularity": 0.0, "communities": [], "membership": {}}
+    found = partition_arrays(P, seed=seed, resolution=resolution)
+    groups: dict[int, list] = {}
+    for i, c in enumerate(found.tolist()):
+        groups.setdefault(c, []).append(i)
+    parts = sorted((sorted(p, key=lambda i: str(ids[i])) for p in groups.values()),
+                   key=lambda p: (-len(p), str(ids[p[0]])))
+    q = modularity_arrays(P, found, resolution=resolution) if len(P.u) else 0.0
+    present = {r["key"] for r in V.regions if r["organisations"]} | set(V.groups)
+    columns = region_groups.order(V.regions, present | {region_groups.NO_REGION})
+    communities, membership = [], {}
+    for k, members in enumerate(parts, start=1):
+        regions = dict.fromkeys(columns, 0)
+        for i in members:
+            membership[ids[i]] = k
+            regions[V.groups[i]] = regions.get(V.groups[i], 0) + 1
+        communities.append({
+            "index": k, "size": len(members),
+            "members": [{"id": ids[i], "name": V.name(i), "region": V.groups[i]} for i in members],
+            "regions": regions, "spans_regions": sum(1 for c in regions.values() if c),
+        })
+    return {"seed": seed, "resolution": resolution, "modularity": q,
+            "communities": communities, "membership": membership}
+
+
+def modularity_arrays(P, membership, *, resolution: float = 1.0) -> float:
+    """Newman's weighted modularity of a partition of a :class:`~alliances.engine.Projection`,
+    as :func:`networkx.community.modularity` computes it:
+    ``Σ_c L_c / m − γ (D_c / 2m)²`` (``L_c`` the weight inside community c, ``D_c`` its total degree)."""
+    import numpy as np
+
+    c = np.asarray(membership, dtype=np.int64)
+    w = np.asarray(P.weight, dtype=np.float64)
+    m = float(w.sum())
+    if m == 0:
+        return 0.0
+    inside = c[P.u] == c[P.v]
+    k = int(c.max()) + 1
+    L = np.bincount(c[P.u][inside], w[inside], minlength=k)
+    D = np.bincount(c[P.u], w, minlength=k) + np.bincount(c[P.v], w, minlength=k)
+    return float((L / m - resolution * (D / (2 * m)) ** 2).sum())

@@ -156,6 +156,24 @@ def _order(by, i, j, c, s_aa, s_ra, rank, *, per_row: bool = False):
     return np.lexsort((hi, lo, *scores))
 
 
+def _row_contenders(by, top, i, j, c, s_aa, s_ra):
+    """The pairs that can be among their row's best ``top``: those scoring (``by``, rounded
+    as :func:`_order` compares it) at least the row's ``top``-th best, ties kept. Ordering
+    these alone by every key gives each row's best ``top`` exactly; sorting on one key
+    first is what makes whole-network suggestions fast (a block's pairs run to millions)."""
+    import numpy as np
+
+    primary = {"adamic_adar": np.round(s_aa, 6), "resource_allocation": np.round(s_ra, 6),
+               "common_neighbors": c}[by]
+    o = np.lexsort((-primary, i))
+    i_o = i[o]
+    starts = np.r_[0, np.flatnonzero(i_o[1:] != i_o[:-1]) + 1]
+    sizes = np.diff(np.r_[starts, len(o)])
+    threshold = primary[o[starts + np.minimum(top, sizes) - 1]]
+    keep = o[primary[o] >= np.repeat(threshold, sizes)]
+    return i[keep], j[keep], c[keep], s_aa[keep], s_ra[keep]
+
+
 def suggest_partners(
     network,
     *,
@@ -163,6 +181,7 @@ def suggest_partners(
     top: int = 5,
     by: str = "adamic_adar",
     limit: int | None = None,
+    info: dict | None = None,
 ) -> list[dict]:
     """Not-yet-tied organisations in other regions with common partners, best first.
 
@@ -178,7 +197,8 @@ def suggest_partners(
     With ``for_node``: that organisation's best ``top`` partners. Without it:
     each pair **once** (``id`` < ``partner`` in id order), the pairs that are
     among the best ``top`` of either end, best ``by`` first (ties by the other
-    scores, then ids); ``limit`` keeps only the first ``limit`` of them.
+    scores, then ids); ``limit`` keeps only the first ``limit`` of them (``info["total"]``,
+    when ``info`` is given, counts them all).
     ``top=0`` keeps every qualifying pair. Rows ``{"id", "name", "region",
     "partner", "partner_name", "partner_region", "adamic_adar",
     "resource_allocation", "common_neighbors", "reasons", "reason"}``;
@@ -231,6 +251,7 @@ def suggest_partners(
             rows = np.arange(start, min(start + _BLOCK, proj.n))
             i, j, c, s_aa, s_ra = _scores_block(A, aa, ra, region, rows, upper=not top, capped=capped)
             if top and len(i):
+                i, j, c, s_aa, s_ra = _row_contenders(by, top, i, j, c, s_aa, s_ra)
                 # each row's best `top`, ordered as for_node orders them (scores, then partner id)
                 o = _order(by, i, j, c, s_aa, s_ra, rank, per_row=True)
                 i_o = i[o]
@@ -246,6 +267,8 @@ def suggest_partners(
             _, first = np.unique(i * proj.n + j, return_index=True)
             i, j, c, s_aa, s_ra = i[first], j[first], c[first], s_aa[first], s_ra[first]
         o = _order(by, i, j, c, s_aa, s_ra, rank)
+        if info is not None:
+            info["total"] = len(o)
         if limit is not None:
             o = o[:limit]
         picked = [(int(i[k]), int(j[k]), int(c[k]), float(s_aa[k]), float(s_ra[k])) for k in o]

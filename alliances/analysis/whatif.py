@@ -50,13 +50,30 @@ def organisations_view(
 ) -> tuple[nx.Graph, dict]:
     """The organisations projection of a scenario, and the scenario's metadata.
 
+    For a :class:`~alliances.network.Network` whose analyses run on the arrays
+    (:meth:`~alliances.network.Network.analyses_on_arrays`) and no scenario, the
+    projection is an :class:`alliances.engine.OrganisationsView` (no graph built),
+    which :mod:`alliances.analysis.brokerage` and :mod:`alliances.analysis.communities`
+    take as they take the graph.
+
     Nodes in ``without`` are dropped before projecting. A tie in
     ``without_ties`` removes both the direct relationships between the two
     organisations and their projected tie, so sharing an alliance no longer
     links them either; ``meta["missing_ties"]`` lists ties that did not exist.
     """
-    from alliances.network import graph_of, thresholds
+    from alliances.network import Network, graph_of, thresholds
 
+    if isinstance(G, Network) and G.analyses_on_arrays() and not (without or without_ties):
+        # a large dataset (as of a date: cut to it): the projection's arrays, no graph
+        # (the analyses take either)
+        if as_of:
+            scene, meta = G.scenario(as_of)
+        else:
+            scene, meta = G, {"as_of": None, "without": [], "without_ties": [], "undated_relationships": 0,
+                              "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0}
+        V = scene.view("organizations")
+        meta.update(capped_hubs=capped_hubs_named(V.P.capped_hubs, scene.nodes), missing_ties=[])
+        return V, meta
     G = graph_of(G)
     G2, meta = scenario_graph(G, as_of=as_of, without=without, without_ties=without_ties)
     H = organizations_projection(G2, max_members=thresholds().hub_members)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from alliances.commands.common import (FiniteFloat, as_of_option, echo, echo_json, format_option, meta_note,
+from alliances.commands.common import (FiniteFloat, as_of_option, check_period, echo, echo_json, format_option, meta_note,
                                        projection_option, source_options)
 
 
@@ -234,9 +234,12 @@ def whatif_command(without, top, as_of, fmt, source):
               help="Also write every row of every table as CSV files into this new folder.")
 @click.option("--pdf", "pdf", type=click.Path(dir_okay=False), metavar="FILE.pdf", default=None,
               help="Also print the HTML report to PDF through the local Chromium (charts and legends kept).")
+@click.option("--since", "since", callback=check_period, metavar="DATE", default=None,
+              help="Add a 'What changed' section (as 'alliances changes --from DATE'): from this date "
+                   "(YYYY, YYYY-MM or YYYY-MM-DD) to --as-of or the latest dated fact; told in the summary too.")
 @as_of_option
 @source_options
-def report_command(out, lang, seed, top, tables, pdf, as_of, source):
+def report_command(out, lang, seed, top, tables, pdf, since, as_of, source):
     """One self-contained document: summary, map or region ties, hubs, brokers, corridors,
     communities, suggestions and the provenance of every fact cited.
 
@@ -266,7 +269,8 @@ def report_command(out, lang, seed, top, tables, pdf, as_of, source):
         if t.exists() and (not t.is_dir() or any(t.iterdir())):
             raise UsageError(f"--tables {tables}: {'is a file' if not t.is_dir() else 'folder exists and is not empty'}. "
                              "Fix: give a new folder name; nothing was written.")
-    stages = ("graph", "hubs", "brokers", "corridors", "communities", "suggestions", "map", "summary")
+    stages = ("graph", "hubs", "brokers", "corridors", "communities", "suggestions", "map",
+              *(["changes"] if since else []), "summary")
     if sys.stderr.isatty():
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -283,9 +287,11 @@ def report_command(out, lang, seed, top, tables, pdf, as_of, source):
                 bar.update(task, description=stage)
 
             net = source.network()
-            report = build_report(net, as_of=as_of, seed=seed, top=top, lang=lang, progress=step)
+            report = build_report(net, as_of=as_of, seed=seed, top=top, lang=lang, since=since, progress=step,
+                                  full_tables=bool(tables))
     else:
-        report = build_report(source.network(), as_of=as_of, seed=seed, top=top, lang=lang)
+        report = build_report(source.network(), as_of=as_of, seed=seed, top=top, lang=lang, since=since,
+                              full_tables=bool(tables))
     text = render_markdown(report) if lower.endswith(".md") else render_html(report)
     try:
         write_text(text, out)

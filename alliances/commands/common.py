@@ -20,7 +20,7 @@ from alliances.output import FORMATS
 from alliances.settings import DEFAULT_DATABASE, DEFAULT_URI, DEFAULT_USER, Neo4jSettings
 from alliances.source import GraphSource
 
-__all__ = ["GraphSource", "Neo4jSettings", "as_of_option", "cache_folder", "cache_options", "check_date", "echo", "echo_json",
+__all__ = ["GraphSource", "Neo4jSettings", "as_of_option", "cache_folder", "cache_options", "check_date", "check_period", "echo", "echo_json",
            "format_option", "meta_note", "neo4j_options", "neo4j_settings", "projection_option",
            "source_options"]
 
@@ -153,6 +153,29 @@ def as_of_option(f):
         "--as-of", "as_of", callback=check_date, metavar="YYYY-MM-DD",
         help="The network as it stood on this date: dated facts after it are left out; "
              "undated ones are kept, never guessed, and counted (in the JSON meta, else in a note).")(f)
+
+
+def check_period(ctx, param, value):
+    """``--from`` / ``--to`` / ``--since``: YYYY, YYYY-MM or YYYY-MM-DD (also 2021年3月, 2021.3), or ``None``.
+
+    Written as the dataset writes dates; the value is returned in that form
+    (the analysis reads a partial date as its last day, as a dated fact counts).
+    """
+    if value is None:
+        return None
+    from alliances.dataset import date_problem
+    from alliances.normalize import cell_text
+
+    from alliances.errors import UsageError
+
+    text = cell_text(value, "date")
+    year = re.fullmatch(r"(\d{4})\s*年", text)
+    text = year.group(1) if year else text
+    why = date_problem(text)
+    if why is not None:  # one line, exit 2 (the CLI shows the project's own errors so)
+        raise UsageError(f"{param.opts[0]} {value!r} is not a date{why[0]}; write YYYY, YYYY-MM or "
+                         "YYYY-MM-DD (or 2021年3月), e.g. 2021-06.")
+    return text
 
 
 def projection_option(f):

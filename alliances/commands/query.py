@@ -36,12 +36,15 @@ from alliances.commands.common import (as_of_option, cache_folder, cache_options
               help="The organisations of this city, district or zone (and all it contains) nearest to FROM.")
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
               help="With --to-region: at most this many of the nearest organisations.")
+@click.option("--weighted", is_flag=True,
+              help="Strong ties are short: a hop's length is 1 / (sum of weight x count of its relationships); "
+                   "the path with the smallest total length (Dijkstra), each hop's weight shown.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of names and relationship words in text output.")
 @format_option("text", ["text", "json", "csv"])
 @source_options
 def path_command(from_name, to_name, k, max_hops, via, geography, pairs_file, from_option, to_region, top,
-                 lang, fmt, source):
+                 weighted, lang, fmt, source):
     """How is FROM connected to TO? Shortest partnership paths, hop by hop.
 
     FROM and TO are an id, a name, an English name, an alias or a unique part
@@ -62,16 +65,21 @@ def path_command(from_name, to_name, k, max_hops, via, geography, pairs_file, fr
         if k != 1:
             raise click.UsageError("--pairs answers one shortest path per row: leave out --k")
         pairs = query.read_pairs(pairs_file)
-        answers = query.path_pairs(source, pairs, max_hops=max_hops, via=via, path_name=pairs_file)
+        answers = query.path_pairs(source, pairs, max_hops=max_hops, via=via, path_name=pairs_file,
+                                   weighted=weighted)
         if fmt == "json":
             echo_json(answers)
         elif fmt == "csv":
             from alliances.output import render_rows
 
-            echo(render_rows(query.pair_rows(answers, lang), "csv", query.PAIR_ROW_COLUMNS))
+            echo(render_rows(query.pair_rows(answers, lang), "csv",
+                             query.PAIR_ROW_COLUMNS + (["length"] if weighted else [])))
         else:
             click.echo("".join(f"Row {a['row']}:\n" + query.explain_paths(a, lang=lang) for a in answers), nl=False)
         return
+    if to_region and weighted:
+        raise click.UsageError("--to-region finds the nearest organisations by hops: leave out --weighted "
+                               "(or ask 'alliances path FROM TO --weighted' for each)")
     if to_region:
         start = from_option or from_name
         if not start or (from_option and from_name) or to_name:
@@ -94,7 +102,7 @@ def path_command(from_name, to_name, k, max_hops, via, geography, pairs_file, fr
         raise click.UsageError("give FROM and TO (or --pairs FILE.csv, or --from NAME --to-region REGION)")
     if fmt == "csv":
         raise click.UsageError("--format csv is for --pairs and --to-region; use text or json for one pair")
-    result = query.path_query(source, from_name, to_name, k=k, max_hops=max_hops, via=via)
+    result = query.path_query(source, from_name, to_name, k=k, max_hops=max_hops, via=via, weighted=weighted)
     if fmt == "json":
         echo_json(result)
     else:

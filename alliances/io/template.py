@@ -33,6 +33,16 @@ EXAMPLE_PREFIX = "example-"
 MAX_ROWS = 5000  # rows covered by the drop-downs
 
 
+# Excel refuses what the importer would refuse (the importer checks again: a typed value
+# can bypass a validation, e.g. by pasting)
+TIE_CHECKS = {
+    "weight": {"type": "decimal", "operator": "greaterThan", "formula1": "0",
+               "error": "权重须为正数，如 1、2.5。 weight: a positive number, e.g. 1 or 2.5."},
+    "count": {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "1",
+              "error": "次数须为正整数，如 1、3。 count: a positive whole number, e.g. 1 or 3."},
+}
+
+
 def label_sheet(label: str) -> str:
     return f"{model.LABELS[label].zh} {label}"
 
@@ -42,7 +52,7 @@ def props_for(kind: str, label_column: bool = True, provenance: bool = False) ->
     if kind == "nodes":
         props = [p for p in model.NODE_PROPS if label_column or p.name != "label"]
     else:
-        props = list({"relationships": model.REL_PROPS, "figures": model.FIGURE_PROPS,
+        props = list({"relationships": model.REL_PROPS + model.TIE_PROPS, "figures": model.FIGURE_PROPS,
                       "sources": model.SOURCE_PROPS}[kind])
     if kind == "sources":
         return props if provenance else [p for p in props if p.name != "imported"]
@@ -59,7 +69,7 @@ def _example(kind: str, label: str | None) -> dict:
                 "publisher": "示例 example", "published": "2022-03"}
     if kind == "relationships":
         return {"start": "example-org", "type": model.choice_text("type", "MEMBER_OF"), "end": "example-alliance",
-                "source": "example-source", "paragraphs": "1"}
+                "source": "example-source", "paragraphs": "1", "weight": "1", "count": "1"}
     if kind == "figures":
         return {"node": "example-org", "key": "party_members", "value": "120", "qualifier": model.choice_text("qualifier", "more_than"),
                 "unit": "members", "label_zh": "党员人数", "label_en": "Party members",
@@ -96,6 +106,9 @@ INSTRUCTIONS = [
     ("来源和段落可以都留空：该行本身（文件、工作表、行号和导入日期）即为出处。",
      "source and paragraphs may both be left empty: the row itself (file, sheet, row and the "
      "import date) is then the provenance."),
+    ("关系的权重（正数，默认 1）和次数（正整数，默认 1）可以留空；关系在分析中的强度为 权重 × 次数。",
+     "A relationship's weight (a positive number, default 1) and count (a positive whole number, "
+     "default 1) may be left empty; the tie's strength in the analyses is weight x count."),
     ("同一组织带不带城市前缀（如“华商商圈党委”与“自贡华商商圈党委”）只写一行，短名写进别名。",
      "Write one row per organisation: a name with and without a city prefix is one "
      "organisation; put the short name in aliases."),
@@ -189,6 +202,11 @@ def write_workbook(path: str | os.PathLike, ds=None) -> Path:
                 formula = "=" + region_range
             if formula:
                 dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=False)
+                dv.add(f"{letter}3:{letter}{MAX_ROWS}")
+                ws.add_data_validation(dv)
+            elif kind == "relationships" and p.name in TIE_CHECKS:
+                dv = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle=header_text(p),
+                                    **TIE_CHECKS[p.name])
                 dv.add(f"{letter}3:{letter}{MAX_ROWS}")
                 ws.add_data_validation(dv)
         ws.freeze_panes = "A3"

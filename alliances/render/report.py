@@ -53,6 +53,11 @@ TEXT = {
         "as_of": "截至 {date}：保留了 {rels} 条未注明日期的关系和 {nodes} 个未注明日期的节点（未作推测），"
                  "排除了 {gone_n} 个节点和 {gone_r} 条日期在其后的关系。",
         "sources": "资料来源",
+        "changes": "变化", "changes_what": "对象", "changes_section": "类别", "changes_change": "变化",
+        "changes_before": "之前", "changes_after": "之后",
+        "changes_note": "比较 {from_day} 与 {to_day} 两个日期的网络（各按 --as-of 的规则：有日期的事实在其整个时段过后才计入，未注明日期的两边都计入）。"
+                        "枢纽为 alliances centrality 的前 {top} 名（full 投影，按中介中心性），中介为 alliances brokers 的前 {top} 名（组织投影）。",
+        "changes_none": "两个日期之间没有变化。",
     },
     "en": {
         "title": "Cross-regional Party-building alliances: network report",
@@ -90,6 +95,11 @@ TEXT = {
         "as_of": "As of {date}: {rels} undated relationships and {nodes} undated nodes were kept (not guessed); "
                  "{gone_n} nodes and {gone_r} relationships dated later were left out.",
         "sources": "Sources",
+        "changes": "What changed", "changes_what": "What", "changes_section": "Section", "changes_change": "Change",
+        "changes_before": "Before", "changes_after": "After",
+        "changes_note": "The network on {from_day} against the network on {to_day} (each as --as-of gives it: a dated fact counts once its whole period has passed, undated facts count on both). "
+                        "Hubs are the top {top} of alliances centrality (full projection, by betweenness), brokers the top {top} of alliances brokers (organisations projection).",
+        "changes_none": "Nothing changed between the two dates.",
     },
 }
 
@@ -172,7 +182,7 @@ def _names(names: list[str], lang: str, n: int = NAMES_SHOWN) -> str:
 
 
 def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int = 10, lang: str = "zh",
-                 since: str | None = None, progress=None) -> dict:
+                 since: str | None = None, progress=None, full_tables: bool = True) -> dict:
     """Everything the report shows, as plain data with citation numbers.
 
     Returns a dict with ``lang``, ``meta`` (scenario and undated counts),
@@ -189,7 +199,17 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     (for ``--tables``). Hubs are ``alliances centrality`` on
     :data:`alliances.network.DEFAULT_PROJECTION` by betweenness, the same
     rows. ``words`` is the plain-words summary, ``growth`` the dated facts
-    per period. ``progress(stage)`` is called before each stage.
+    per period. ``since`` (YYYY, YYYY-MM or YYYY-MM-DD) adds ``changes``
+    (:func:`changes_section`: what changed from then to ``as_of`` or the
+    latest dated fact), also told in the summary. ``progress(stage)`` is
+    called before each stage. With ``full_tables=False`` (no ``--tables``) the
+    suggestions' ``full`` table holds only the rows shown (their total is still counted).
+
+    Above the engine threshold (:meth:`~alliances.network.Network.analyses_on_arrays`)
+    no graph is built: the analyses run on the projection's arrays
+    (:meth:`~alliances.network.Network.view`; ``as_of`` cuts the dataset first,
+    :func:`alliances.graph.dataset_as_of`) and what the page cites is read from
+    the dataset; the result equals the graph's (tested).
     """
     from alliances.analysis.brokerage import broker_table, corridors, cut_points, region_tie_matrix
     from alliances.analysis.centrality import centrality_report, explanation_text, hub_explanation, scenario_graph
@@ -202,9 +222,24 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
     T = TEXT[lang]
     net = network if isinstance(network, Network) else Network(network)
     step("graph")
-    ds, G0 = net.dataset, net.graph
-    G, meta = scenario_graph(G0, as_of=as_of)
-    H = organizations_projection(G, max_members=thresholds().hub_members) if as_of else net.organisations
+    ds = net.dataset
+    on_arrays = net.analyses_on_arrays()
+    if on_arrays:
+        # a large network: every analysis on the arrays (as of a date: on the dataset cut to
+        # it), and what the page cites read straight from the dataset (no MultiDiGraph)
+        if as_of:
+            scene, meta = net.scenario(as_of)
+        else:
+            scene, meta = net, {"as_of": None, "without": [], "without_ties": [], "undated_relationships": 0,
+                                "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0}
+        V = scene.view("organizations")
+        G, H = _DatasetGraph(scene), _ProjectionLookup(scene, V)
+        src = scene
+    else:
+        G, meta = scenario_graph(net.graph, as_of=as_of)
+        H = organizations_projection(G, max_members=thresholds().hub_members) if as_of else net.organisations
+        V = H
+        src = G if as_of else net
     cite = _Citations(G, ds, lang)
     table = regions.lookup(net.regions)
 
@@ -218,11 +253,11 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
         "rels_by_type": [{"type": f"{_rel_word(k, lang)} ({k})", "count": rels[k]} for k in model.REL_TYPES if rels.get(k)],
     }
     matrix = [{**r, "region_a": _region(r["region_a"], lang, table), "region_b": _region(r["region_b"], lang, table)}
-              for r in region_tie_matrix(H)]
+              for r in region_tie_matrix(V)]
 
     step("hubs")
-    hub_rows = centrality_report(G if as_of else net, projection_name=DEFAULT_PROJECTION, by="betweenness",
-                                 as_of=as_of)["rows"]
+    hub_rows = centrality_report(src, projection_name=DEFAULT_PROJECTION, by="betweenness",
+                                 as_of=None if on_arrays else as_of)["rows"]
     hubs = []
     for row in hub_rows[:top]:
         expl = hub_explanation(G, row["id"], projection_graph=H)
@@ -236,12 +271,12 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
                      "explanation_text": explanation_text(expl, lang), "refs": sorted(set(refs))})
 
     step("brokers")
-    broker_rows = [r for r in broker_table(H) if r["total"]]
+    broker_rows = [r for r in broker_table(V) if r["total"]]
     brokers = [dict(r) for r in broker_rows[:top]]
     for r in brokers:
         r["region_name"] = _region(r["region"], lang, table)
         r["refs"] = [cite.node(r["id"])]
-    cuts_all = cut_points(H)
+    cuts_all = cut_points(V)
     cuts = {"articulation_points": cuts_all["articulation_points"][:top], "bridges": cuts_all["bridges"][:top],
             "articulation_total": len(cuts_all["articulation_points"]), "bridges_total": len(cuts_all["bridges"])}
     for a in cuts["articulation_points"]:
@@ -251,7 +286,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
 
     step("corridors")
     corr = []
-    corridor_rows = corridors(H)
+    corridor_rows = corridors(V)
     for r in corridor_rows:
         a, b = _region(r["region_a"], lang, table), _region(r["region_b"], lang, table)
         on = r["on_shortest_paths"]
@@ -268,7 +303,7 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
                                                      via=_names([n["name"] for n in on], lang), cut=cut)
         refs = [cite.node(n["id"]) for n in on[:NAMES_SHOWN]]
         ids = {n["id"] for n in on[:NAMES_SHOWN]}
-        for u, v in H.subgraph(ids).edges():
+        for u, v in sorted(tuple(sorted(e)) for e in H.subgraph(ids).edges()):  # one order on either backend
             if H.nodes[u].get("region_group") != H.nodes[v].get("region_group"):
                 refs += cite.projected_tie(H, u, v)
         corr.append({**r, "name_a": a, "name_b": b, "sentence": sentence, "refs": sorted(set(refs))})
@@ -283,14 +318,20 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
              for n, cs in sorted(cutters.items()) if len(cs) > 1]
 
     step("communities")
-    comm_all = louvain(H, seed=seed)
+    comm_all = louvain(V, seed=seed)
     for c in comm_all["communities"]:
         c["region_counts"] = {_region(g, lang, table): n for g, n in c["regions"].items() if n}
     comm = {**comm_all, "communities": comm_all["communities"][:top], "total": len(comm_all["communities"])}
     comm.pop("membership", None)
 
     step("suggestions")
-    sugg_all = suggest_partners(G if as_of else net, top=3)
+    if full_tables:
+        sugg_all = suggest_partners(src, top=3)
+        sugg_total = len(sugg_all)
+    else:  # only the rows shown, and how many there are (each row's reasons cost a look-up)
+        counted: dict = {}
+        sugg_all = suggest_partners(src, top=3, limit=top, info=counted)
+        sugg_total = counted.get("total", len(sugg_all))
     sugg = [dict(x) for x in sugg_all[:top]]
     for s in sugg:
         s["reason"] = reason_text(s, lang)
@@ -301,13 +342,18 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
         s["refs"] = sorted(set(refs))
 
     step("map")
-    map_html = _map_html(G if as_of else net, lang, ds)
+    map_html = _map_html(src, lang, ds)
+    changes = None
+    if since:
+        step("changes")
+        changes = changes_section(net, since, until=as_of, top=top, lang=lang)
     step("summary")
     growth = dated_growth(G, lang)
     n_orgs = sum(orgs.values())
-    cross = sum(r["ties"] for r in region_tie_matrix(H) if r["region_a"] != r["region_b"])
+    cross = sum(r["ties"] for r in region_tie_matrix(V) if r["region_a"] != r["region_b"])
     words = _summary_words(lang, n_orgs=n_orgs, n_regions=len(orgs), cross=cross, hubs=hubs, brokers=brokers,
-                           corridors=corr, multi=multi, growth=growth, since=since)
+                           corridors=corr, multi=multi, growth=growth,
+                           since=changes["sentence"] if changes else None)
     coverage = None
     if ds.registry or any(f["key"] in model.COVERAGE_FIGURE_KEYS for f in ds.figures) or any(
             n["label"] in model.WORK_LABELS for n in ds.nodes.values()):
@@ -321,16 +367,70 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
         "lang": lang, "meta": meta, "seed": seed, "sources": sources, "summary": summary,
         "regions": net.regions,  # the dataset's region groups: names and palette colours
         "tie_matrix": matrix, "hubs": hubs, "brokers": brokers, "cut_points": cuts, "corridors": corr,
-        "multi_cutters": multi,
+        "multi_cutters": multi, "changes": changes,
         "communities": comm, "suggestions": sugg, "provenance": cite.entries, "map_html": map_html,
         "coverage": coverage,
         "projection": DEFAULT_PROJECTION, "words": words, "growth": growth,
-        "totals": {"hubs": len(hub_rows), "brokers": len(broker_rows), "suggestions": len(sugg_all),
+        "totals": {"hubs": len(hub_rows), "brokers": len(broker_rows), "suggestions": sugg_total,
                    "communities": len(comm_all["communities"])},
         "full": {"hubs": hub_rows, "brokers": broker_rows, "corridors": corridor_rows,
                  "communities": comm_all["communities"], "suggestions": sugg_all,
-                 "articulation_points": cuts_all["articulation_points"], "bridges": cuts_all["bridges"]},
+                 "articulation_points": cuts_all["articulation_points"], "bridges": cuts_all["bridges"],
+                 **({"changes": changes["all_rows"]} if changes else {})},
     }
+
+
+def changes_section(network, since: str, *, until: str | None = None, top: int = 10, lang: str = "zh") -> dict:
+    """The "变化 / What changed" section: :func:`alliances.analysis.changes.network_changes`, bounded.
+
+    From ``since`` to ``until`` (default: the latest dated fact). ``rows``
+    holds at most ``top`` changes of each kind (``total`` counts them all;
+    ``all_rows`` has every one, for ``--tables``); ``sentence`` tells the
+    counts in words for the summary.
+    """
+    from alliances.analysis.changes import change_rows, network_changes
+
+    result = network_changes(network, date_from=since, date_to=until, top=top, lang=lang,
+                             options=("--since", "--as-of"))
+    rows = change_rows(result, lang)
+    shown, seen = [], Counter()
+    for r in rows:
+        seen[r["section"]] += 1
+        if seen[r["section"]] <= top:
+            shown.append(r)
+    return {"meta": result["meta"], "counts": result["counts"], "rows": shown, "total": len(rows),
+            "all_rows": rows, "sentence": changes_sentence(result, lang)}
+
+
+def changes_sentence(result: dict, lang: str = "zh") -> str:
+    """The changes' counts in one sentence (only what changed)."""
+    c, m, zh = result["counts"], result["meta"], lang == "zh"
+    top = m["top"]
+    parts = []
+    words = ((("alliances_new", "新增联盟 {n} 个", "new alliances {n}"),
+              ("agreements_new", "新签共建协议 {n} 项", "new agreements {n}"),
+              ("activities_new", "新增活动 {n} 场", "new activities {n}"),
+              ("alliances_lapsed", "失效联盟 {n} 个", "lapsed alliances {n}"),
+              ("agreements_lapsed", "失效协议 {n} 项", "lapsed agreements {n}"),
+              ("activities_lapsed", "失效活动 {n} 场", "lapsed activities {n}")),
+             (("cross_region_ties_new", "跨地区联系新增 {n} 对", "new cross-region ties {n}"),
+              ("cross_region_ties_lost", "减少 {n} 对", "lost {n}")),
+             (("corridors_opened", "地区间通道打通 {n} 条", "corridors opened {n}"),
+              ("corridors_shortened", "变短 {n} 条", "shortened {n}"),
+              ("corridors_lengthened", "变长 {n} 条", "lengthened {n}"),
+              ("corridors_closed", "中断 {n} 条", "closed {n}")),
+             (("hubs_new", "新进前 " + str(top) + " 名的枢纽 {n} 个", "new hubs in the top " + str(top) + " {n}"),
+              ("brokers_new", "中介 {n} 个", "new brokers {n}")))
+    for group in words:
+        bits = [(z if zh else e).format(n=f"{c[k]:,}") for k, z, e in group if c.get(k)]
+        if bits:
+            parts.append(("、" if zh else ", ").join(bits))
+    since = f"{m['from']}（{m['from_day']}）" if zh else f"{m['from']} ({m['from_day']})"
+    if not parts:
+        return (f"自 {since}至 {m['to_day']}，网络没有变化。" if zh else
+                f"Between {since} and {m['to_day']} nothing changed.")
+    return (f"自 {since}至 {m['to_day']}：" + "；".join(parts) + "。" if zh else
+            f"From {since} to {m['to_day']}: " + "; ".join(parts) + ".")
 
 
 GROWTH_LABELS = ("Alliance", "Agreement", "Activity", "Project")
@@ -478,6 +578,8 @@ def _tables(rep: dict) -> list[tuple[str, str, list[tuple[str, list[str], list[l
         (T["orgs_by_region"], [T["region"], T["count"]], [[r["region"], str(r["count"])] for r in s["orgs_by_region"]]),
         (T["rels_by_type"], [T["type"], T["count"]], [[r["type"], str(r["count"])] for r in s["rels_by_type"]]),
     ], list(rep.get("words", [])) + ([_meta_line(rep)] if rep["meta"].get("as_of") else [])))
+    if rep.get("changes"):
+        out.append(_changes_table(rep))
     out.append(("map", T["map"], [("", [T["region_a"], T["region_b"], T["ties"], T["weight"]],
                                    [[r["region_a"], r["region_b"], str(r["ties"]), str(r["weight"])]
                                     for r in rep["tie_matrix"]])], [T["map_note"]]))
@@ -542,6 +644,26 @@ def _tables(rep: dict) -> list[tuple[str, str, list[tuple[str, list[str], list[l
          " ".join(f"¶{x}" for x in p["paragraphs"]) or p.get("row", "")] for p in rep["provenance"]])],
         [T["provenance_note"]]))
     return out
+
+
+def _changes_table(rep: dict):
+    """The "变化 / What changed" section as ``(id, heading, tables, paragraphs)``."""
+    from alliances.analysis.changes import WORDS
+
+    lang, T, ch = rep["lang"], TEXT[rep["lang"]], rep["changes"]
+    w = WORDS[lang]
+    rows = [[w["sections"][r["section"]], w["changes"][r["change"]], r["what"], str(r["before"]), str(r["after"])]
+            for r in ch["rows"]]
+    m = ch["meta"]
+    paras = [ch["sentence"], T["changes_note"].format(from_day=m["from_day"], to_day=m["to_day"], top=m["top"])]
+    if not rows:
+        paras.append(T["changes_none"])
+    more = ch["total"] - len(ch["rows"])
+    if more > 0:
+        paras.append(f"另有 {more:,} 项变化未列出（共 {ch['total']:,} 项）；用 --tables 目录 写出全表。" if lang == "zh"
+                     else f"And {more:,} more changes ({ch['total']:,} in all); --tables DIR writes every row.")
+    head = [T["changes_section"], T["changes_change"], T["changes_what"], T["changes_before"], T["changes_after"]]
+    return ("changes", T["changes"], [("", head, rows)], paras)
 
 
 def _more(rep: dict, key: str, shown: int) -> list[str]:
@@ -705,7 +827,7 @@ def write_tables(rep: dict, folder) -> list:
     full = dict(rep["full"])
     full["tie_matrix"] = rep["tie_matrix"]
     written = []
-    for name in (*TABLE_FILES, "tie_matrix"):
+    for name in (*TABLE_FILES, "tie_matrix", *(["changes"] if "changes" in full else [])):
         rows = full.get(name) or []
         cols: list[str] = []
         for r in rows:
@@ -782,3 +904,107 @@ def render_markdown(rep: dict) -> str:
             lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
             lines.append("")
     return "\n".join(lines)
+
+
+class _Nodes:
+    """``G.nodes`` of :class:`_DatasetGraph`: a node's dataset attributes with its region group."""
+
+    def __init__(self, net):
+        self.ds, self.groups = net.dataset, net.region_groups
+
+    def __getitem__(self, nid) -> dict:
+        return {**self.ds.nodes[nid], "region_group": self.groups.get(nid, "other")}
+
+    def __contains__(self, nid) -> bool:
+        return nid in self.ds.nodes
+
+    def __call__(self, data: bool = False):
+        if not data:
+            return iter(self.ds.nodes)
+        return ((n, self[n]) for n in self.ds.nodes)
+
+
+class _DatasetGraph:
+    """What the report reads of the ``MultiDiGraph``, answered from the dataset (large networks).
+
+    ``nodes[id]``, ``nodes(data=True)``, ``has_edge``, ``G[u][v]`` (type → relationship),
+    ``out_edges(n, keys=True)`` and ``edges(keys=True, data=True)``, as
+    :func:`alliances.graph.build_graph` gives them (one edge per relationship, keyed by type).
+    """
+
+    def __init__(self, net):
+        self.ds = net.dataset
+        self.nodes = _Nodes(net)
+        self._out: dict = {}
+        for r in self.ds.relationships:
+            self._out.setdefault(r["start"], {}).setdefault(r["end"], {})[r["type"]] = r
+
+    def number_of_nodes(self) -> int:
+        return len(self.ds.nodes)
+
+    def has_edge(self, u, v) -> bool:
+        return v in self._out.get(u, {})
+
+    def __getitem__(self, u) -> dict:
+        return self._out.get(u, {})
+
+    def out_edges(self, nid, keys: bool = False):
+        return [(nid, v, k) for v, ks in self._out.get(nid, {}).items() for k in ks]
+
+    def edges(self, keys: bool = False, data: bool = False):
+        rels = self.ds.relationships
+        if data:
+            return ((r["start"], r["end"], r["type"], r) if keys else (r["start"], r["end"], r) for r in rels)
+        return ((r["start"], r["end"], r["type"]) if keys else (r["start"], r["end"]) for r in rels)
+
+
+class _ProjectionLookup:
+    """What the report reads of the organisations projection, from its arrays and the dataset.
+
+    ``id in H``, ``H.neighbors(id)``, ``H.nodes[id]["region_group"]``, ``H[a][b]["via"]``
+    (the shared alliances, agreements and activities, in dataset order, capped hubs left
+    out, as :func:`alliances.graph.organizations_projection` lists them) and
+    ``H.subgraph(ids).edges()``.
+    """
+
+    def __init__(self, net, V):
+        from alliances.order import HUB_LABELS
+
+        self.V, self.adj, self.csr = V, net.adjacency, V.csr
+        self.index = {nid: i for i, nid in enumerate(V.P.ids)}
+        self.nodes = {nid: {"region_group": g} for nid, g in zip(V.P.ids, V.groups)}
+        self.position = {nid: i for i, nid in enumerate(net.dataset.nodes)}
+        capped = {h["id"] for h in V.P.capped_hubs}
+        self.hub = {n for n, d in net.dataset.nodes.items() if d["label"] in HUB_LABELS and n not in capped}
+
+    def __contains__(self, nid) -> bool:
+        return nid in self.index
+
+    def neighbors(self, nid):
+        ids = self.V.P.ids
+        return [ids[j] for j in self.csr.neighbours(self.index[nid]).tolist()]
+
+    def _hubs(self, nid) -> set:
+        return {h for h in self.adj[nid] if h in self.hub} if nid in self.adj else set()
+
+    def __getitem__(self, a):
+        lookup = self
+
+        class _Row:
+            def __getitem__(self, b):
+                via = sorted(lookup._hubs(a) & lookup._hubs(b), key=lookup.position.__getitem__)
+                return {"via": via}
+
+        return _Row()
+
+    def subgraph(self, ids):
+        keep = [self.index[n] for n in ids if n in self.index]
+        inside = set(keep)
+        P = self.V.P
+        pairs = [(P.ids[x], P.ids[y]) for x in keep for y in self.csr.neighbours(x).tolist() if y in inside and x < y]
+
+        class _Sub:
+            def edges(self):
+                return pairs
+
+        return _Sub()

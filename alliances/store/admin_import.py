@@ -42,7 +42,7 @@ NODE_COLUMNS = [("name", ""), ("name_en", ""), ("kind", ""), ("region", ""), ("d
                 ("figures_json", ""), ("datasets", "string[]"), ("source_sheet", ""), ("source_row", "long")]
 REL_COLUMNS = [("role", ""), ("date", "date"), ("date_precision", ""), ("date_note", ""), ("status", ""),
                ("source", ""), ("paragraphs", "long[]"), ("datasets", "string[]"), ("source_sheet", ""),
-               ("source_row", "long")]
+               ("source_row", "long"), ("weight", "double"), ("count", "long")]
 SOURCE_COLUMNS = [("title", ""), ("publisher", ""), ("published", "date"), ("published_precision", ""),
                   ("file", ""), ("paragraph_numbering", ""), ("datasets", "string[]"), ("imported", "date"),
                   ("imported_precision", "")]

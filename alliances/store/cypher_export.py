@@ -33,7 +33,7 @@ NODE_FIELDS = ("id", "name", "name_en", "kind", "region", "date", "date_precisio
                "aliases", "description", "synthetic", "source", "paragraphs", "figures_json", "datasets",
                "source_sheet", "source_row")
 REL_FIELDS = ("role", "date", "date_precision", "date_note", "status", "source", "paragraphs", "datasets",
-              "source_sheet", "source_row")
+              "source_sheet", "source_row", "weight", "count")
 SOURCE_FIELDS = ("id", "title", "publisher", "published", "published_precision", "file", "paragraph_numbering",
                  "datasets", "imported", "imported_precision")
 

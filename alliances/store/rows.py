@@ -28,7 +28,8 @@ REL_KEYS = [p.name for p in model.REL_PROPS if p.name not in ("start", "type", "
 SOURCE_KEYS = [p.name for p in model.SOURCE_PROPS]
 # where an imported fact came from (source_sheet, source_row): stored only on facts that have them
 PROVENANCE_KEYS = [p.name for p in model.PROVENANCE_PROPS]
-# a tie's weight and count (numbers): stored only on relationships that have them
+# a tie's weight and count (numbers): stored only on relationships that have them, weight always
+# as a FLOAT and count as an INTEGER (one type per property, as Cypher readers and GDS expect)
 TIE_KEYS = [p.name for p in model.TIE_PROPS]
 LIST_KEYS = {"aliases", "paragraphs"}
 PRECISIONS = {1: "year", 2: "month", 3: "day"}
@@ -101,7 +102,10 @@ def node_row(ds, nid: str, figures: dict[str, list[dict]]) -> dict:
 
 
 def rel_props(rel: dict) -> dict:
-    return _dated({k: rel[k] for k in (*REL_KEYS, *TIE_KEYS, *PROVENANCE_KEYS) if rel.get(k) not in (None, "", [])})
+    props = _dated({k: rel[k] for k in (*REL_KEYS, *TIE_KEYS, *PROVENANCE_KEYS) if rel.get(k) not in (None, "", [])})
+    if "weight" in props:  # one type per property in the store: weight FLOAT, count INTEGER
+        props["weight"] = float(props["weight"])
+    return props
 
 
 def rel_row(rel: dict) -> dict:
@@ -165,6 +169,8 @@ def rel_from(start: str, rtype: str, end: str, props) -> dict:
     for k in (*PROVENANCE_KEYS, *TIE_KEYS):
         if k in props:
             rel[k] = props[k]
+    if isinstance(rel.get("weight"), float) and rel["weight"].is_integer():
+        rel["weight"] = int(rel["weight"])  # as the dataset reads a whole number (3, not 3.0)
     return rel
 
 
