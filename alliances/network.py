@@ -53,6 +53,9 @@ class Thresholds:
     #: Maps: above this many nodes (or ``map_smooth_edges`` edges) edges are drawn straight.
     map_smooth_nodes: int = 500
     map_smooth_edges: int = 1_500
+    #: Aggregated maps: a group drilled into in the page shows at most this many nodes; a larger
+    #: one opens onto its own sub-communities (or, when it does not split, parts of this size).
+    map_drill: int = 800
 
     def on_engine(self, n: int) -> bool:
         """Whether a measure on ``n`` nodes runs on the compiled engine rather than networkx."""
@@ -131,8 +134,12 @@ class Network:
 
     def number_of_nodes(self) -> int:
         if self.dataset is not None:
-            return len(self.dataset.nodes)
+            return self.dataset.number_of_nodes()
         return self.graph.number_of_nodes()
+
+    def node(self, nid: str) -> dict:
+        """The attributes of one node (from the dataset's rows without decoding the others)."""
+        return self.dataset.node(nid) if self.dataset is not None else self.graph.nodes[nid]
 
     @property
     def nodes(self):
@@ -150,15 +157,32 @@ class Network:
 
     def resolve(self, text: str) -> str:
         """The id of the one node ``text`` names (:func:`alliances.resolve.resolve`)."""
+        if self.dataset is not None and not self.has_graph:
+            found = self.dataset.find(text)  # a snapshot's name index, when it decides alone
+            if found is not None:
+                return found
         from alliances.resolve import resolve
 
         return resolve(self.names, text)
+
+    def search(self, text: str, limit: int = 50) -> list[str]:
+        """Ids of the nodes :func:`alliances.resolve.search` finds for ``text``."""
+        if self.dataset is not None and not self.has_graph:
+            found = self.dataset.search_ids(text, limit)  # a snapshot's text index
+            if found is not None:
+                return found
+        from alliances.resolve import search
+
+        return search(self.names, text, limit=limit)
 
     @cached_property
     def region_groups(self) -> dict[str, str]:
         """Each node's region group, without building the graph when it is not built."""
         if self.has_graph or self.dataset is None:
             return {n: d.get("region_group", "other") for n, d in self.graph.nodes(data=True)}
+        stored = self.dataset.region_groups(self.region_level)  # a snapshot's, computed when written
+        if stored is not None:
+            return stored
         from alliances.graph import dataset_region_groups
 
         return dataset_region_groups(self.dataset, level=self.region_level)
@@ -170,6 +194,9 @@ class Network:
             from alliances.regions import table_of
 
             return table_of(self.graph)
+        stored = self.dataset.region_table(self.region_level)
+        if stored is not None:
+            return stored
         from alliances.regions import region_table
 
         return region_table(self.dataset.nodes, self.region_groups)
@@ -210,6 +237,9 @@ class Network:
         from alliances import engine
 
         if self.dataset is not None:
+            stored = self.dataset.graph_arrays()  # a snapshot's, computed when written
+            if stored is not None:
+                return engine.GraphArrays(*stored)
             return engine.arrays_from_dataset(self.dataset)
         return engine.arrays_from_graph(self.graph)
 
@@ -269,24 +299,20 @@ class Network:
     # -- which backend answers: the rules, in one place
 
     def analyses_on_arrays(self) -> bool:
-        """Brokers, corridors, communities and the report on the arrays (:meth:`view`) rather
-        than networkx graphs: a dataset above ``thresholds.engine`` nodes (the rule of
-        :meth:`scenarios_on_arrays`, so a scenario and its analyses stay on one backend)."""
-        return self.scenarios_on_arrays()
+        """Brokers, corridors, communities, suggestions, changes, scenarios (:meth:`scenario`)
+        and the report on the arrays (:meth:`view`) rather than networkx graphs: a dataset
+        above ``thresholds.engine`` nodes (even when its graph is built: cutting the dataset
+        costs less than copying the graph; the answers are equal, tested)."""
+        return self.dataset is not None and self.thresholds.on_engine(self.number_of_nodes())
 
     def paths_on_arrays(self, *, k: int = 1, via=None) -> bool:
         """A path question on the arrays: one path (over the partnership types, or the
-        ``via`` types) of a dataset above ``thresholds.path_arrays`` nodes whose graph is
-        not built."""
+        ``via`` types) of a dataset whose graph is not built, above
+        ``thresholds.path_arrays`` nodes or loaded from its snapshot at any size (its
+        arrays are already there)."""
         return (k == 1 and self.dataset is not None and not self.has_graph
-                and self.number_of_nodes() > self.thresholds.path_arrays)
-
-    def scenarios_on_arrays(self) -> bool:
-        """The network on a date answered from the dataset's arrays
-        (:func:`alliances.graph.dataset_as_of`, then the array views): a dataset
-        above ``thresholds.engine`` nodes (even when its graph is built: copying
-        the graph costs more than cutting the dataset; the answers are equal, tested)."""
-        return self.dataset is not None and self.thresholds.on_engine(self.number_of_nodes())
+                and (self.dataset.graph_arrays() is not None
+                     or self.number_of_nodes() > self.thresholds.path_arrays))
 
     def ego_on_arrays(self, hard_cap: int) -> bool:
         """The surroundings of a node found on the arrays, then only that part built as a
