@@ -134,6 +134,33 @@ class Network:
             return len(self.dataset.nodes)
         return self.graph.number_of_nodes()
 
+    @cached_property
+    def language(self) -> str:
+        """``"zh"`` or ``"en"``: the language of most organisation names (of all names when there
+        are no organisations), the default of every ``--lang`` (:func:`alliances.chars.language_of`)."""
+        from alliances.chars import language_of
+
+        nodes = self.nodes
+        orgs = [d.get("name") for d in (nodes[n] for n in nodes) if d.get("label") == "Organization"]
+        return language_of(orgs or [nodes[n].get("name") for n in nodes])
+
+    def region_name(self, key: str, lang: str = "zh") -> str:
+        """A region group's or a Region's name in ``lang`` (the legend's short name): the planner reads
+        names, not ids. An unknown key is shown as itself."""
+        from alliances.regions import NO_REGION, lookup, short_name
+
+        if "_region_lookup" not in self.__dict__:
+            self.__dict__["_region_lookup"] = lookup(self.regions)
+        row = self.__dict__["_region_lookup"].get(key)
+        if row is not None:
+            return row["zh" if lang == "zh" else "en"]
+        nodes = self.nodes
+        d = nodes[key] if key in nodes else None
+        if d is None or key == NO_REGION:
+            return key
+        zh = short_name(d) or key
+        return zh if lang == "zh" else (d.get("name_en") or zh)
+
     @property
     def nodes(self):
         """id → attributes (the dataset's, or the graph's when built from a graph)."""

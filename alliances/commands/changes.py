@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from alliances.commands.common import check_period, echo, echo_json, format_option, source_options
+from alliances.commands.common import check_period, echo, echo_json, format_option, lang_option, source_options
 
 
 @click.command("changes")
@@ -16,8 +16,7 @@ from alliances.commands.common import check_period, echo, echo_json, format_opti
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
               help="How many hubs (as 'alliances centrality') and brokers (as 'alliances brokers') "
                    "each date's top list holds.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of headings, change words and region names (names stay as the source gives them).")
+@lang_option(what="headings, change words and region names (names stay as the source gives them)")
 @format_option("table")
 @source_options
 def changes_command(date_from, date_to, top, lang, fmt, source):
@@ -32,6 +31,7 @@ def changes_command(date_from, date_to, top, lang, fmt, source):
     from alliances.analysis.changes import WORDS, change_rows, network_changes, rows_in_words
     from alliances.output import render_rows
 
+    lang = lang or source.network().language
     result = network_changes(source.network(), date_from=date_from, date_to=date_to, top=top, lang=lang)
     if fmt == "json":
         echo_json(result)
@@ -52,7 +52,7 @@ def changes_command(date_from, date_to, top, lang, fmt, source):
         echo(none + "\n")
     for section in dict.fromkeys(r["section"] for r in rows):
         part = rows_in_words([r for r in rows if r["section"] == section], lang)
-        echo(render_rows(part, fmt, title=w["sections"][section]))
+        echo(render_rows(part, fmt, title=w["sections"][section], lang=lang))
     pairs = [p for p in result["cross_region_ties"]["by_region_pair"] if p["change"]]
     if pairs:
         cols = ("地区", "之前", "之后", "变化") if lang == "zh" else ("regions", "before", "after", "change")
