@@ -53,6 +53,9 @@ class Thresholds:
     #: Maps: above this many nodes (or ``map_smooth_edges`` edges) edges are drawn straight.
     map_smooth_nodes: int = 500
     map_smooth_edges: int = 1_500
+    #: Aggregated maps: a group drilled into in the page shows at most this many nodes; a larger
+    #: one opens onto its own sub-communities (or, when it does not split, parts of this size).
+    map_drill: int = 800
 
     def on_engine(self, n: int) -> bool:
         """Whether a measure on ``n`` nodes runs on the compiled engine rather than networkx."""
@@ -131,18 +134,25 @@ class Network:
 
     def number_of_nodes(self) -> int:
         if self.dataset is not None:
-            return len(self.dataset.nodes)
+            return self.dataset.number_of_nodes()
         return self.graph.number_of_nodes()
+
+    def node(self, nid: str) -> dict:
+        """The attributes of one node (from the dataset's rows without decoding the others)."""
+        return self.dataset.node(nid) if self.dataset is not None else self.graph.nodes[nid]
 
     @cached_property
     def language(self) -> str:
         """``"zh"`` or ``"en"``: the language of most organisation names (of all names when there
-        are no organisations), the default of every ``--lang`` (:func:`alliances.chars.language_of`)."""
+        are no organisations), the default of every ``--lang`` (:func:`alliances.chars.language_of`), from at most 1,000
+        names evenly spread."""
         from alliances.chars import language_of
 
-        nodes = self.nodes
-        orgs = [d.get("name") for d in (nodes[n] for n in nodes) if d.get("label") == "Organization"]
-        return language_of(orgs or [nodes[n].get("name") for n in nodes])
+        if self.dataset is not None:  # a snapshot answers from its columns: read a thousand names at most
+            ids = self.dataset.ids_with_labels(["Organization"]) or self.dataset.node_ids()
+        else:
+            ids = [n for n, d in self.graph.nodes(data=True) if d.get("label") == "Organization"] or list(self.graph)
+        return language_of([self.node(n).get("name") for n in ids[::max(1, len(ids) // 1000)]])
 
     def region_name(self, key: str, lang: str = "zh") -> str:
         """A region group's or a Region's name in ``lang`` (the legend's short name): the planner reads
@@ -154,8 +164,8 @@ class Network:
         row = self.__dict__["_region_lookup"].get(key)
         if row is not None:
             return row["zh" if lang == "zh" else "en"]
-        nodes = self.nodes
-        d = nodes[key] if key in nodes else None
+        known = self.dataset.has_node(key) if self.dataset is not None else key in self.graph
+        d = self.node(key) if known else None
         if d is None or key == NO_REGION:
             return key
         zh = short_name(d) or key
@@ -177,15 +187,32 @@ class Network:
 
     def resolve(self, text: str) -> str:
         """The id of the one node ``text`` names (:func:`alliances.resolve.resolve`)."""
+        if self.dataset is not None and not self.has_graph:
+            found = self.dataset.find(text)  # a snapshot's name index, when it decides alone
+            if found is not None:
+                return found
         from alliances.resolve import resolve
 
         return resolve(self.names, text)
+
+    def search(self, text: str, limit: int = 50) -> list[str]:
+        """Ids of the nodes :func:`alliances.resolve.search` finds for ``text``."""
+        if self.dataset is not None and not self.has_graph:
+            found = self.dataset.search_ids(text, limit)  # a snapshot's text index
+            if found is not None:
+                return found
+        from alliances.resolve import search
+
+        return search(self.names, text, limit=limit)
 
     @cached_property
     def region_groups(self) -> dict[str, str]:
         """Each node's region group, without building the graph when it is not built."""
         if self.has_graph or self.dataset is None:
             return {n: d.get("region_group", "other") for n, d in self.graph.nodes(data=True)}
+        stored = self.dataset.region_groups(self.region_level)  # a snapshot's, computed when written
+        if stored is not None:
+            return stored
         from alliances.graph import dataset_region_groups
 
         return dataset_region_groups(self.dataset, level=self.region_level)
@@ -197,6 +224,9 @@ class Network:
             from alliances.regions import table_of
 
             return table_of(self.graph)
+        stored = self.dataset.region_table(self.region_level)
+        if stored is not None:
+            return stored
         from alliances.regions import region_table
 
         return region_table(self.dataset.nodes, self.region_groups)
@@ -237,6 +267,9 @@ class Network:
         from alliances import engine
 
         if self.dataset is not None:
+            stored = self.dataset.graph_arrays()  # a snapshot's, computed when written
+            if stored is not None:
+                return engine.GraphArrays(*stored)
             return engine.arrays_from_dataset(self.dataset)
         return engine.arrays_from_graph(self.graph)
 
@@ -288,16 +321,11 @@ class Network:
 
     def paths_on_arrays(self, *, k: int = 1, via=None) -> bool:
         """A path question on the arrays: one path over the partnership types of a
-        dataset above ``thresholds.path_arrays`` nodes whose graph is not built."""
+        dataset whose graph is not built, above ``thresholds.path_arrays`` nodes or
+        loaded from its snapshot at any size (its arrays are already there)."""
         return (k == 1 and not via and self.dataset is not None and not self.has_graph
-                and self.number_of_nodes() > self.thresholds.path_arrays)
-
-    def scenarios_on_arrays(self) -> bool:
-        """The network on a date answered from the dataset's arrays
-        (:func:`alliances.graph.dataset_as_of`, then the array views): a dataset
-        above ``thresholds.engine`` nodes (even when its graph is built: copying
-        the graph costs more than cutting the dataset; the answers are equal, tested)."""
-        return self.dataset is not None and self.thresholds.on_engine(self.number_of_nodes())
+                and (self.dataset.graph_arrays() is not None
+                     or self.number_of_nodes() > self.thresholds.path_arrays))
 
     def ego_on_arrays(self, hard_cap: int) -> bool:
         """The surroundings of a node found on the arrays, then only that part built as a

@@ -244,3 +244,14 @@ def test_lang_c_prints_chinese_names():
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     out = proc.stdout.decode("utf-8")
     assert "成渝商圈党建联盟" in out and "内江市" in out
+
+
+def test_table_sections_are_bounded_by_rows_and_count_the_rest():
+    runner = CliRunner()
+    result = runner.invoke(cli, ["changes", "--data", str(FIXTURE), "--from", "2019", "--rows", "1"])
+    assert result.exit_code == 0, result.output
+    # 2019 → 2023: activities activity-zn and activity-nq are new; one is listed, one counted
+    assert "另有 1 项未列出（共 2 项）" in result.output
+    assert result.output.count("自内联合主题党日") + result.output.count("内渝企业交流会") == 1
+    every = runner.invoke(cli, ["changes", "--data", str(FIXTURE), "--from", "2019", "--rows", "1", "--format", "csv"])
+    assert sum(1 for line in every.output.splitlines() if line.startswith("activities,new,")) == 2

@@ -18,7 +18,7 @@ count). Between the two:
 
 Above the engine threshold the dated parts of a dataset are cut out without
 building the whole graph and answered on the arrays
-(:meth:`alliances.network.Network.scenarios_on_arrays`); below it on networkx,
+(:meth:`alliances.network.Network.analyses_on_arrays`); below it on networkx,
 the reference (both tested equal).
 """
 
@@ -68,56 +68,26 @@ def latest_fact_day(network) -> str | None:
 def network_as_of(network, day: str) -> tuple[Network, dict]:
     """The network as it stood on ``day`` (YYYY-MM-DD), as a :class:`Network`, and the scenario's meta.
 
-    On a large dataset (:meth:`Network.scenarios_on_arrays`) the dated part is
-    cut out of the dataset (:func:`alliances.graph.dataset_as_of`), so its
-    array views answer; else the graph is filtered
-    (:func:`alliances.analysis.centrality.scenario_graph`). One rule, same meta.
+    On a large dataset (:meth:`Network.analyses_on_arrays`) the dated part is
+    cut out of the dataset (:meth:`Network.scenario`: nodes keep the whole
+    network's region groups), so its array views answer; else the graph is
+    filtered (:func:`alliances.analysis.centrality.scenario_graph`). One rule
+    (:func:`alliances.graph.dated_after`), the same meta.
     """
     net = as_network(network)
-    if net.scenarios_on_arrays():
-        from alliances.graph import dataset_as_of
-
-        part, meta = dataset_as_of(net.dataset, day)
-        return Network(part, thresholds=net._thresholds, region_level=net.region_level), meta
+    if net.analyses_on_arrays():
+        return net.scenario(day)
     from alliances.analysis.centrality import scenario_graph
 
     G, meta = scenario_graph(net.graph, as_of=day)
     return Network(graph=G, thresholds=net._thresholds, region_level=net.region_level), meta
 
 
-def organisations_graph(net: Network, *, on_arrays: bool):
-    """The organisations projection of ``net`` as a networkx graph (``region_group``, ``name`` on nodes).
+def region_distances(H, keys: list[str]) -> dict[tuple[str, str], int | None]:
+    """Corridor distance (:func:`alliances.analysis.brokerage.corridor`) of every pair of ``keys`` in ``H``.
 
-    From the arrays (:func:`alliances.engine.projection_arrays`) when
-    ``on_arrays``: only the organisations and their ties become Python objects.
+    The networkx reference; :func:`alliances.engine.region_distances` is the same on arrays (tested).
     """
-    if not on_arrays:
-        from alliances.analysis.centrality import capped_hubs_named
-        from alliances.graph import organizations_projection
-
-        H = organizations_projection(net.graph, max_members=net.thresholds.hub_members)
-        return H, capped_hubs_named(H.graph["capped_hubs"], net.graph.nodes)
-    import networkx as nx
-
-    from alliances.analysis.centrality import capped_hubs_named
-
-    P = net.projection_arrays("organizations")
-    groups, nodes = net.region_groups, net.nodes
-    H = nx.Graph()
-    H.add_nodes_from((n, {"name": nodes[n].get("name", n), "name_en": nodes[n].get("name_en", ""),
-                          "label": nodes[n]["label"], "region_group": groups.get(n, NO_REGION)}) for n in P.ids)
-    ids = P.ids
-    H.add_weighted_edges_from((ids[a], ids[b], w) for a, b, w in zip(P.u.tolist(), P.v.tolist(), P.weight.tolist()))
-    return H, capped_hubs_named(P.capped_hubs, nodes)
-
-
-def region_distances(H, keys: list[str], *, on_arrays: bool) -> dict[tuple[str, str], int | None]:
-    """Corridor distance (:func:`alliances.analysis.brokerage.corridor`) of every pair of ``keys`` in ``H``."""
-    if on_arrays:
-        from alliances import engine
-
-        P = engine.projection_from_networkx(H)
-        return engine.region_distances(P, [H.nodes[n].get("region_group", NO_REGION) for n in P.ids], keys)
     import networkx as nx
 
     members = {k: [n for n, d in H.nodes(data=True) if d.get("region_group", NO_REGION) == k] for k in keys}
@@ -130,34 +100,90 @@ def region_distances(H, keys: list[str], *, on_arrays: bool) -> dict[tuple[str, 
     return out
 
 
+def top_brokers_arrays(P, groups: dict[str, str], names: dict[str, str], top: int) -> list[dict]:
+    """The first ``top`` rows of :func:`alliances.analysis.brokerage.broker_table` (id, name, region,
+    role counts) straight from the organisations projection's arrays: the same roles
+    (:func:`alliances.engine.brokerage_arrays`) and the same order (cross-region brokerage, then
+    total, then id), without the networkx graph or the cut points."""
+    import numpy as np
+
+    from alliances import engine
+    from alliances.analysis.brokerage import ROLES
+
+    codes: dict[str, int] = {}
+    g = np.array([codes.setdefault(groups.get(n, NO_REGION), len(codes)) for n in P.ids], dtype=np.int64)
+    cols = engine.brokerage_arrays(P, g)
+    total = sum(np.asarray(cols[r], dtype=np.int64) for r in ROLES) if P.n else np.zeros(0, dtype=np.int64)
+    cross = total - np.asarray(cols["coordinator"], dtype=np.int64) if P.n else total
+    order = np.lexsort((engine.id_rank(P.ids), -total, -cross))[:top] if P.n else []
+    return [{"id": P.ids[i], "name": names.get(P.ids[i], P.ids[i]), "region": groups.get(P.ids[i], NO_REGION),
+             **{r: int(cols[r][i]) for r in ROLES}, "cross_region": int(cross[i]), "total": int(total[i])}
+            for i in np.asarray(order).tolist()]
+
+
 def _state(network, day: str, top: int) -> dict:
-    """Everything compared at one date."""
-    from alliances.analysis.brokerage import broker_table
-    from alliances.analysis.centrality import centrality_table
+    """Everything compared at one date.
+
+    On the arrays (a dataset above the engine threshold) no networkx graph is
+    built: hubs from :func:`alliances.analysis.centrality.centrality_table` on
+    the dataset, brokers from :func:`top_brokers_arrays`, ties and corridor
+    distances from the organisations projection's arrays. Else the reference:
+    the graph's organisations projection, ``broker_table``, networkx distances.
+    """
+    from alliances.analysis.centrality import capped_hubs_named, centrality_table
 
     net, meta = network_as_of(network, day)
     on_arrays = net.dataset is not None and net.thresholds.on_engine(net.number_of_nodes())
-    H, capped = organisations_graph(net, on_arrays=on_arrays)
-    meta["capped_hubs"] = capped
-    if net.dataset is not None:  # the arrays of the part: the rows of 'alliances centrality'
+    if on_arrays:
+        from alliances import engine
+
+        P = net.projection_arrays("organizations")
+        nodes, all_groups = net.nodes, net.region_groups
+        ids = P.ids
+        groups = {n: all_groups.get(n, NO_REGION) for n in ids}
+        names = {n: nodes[n].get("name", n) for n in ids}
+        meta["capped_hubs"] = capped_hubs_named(P.capped_hubs, nodes)
         hubs = centrality_table(None, projection_name=DEFAULT_PROJECTION, by="betweenness", top=top, dataset=net)
+        brokers = top_brokers_arrays(P, groups, names, top)
+        edges = zip(P.u.tolist(), P.v.tolist())
+        pairs = ((ids[a], ids[b]) for a, b in edges)
+        group_list = [groups[n] for n in ids]
+
+        def distances(keys):
+            return engine.region_distances(P, group_list, keys)
+        node_items = nodes.items()
     else:
-        hubs = centrality_table(net.graph, projection_name=DEFAULT_PROJECTION, by="betweenness", top=top)
-    brokers = broker_table(H)[:top]
+        from alliances.analysis.brokerage import broker_table
+        from alliances.graph import organizations_projection
+
+        G = net.graph
+        H = organizations_projection(G, max_members=net.thresholds.hub_members)
+        meta["capped_hubs"] = capped_hubs_named(H.graph["capped_hubs"], G.nodes)
+        if net.dataset is not None:  # the rows of 'alliances centrality' on a dataset
+            hubs = centrality_table(None, projection_name=DEFAULT_PROJECTION, by="betweenness", top=top, dataset=net)
+        else:
+            hubs = centrality_table(G, projection_name=DEFAULT_PROJECTION, by="betweenness", top=top)
+        brokers = broker_table(H)[:top]
+        groups = {n: d.get("region_group", NO_REGION) for n, d in H.nodes(data=True)}
+        names = {n: d.get("name", n) for n, d in H.nodes(data=True)}
+        pairs = H.edges()
+
+        def distances(keys):
+            return region_distances(H, keys)
+        node_items = G.nodes(data=True)
     facts = {key: {} for key in FACT_KINDS.values()}
-    for n, d in net.nodes.items() if net.dataset is not None else net.graph.nodes(data=True):
+    for n, d in node_items:
         key = FACT_KINDS.get(d.get("label"))
         if key:
             facts[key][n] = {"id": n, "name": d.get("name", n), "name_en": d.get("name_en", ""),
                              "date": d.get("date", "")}
     ties = {}
-    for u, v in H.edges():
-        ga, gb = H.nodes[u].get("region_group", NO_REGION), H.nodes[v].get("region_group", NO_REGION)
-        if ga != gb and NO_REGION not in (ga, gb):
-            a, b = (u, v) if u < v else (v, u)
-            ties[(a, b)] = True
-    return {"day": day, "meta": meta, "H": H, "hubs": hubs, "brokers": brokers, "facts": facts,
-            "ties": ties, "on_arrays": on_arrays}
+    for u, v in pairs:
+        ga, gb = groups[u], groups[v]
+        if ga != gb and ga != NO_REGION and gb != NO_REGION:
+            ties[(u, v) if u < v else (v, u)] = True
+    return {"day": day, "meta": meta, "groups": groups, "names": names, "distances": distances, "hubs": hubs,
+            "brokers": brokers, "facts": facts, "ties": ties, "on_arrays": on_arrays}
 
 
 def _region_names(table: list[dict], lang: str) -> dict[str, str]:
@@ -241,8 +267,8 @@ def compare_days(network, day_before: str, day_after: str, *, top: int = 10, lan
     table = net.regions
     names = _region_names(table, lang)
 
-    def region(n, H):
-        key = H.nodes[n].get("region_group", NO_REGION) if n in H else NO_REGION
+    def region(n, state):
+        key = state["groups"].get(n, NO_REGION)
         return key, names.get(key, key)
 
     out: dict = {}
@@ -250,12 +276,12 @@ def compare_days(network, day_before: str, day_after: str, *, top: int = 10, lan
         b, a = before["facts"][key], after["facts"][key]
         out[key] = {"new": [a[n] for n in a if n not in b], "lapsed": [b[n] for n in b if n not in a]}
 
-    def tie_rows(ties, H):
-        rows = []
+    def tie_rows(ties, state):
+        rows, who = [], state["names"]
         for u, v in sorted(ties):
-            (ra, na), (rb, nb) = region(u, H), region(v, H)
-            rows.append({"a": u, "a_name": H.nodes[u].get("name", u), "a_region": ra, "a_region_name": na,
-                         "b": v, "b_name": H.nodes[v].get("name", v), "b_region": rb, "b_region_name": nb})
+            (ra, na), (rb, nb) = region(u, state), region(v, state)
+            rows.append({"a": u, "a_name": who.get(u, u), "a_region": ra, "a_region_name": na,
+                         "b": v, "b_name": who.get(v, v), "b_region": rb, "b_region_name": nb})
         return rows
 
     new_ties = [t for t in after["ties"] if t not in before["ties"]]
@@ -263,43 +289,42 @@ def compare_days(network, day_before: str, day_after: str, *, top: int = 10, lan
     order = [r["key"] for r in table if r["key"] != NO_REGION]
     rank = {k: i for i, k in enumerate(order)}
 
-    def pair_key(u, v, H):
-        ka, kb = region(u, H)[0], region(v, H)[0]
+    def pair_key(u, v, state):
+        ka, kb = region(u, state)[0], region(v, state)[0]
         return (ka, kb) if rank.get(ka, len(rank)) <= rank.get(kb, len(rank)) else (kb, ka)
 
     counts: dict[tuple[str, str], list[int]] = {}
     for i, state in enumerate((before, after)):
         for u, v in state["ties"]:
-            counts.setdefault(pair_key(u, v, state["H"]), [0, 0])[i] += 1
+            counts.setdefault(pair_key(u, v, state), [0, 0])[i] += 1
     by_pair = [{"region_a": ka, "region_b": kb, "region_a_name": names.get(ka, ka),
                 "region_b_name": names.get(kb, kb), "before": c[0], "after": c[1], "change": c[1] - c[0]}
                for (ka, kb), c in sorted(counts.items(), key=lambda kv: (rank.get(kv[0][0], 99), rank.get(kv[0][1], 99)))]
-    out["cross_region_ties"] = {"new": tie_rows(new_ties, after["H"]), "lost": tie_rows(lost_ties, before["H"]),
+    out["cross_region_ties"] = {"new": tie_rows(new_ties, after), "lost": tie_rows(lost_ties, before),
                                 "by_region_pair": by_pair}
 
     def top_change(rows_b, rows_a, fields):
         ib = {r["id"]: i + 1 for i, r in enumerate(rows_b)}
         ia = {r["id"]: i + 1 for i, r in enumerate(rows_a)}
 
-        def item(r, H, rb, ra):
-            key, name = region(r["id"], H)
+        def item(r, state, rb, ra):
+            key, name = r["region"], names.get(r["region"], r["region"])
             return {"id": r["id"], "name": r["name"], "region": key, "region_name": name,
                     "rank_before": rb, "rank_after": ra, **{f: r[f] for f in fields}}
 
         return {
-            "before": [item(r, before["H"], ib[r["id"]], ia.get(r["id"])) for r in rows_b],
-            "after": [item(r, after["H"], ib.get(r["id"]), ia[r["id"]]) for r in rows_a],
-            "new": [item(r, after["H"], None, ia[r["id"]]) for r in rows_a if r["id"] not in ib],
-            "lost": [item(r, before["H"], ib[r["id"]], None) for r in rows_b if r["id"] not in ia],
+            "before": [item(r, before, ib[r["id"]], ia.get(r["id"])) for r in rows_b],
+            "after": [item(r, after, ib.get(r["id"]), ia[r["id"]]) for r in rows_a],
+            "new": [item(r, after, None, ia[r["id"]]) for r in rows_a if r["id"] not in ib],
+            "lost": [item(r, before, ib[r["id"]], None) for r in rows_b if r["id"] not in ia],
         }
 
     out["hubs"] = top_change(before["hubs"], after["hubs"], ["betweenness", "degree"])
     out["brokers"] = top_change(before["brokers"], after["brokers"], ["cross_region"])
 
-    present = {H.nodes[n].get("region_group", NO_REGION) for s in (before, after) for H in [s["H"]] for n in H}
+    present = set(before["groups"].values()) | set(after["groups"].values())
     keys = [k for k in order if k in present]
-    db = region_distances(before["H"], keys, on_arrays=before["on_arrays"])
-    da = region_distances(after["H"], keys, on_arrays=after["on_arrays"])
+    db, da = before["distances"](keys), after["distances"](keys)
     corridor_rows = []
     for a, b in combinations(keys, 2):
         x, y = db[(a, b)], da[(a, b)]

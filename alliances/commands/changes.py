@@ -16,10 +16,13 @@ from alliances.commands.common import check_period, echo, echo_json, format_opti
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
               help="How many hubs (as 'alliances centrality') and brokers (as 'alliances brokers') "
                    "each date's top list holds.")
+@click.option("--rows", "max_rows", type=click.IntRange(1), default=50, show_default=True,
+              help="Changes listed per section in table and markdown output; the rest are counted "
+                   "(csv and json list every change).")
 @lang_option(what="headings, change words and region names (names stay as the source gives them)")
 @format_option("table")
 @source_options
-def changes_command(date_from, date_to, top, lang, fmt, source):
+def changes_command(date_from, date_to, top, max_rows, lang, fmt, source):
     """What changed between two dates: alliances, agreements, activities, ties, hubs, brokers, corridors.
 
     Compares the network as of --from with the network as of --to (each as
@@ -51,8 +54,14 @@ def changes_command(date_from, date_to, top, lang, fmt, source):
     if not rows:
         echo(none + "\n")
     for section in dict.fromkeys(r["section"] for r in rows):
-        part = rows_in_words([r for r in rows if r["section"] == section], lang)
-        echo(render_rows(part, fmt, title=w["sections"][section], lang=lang))
+        every = [r for r in rows if r["section"] == section]
+        echo(render_rows(rows_in_words(every[:max_rows], lang), fmt, title=w["sections"][section], lang=lang))
+        if len(every) > max_rows:
+            more = len(every) - max_rows
+            note = (f"另有 {more:,} 项未列出（共 {len(every):,} 项）；--rows N 列出更多，--format csv 或 json 列出全部。"
+                    if lang == "zh" else
+                    f"And {more:,} more ({len(every):,} in all); --rows N shows more, --format csv or json lists every one.")
+            echo((f"_{note}_\n\n" if fmt == "markdown" else note + "\n"))
     pairs = [p for p in result["cross_region_ties"]["by_region_pair"] if p["change"]]
     if pairs:
         cols = ("地区", "之前", "之后", "变化") if lang == "zh" else ("regions", "before", "after", "change")
