@@ -255,3 +255,21 @@ def test_table_sections_are_bounded_by_rows_and_count_the_rest():
     assert result.output.count("自内联合主题党日") + result.output.count("内渝企业交流会") == 1
     every = runner.invoke(cli, ["changes", "--data", str(FIXTURE), "--from", "2019", "--rows", "1", "--format", "csv"])
     assert sum(1 for line in every.output.splitlines() if line.startswith("activities,new,")) == 2
+
+
+def test_from_neo4j_equals_the_folder(clean_neo4j, neo4j_settings, neo4j_env):
+    """The same changes read from the live Neo4j (dates stored as Neo4j dates with their precision)."""
+    from alliances.store.neo4j import Neo4jStore
+
+    with Neo4jStore(neo4j_settings) as store:
+        store.load(read_dataset(FIXTURE))
+    env = {k: v for k, v in neo4j_env.items() if k.startswith("NEO4J_")}
+    runner = CliRunner()
+    args = ["changes", "--from", "2020", "--to", "2022", "--format", "json"]
+    folder = json.loads(runner.invoke(cli, [*args, "--data", str(FIXTURE)]).output)
+    res = runner.invoke(cli, [*args, "--neo4j"], env=env)
+    assert res.exit_code == 0, res.output
+    stored = json.loads(res.output)
+    for key in ("alliances", "agreements", "activities", "cross_region_ties", "hubs", "brokers", "corridors", "counts"):
+        assert stored[key] == folder[key], key
+    assert ids(stored["alliances"]["new"]) == ["alliance-cq"]
