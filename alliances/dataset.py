@@ -94,6 +94,61 @@ class Dataset:
     def figures_of(self, node_id: str) -> list[dict]:
         return [f for f in self.figures if f["node"] == node_id]
 
+    # What questions about a few nodes read. A snapshot's dataset (alliances.snapshot) answers
+    # these from its columns without turning every row into a dict; here they read the dicts.
+
+    def node_ids(self) -> list[str]:
+        return list(self.nodes)
+
+    def number_of_nodes(self) -> int:
+        return len(self.nodes)
+
+    def has_node(self, nid) -> bool:
+        return nid in self.nodes
+
+    def node(self, nid: str) -> dict:
+        return self.nodes[nid]
+
+    def relationship(self, i: int) -> dict:
+        return self.relationships[i]
+
+    def ties_of(self, nid: str) -> list[dict]:
+        """The relationships that start or end at ``nid``, in the dataset's order."""
+        return [r for r in self.relationships if r["start"] == nid or r["end"] == nid]
+
+    def ids_with_labels(self, labels) -> list[str]:
+        labels = set(labels)
+        return [n for n, d in self.nodes.items() if d["label"] in labels]
+
+    def relationships_of_types(self, types) -> list[dict]:
+        types = set(types)
+        return [r for r in self.relationships if r["type"] in types]
+
+    def in_order(self, ids) -> list[str]:
+        """``ids`` in the dataset's node order."""
+        ids = set(ids)
+        return [n for n in self.nodes if n in ids]
+
+    def graph_arrays(self):
+        """Precomputed ``(ids, labels, src, dst, types, weight)`` arrays, or ``None`` (a snapshot has them)."""
+        return None
+
+    def region_groups(self, level: str):
+        """Precomputed region groups at ``level``, or ``None``."""
+        return None
+
+    def region_table(self, level: str):
+        """The precomputed region table at ``level``, or ``None``."""
+        return None
+
+    def find(self, text: str):
+        """The id :func:`alliances.resolve.resolve` gives ``text`` from a precomputed index, or ``None``."""
+        return None
+
+    def search_ids(self, text: str, limit: int = 50):
+        """:func:`alliances.resolve.search` from a precomputed index, or ``None``."""
+        return None
+
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
         labels: dict[str, int] = {}
         for n in self.nodes.values():

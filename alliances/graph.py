@@ -133,9 +133,9 @@ def dataset_part(ds: Dataset, ids) -> Dataset:
     (region group included) they have in the whole graph, as
     :meth:`alliances.store.neo4j.Neo4jStore.read_nodes` does for Neo4j.
     """
-    keep = set(ids)
-    nodes = {n: d for n, d in ds.nodes.items() if n in keep or d["label"] in model.GEOGRAPHIC_LABELS}
-    rels = [r for r in ds.relationships if r["type"] == "PART_OF" and r["start"] in nodes and r["end"] in nodes]
+    keep = set(ids) | set(ds.ids_with_labels(model.GEOGRAPHIC_LABELS))
+    nodes = {n: ds.node(n) for n in ds.in_order(keep)}
+    rels = [r for r in ds.relationships_of_types(["PART_OF"]) if r["start"] in nodes and r["end"] in nodes]
     return Dataset(nodes=nodes, relationships=rels, sources=ds.sources, path=ds.path)
 
 

@@ -131,8 +131,12 @@ class Network:
 
     def number_of_nodes(self) -> int:
         if self.dataset is not None:
-            return len(self.dataset.nodes)
+            return self.dataset.number_of_nodes()
         return self.graph.number_of_nodes()
+
+    def node(self, nid: str) -> dict:
+        """The attributes of one node (from the dataset's rows without decoding the others)."""
+        return self.dataset.node(nid) if self.dataset is not None else self.graph.nodes[nid]
 
     @property
     def nodes(self):
@@ -150,15 +154,32 @@ class Network:
 
     def resolve(self, text: str) -> str:
         """The id of the one node ``text`` names (:func:`alliances.resolve.resolve`)."""
+        if self.dataset is not None and not self.has_graph:
+            found = self.dataset.find(text)  # a snapshot's name index, when it decides alone
+            if found is not None:
+                return found
         from alliances.resolve import resolve
 
         return resolve(self.names, text)
+
+    def search(self, text: str, limit: int = 50) -> list[str]:
+        """Ids of the nodes :func:`alliances.resolve.search` finds for ``text``."""
+        if self.dataset is not None and not self.has_graph:
+            found = self.dataset.search_ids(text, limit)  # a snapshot's text index
+            if found is not None:
+                return found
+        from alliances.resolve import search
+
+        return search(self.names, text, limit=limit)
 
     @cached_property
     def region_groups(self) -> dict[str, str]:
         """Each node's region group, without building the graph when it is not built."""
         if self.has_graph or self.dataset is None:
             return {n: d.get("region_group", "other") for n, d in self.graph.nodes(data=True)}
+        stored = self.dataset.region_groups(self.region_level)  # a snapshot's, computed when written
+        if stored is not None:
+            return stored
         from alliances.graph import dataset_region_groups
 
         return dataset_region_groups(self.dataset, level=self.region_level)
@@ -170,6 +191,9 @@ class Network:
             from alliances.regions import table_of
 
             return table_of(self.graph)
+        stored = self.dataset.region_table(self.region_level)
+        if stored is not None:
+            return stored
         from alliances.regions import region_table
 
         return region_table(self.dataset.nodes, self.region_groups)
@@ -210,6 +234,9 @@ class Network:
         from alliances import engine
 
         if self.dataset is not None:
+            stored = self.dataset.graph_arrays()  # a snapshot's, computed when written
+            if stored is not None:
+                return engine.GraphArrays(*stored)
             return engine.arrays_from_dataset(self.dataset)
         return engine.arrays_from_graph(self.graph)
 
@@ -261,9 +288,11 @@ class Network:
 
     def paths_on_arrays(self, *, k: int = 1, via=None) -> bool:
         """A path question on the arrays: one path over the partnership types of a
-        dataset above ``thresholds.path_arrays`` nodes whose graph is not built."""
+        dataset whose graph is not built, above ``thresholds.path_arrays`` nodes or
+        loaded from its snapshot at any size (its arrays are already there)."""
         return (k == 1 and not via and self.dataset is not None and not self.has_graph
-                and self.number_of_nodes() > self.thresholds.path_arrays)
+                and (self.dataset.graph_arrays() is not None
+                     or self.number_of_nodes() > self.thresholds.path_arrays))
 
     def ego_on_arrays(self, hard_cap: int) -> bool:
         """The surroundings of a node found on the arrays, then only that part built as a

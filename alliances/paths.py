@@ -111,7 +111,7 @@ def find_path_arrays(ds, source: str, target: str, *, max_hops: int | None = Non
     def first_rel(a, b):
         x, y = adj.where[adj.index[a]], adj.where[adj.index[b]]
         tie = partnership & (((A.src == x) & (A.dst == y)) | ((A.src == y) & (A.dst == x)))
-        return min((ds.relationships[i] for i in np.flatnonzero(tie).tolist()), key=edge_sort_key)
+        return min((ds.relationship(i) for i in np.flatnonzero(tie).tolist()), key=edge_sort_key)
 
     return _answer(adj, source, target, k=1, max_hops=max_hops, first_rel=first_rel)
 
@@ -370,7 +370,7 @@ def find_weighted_path_arrays(ds, source: str, target: str, *, max_hops: int | N
     for a, b in zip(nodes, nodes[1:]):
         x, y = adj.where[adj.index[a]], adj.where[adj.index[b]]
         tie = np.flatnonzero(partnership & (((A.src == x) & (A.dst == y)) | ((A.src == y) & (A.dst == x)))).tolist()
-        rels = [ds.relationships[i] for i in tie]
+        rels = [ds.relationship(i) for i in tie]
         out_rels.append(min(rels, key=edge_sort_key))
         strengths.append(tie_strength(rels))
     return [{"hops": len(nodes) - 1, "nodes": nodes, "relationships": out_rels,

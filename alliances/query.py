@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from alliances import model
 from alliances.dataset import provenance_text
-from alliances.resolve import search
 
 NODE_FIELDS = ("id", "name", "name_en", "label", "kind", "region", "region_group")
 REL_FIELDS = ("type", "start", "end", "role", "date", "date_note", "status", "source", "paragraphs")
@@ -107,10 +106,11 @@ def show_node(source, name: str) -> dict:
     never built for it (the same answer as from the graph, tested).
     """
     net = source.network()
-    ds, nodes, groups = net.dataset, net.nodes, net.region_groups
+    ds, groups = net.dataset, net.region_groups
+    nodes = _Nodes(net)
     nid = net.resolve(name)
-    props = dict(ds.nodes[nid])
-    mine = [rel for rel in ds.relationships if rel["start"] == nid or rel["end"] == nid]
+    props = dict(ds.node(nid))
+    mine = ds.ties_of(nid)
     ties = []
     for rel in sorted(mine, key=lambda r: (r["type"], r["start"], r["end"])):
         other = rel["end"] if rel["start"] == nid else rel["start"]
@@ -127,6 +127,16 @@ def show_node(source, name: str) -> dict:
         "provenance": provenance_text(props, ds.sources),
         "ties": ties,
     }
+
+
+class _Nodes:
+    """``nodes[nid]`` of a network, one node at a time (a snapshot decodes only those asked for)."""
+
+    def __init__(self, net):
+        self.node = net.node
+
+    def __getitem__(self, nid):
+        return self.node(nid)
 
 
 def _summary(nodes, groups, nid: str) -> dict:
@@ -182,7 +192,7 @@ def search_nodes(source, text: str, limit: int = 50) -> list[dict]:
         G, ids = found
         return [node_summary(G, n) for n in ids]
     net = source.network()
-    return [_summary(net.nodes, net.region_groups, n) for n in search(net.names, text, limit=limit)]
+    return [_summary(_Nodes(net), net.region_groups, n) for n in net.search(text, limit=limit)]
 
 
 # ---------------------------------------------------------------------------

@@ -8,10 +8,12 @@ for a mistyped name or code (RapidFuzz).
 from __future__ import annotations
 
 import unicodedata
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from alliances.errors import NameResolutionError
+
+if TYPE_CHECKING:  # networkx is imported only where a graph is built
+    import networkx as nx
 
 
 def normalize(text: str) -> str:
