@@ -308,3 +308,14 @@ def test_ended_is_checked_like_a_date(tmp_path):
     with pytest.raises(ValidationError) as err:
         read_dataset(bad)
     assert "'2022-13' is not a date" in str(err.value) and "month 13 does not exist" in str(err.value)
+
+
+def test_ended_survives_the_snapshot(tmp_path):
+    from alliances.snapshot import read_checked
+
+    first, again = {}, {}
+    read_checked(FIXTURE, cache_dir=tmp_path, status=first)
+    ds = read_checked(FIXTURE, cache_dir=tmp_path, status=again)
+    assert (first["snapshot"], again["snapshot"]) == ("written", "loaded")
+    assert ds.nodes["agreement-zq"]["ended"] == "2022-06"
+    assert [(r["start"], r["end"]) for r in ds.relationships if r.get("ended") == "2023"] == [("zg-a", "zg-b")]
