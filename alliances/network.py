@@ -53,6 +53,9 @@ class Thresholds:
     #: Maps: above this many nodes (or ``map_smooth_edges`` edges) edges are drawn straight.
     map_smooth_nodes: int = 500
     map_smooth_edges: int = 1_500
+    #: Aggregated maps: a group drilled into in the page shows at most this many nodes; a larger
+    #: one opens onto its own sub-communities (or, when it does not split, parts of this size).
+    map_drill: int = 800
 
     def on_engine(self, n: int) -> bool:
         """Whether a measure on ``n`` nodes runs on the compiled engine rather than networkx."""
