@@ -319,3 +319,20 @@ def test_ended_survives_the_snapshot(tmp_path):
     assert (first["snapshot"], again["snapshot"]) == ("written", "loaded")
     assert ds.nodes["agreement-zq"]["ended"] == "2022-06"
     assert [(r["start"], r["end"]) for r in ds.relationships if r.get("ended") == "2023"] == [("zg-a", "zg-b")]
+
+
+def test_to_defaults_to_today_when_nothing_is_dated():
+    import datetime
+
+    ds = read_dataset(FIXTURE)
+    for fact in [*ds.nodes.values(), *ds.relationships]:
+        fact["date"] = ""
+        fact.pop("ended", None)
+    out = network_changes(Network(ds), date_from="2020")
+    assert out["meta"]["to_day"] == datetime.date.today().isoformat() and out["meta"]["to_default"]
+    assert change_rows(out) == []  # undated facts count on both days
+
+
+def test_default_to_is_named_in_the_heading():
+    result = CliRunner().invoke(cli, ["changes", "--data", str(FIXTURE), "--from", "2022", "--lang", "en"])
+    assert result.output.startswith("What changed: 2022 (2022-12-31) → latest dated fact (2023-12-31)")
