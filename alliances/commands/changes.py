@@ -44,11 +44,12 @@ def changes_command(date_from, date_to, top, max_rows, lang, fmt, source):
         echo(render_rows(rows, fmt, ["section", "change", "id", "what", "before", "after"]))
         return
     m, w = result["meta"], WORDS[lang]
+    to = m["to"] if not m["to_default"] else ("最新日期" if lang == "zh" else "latest dated fact")
     if lang == "zh":
-        head = f"变化：{m['from']}（{m['from_day']}）→ {m['to']}（{m['to_day']}）"
+        head = f"变化：{m['from']}（{m['from_day']}）→ {to}（{m['to_day']}）"
         none = "两个日期之间没有变化。"
     else:
-        head = f"What changed: {m['from']} ({m['from_day']}) → {m['to']} ({m['to_day']})"
+        head = f"What changed: {m['from']} ({m['from_day']}) → {to} ({m['to_day']})"
         none = "Nothing changed between the two dates."
     echo((f"## {head}\n\n" if fmt == "markdown" else head + "\n"))
     if not rows:

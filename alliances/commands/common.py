@@ -220,7 +220,7 @@ def meta_note(meta: dict) -> str:
         parts.append(f"as of {meta['as_of']}: {meta['undated_relationships']} undated relationships and "
                      f"{meta['undated_nodes']} undated nodes kept (not guessed); "
                      f"{meta['removed_nodes']} nodes and {meta['removed_relationships']} relationships "
-                     f"dated later left out")
+                     f"dated later (or ended by then) left out")
     for hub in meta.get("capped_hubs") or []:
         parts.append(f"{hub['name']} ({hub['id']}) has {hub['members']:,} member organisations, more than the "
                      f"organisations projection ties pairwise: its members are not tied through it here "
