@@ -20,7 +20,7 @@ from alliances.output import FORMATS
 from alliances.settings import DEFAULT_DATABASE, DEFAULT_URI, DEFAULT_USER, Neo4jSettings
 from alliances.source import GraphSource
 
-__all__ = ["GraphSource", "Neo4jSettings", "as_of_option", "cache_folder", "cache_options", "check_date", "check_period", "echo", "echo_json",
+__all__ = ["GraphSource", "Neo4jSettings", "as_of_option", "lang_option", "cache_folder", "cache_options", "check_date", "check_period", "echo", "echo_json",
            "format_option", "meta_note", "neo4j_options", "neo4j_settings", "projection_option",
            "source_options"]
 
@@ -176,6 +176,18 @@ def check_period(ctx, param, value):
         raise UsageError(f"{param.opts[0]} {value!r} is not a date{why[0]}; write YYYY, YYYY-MM or "
                          "YYYY-MM-DD (or 2021年3月), e.g. 2021-06.")
     return text
+
+
+def lang_option(f=None, *, what: str = "headers and labels"):
+    """``--lang zh|en``: the language of a command's terminal output; by default the data's
+    (``Network.language``: Chinese when at least half of the organisation names are)."""
+    def deco(g):
+        return click.option(
+            "--lang", type=click.Choice(["zh", "en"]), default=None,
+            help=f"Language of {what} (default: zh when at least half of the organisation names in the "
+                 "data are Chinese, else en).")(g)
+
+    return deco(f) if f is not None else deco
 
 
 def projection_option(f):
