@@ -141,6 +141,36 @@ class Network:
         """The attributes of one node (from the dataset's rows without decoding the others)."""
         return self.dataset.node(nid) if self.dataset is not None else self.graph.nodes[nid]
 
+    @cached_property
+    def language(self) -> str:
+        """``"zh"`` or ``"en"``: the language of most organisation names (of all names when there
+        are no organisations), the default of every ``--lang`` (:func:`alliances.chars.language_of`), from at most 1,000
+        names evenly spread."""
+        from alliances.chars import language_of
+
+        if self.dataset is not None:  # a snapshot answers from its columns: read a thousand names at most
+            ids = self.dataset.ids_with_labels(["Organization"]) or self.dataset.node_ids()
+        else:
+            ids = [n for n, d in self.graph.nodes(data=True) if d.get("label") == "Organization"] or list(self.graph)
+        return language_of([self.node(n).get("name") for n in ids[::max(1, len(ids) // 1000)]])
+
+    def region_name(self, key: str, lang: str = "zh") -> str:
+        """A region group's or a Region's name in ``lang`` (the legend's short name): the planner reads
+        names, not ids. An unknown key is shown as itself."""
+        from alliances.regions import NO_REGION, lookup, short_name
+
+        if "_region_lookup" not in self.__dict__:
+            self.__dict__["_region_lookup"] = lookup(self.regions)
+        row = self.__dict__["_region_lookup"].get(key)
+        if row is not None:
+            return row["zh" if lang == "zh" else "en"]
+        known = self.dataset.has_node(key) if self.dataset is not None else key in self.graph
+        d = self.node(key) if known else None
+        if d is None or key == NO_REGION:
+            return key
+        zh = short_name(d) or key
+        return zh if lang == "zh" else (d.get("name_en") or zh)
+
     @property
     def nodes(self):
         """id → attributes (the dataset's, or the graph's when built from a graph)."""
