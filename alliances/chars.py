@@ -202,3 +202,27 @@ def lookalike_warnings(nodes: dict[str, dict]) -> list[str]:
                    "told apart. / 疑似重复（名称形近）：这些名称看起来一样，只是个别字符不同；如是同一对象请合并，"
                    "否则请改名以便区分。")
     return out
+
+
+# ---------------------------------------------------------------------------
+# Which language a network's names are in
+
+
+def is_cjk(ch: str) -> bool:
+    """A CJK ideograph (the unified blocks, their extensions and compatibility ideographs)."""
+    o = ord(ch)
+    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F
+
+
+def language_of(names) -> str:
+    """``"zh"`` when at least half of ``names`` hold a Chinese character, else ``"en"``;
+    ``"zh"`` (the tool's own default) when there are none.
+
+    >>> language_of(["自贡华商商圈党委", "Acme Ltd", "成都盐市口商圈综合党委"]), language_of(["Acme", "Globex"])
+    ('zh', 'en')
+    """
+    names = [n for n in names if n]
+    if not names:
+        return "zh"
+    cjk = sum(any(is_cjk(c) for c in str(n)) for n in names)
+    return "zh" if 2 * cjk >= len(names) else "en"

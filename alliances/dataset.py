@@ -50,8 +50,10 @@ COLUMNS = {
 }
 _PROVENANCE = [p.name for p in model.PROVENANCE_PROPS]
 # Written only when a row has them: generated data, and where an imported fact came from.
-OPTIONAL_COLUMNS = {"nodes": ["synthetic", "credit_code", *_PROVENANCE],
-                    "relationships": [*(p.name for p in model.TIE_PROPS), *_PROVENANCE], "figures": _PROVENANCE,
+_ENDED = [p.name for p in model.END_PROPS]
+OPTIONAL_COLUMNS = {"nodes": ["synthetic", "credit_code", *_ENDED, *_PROVENANCE],
+                    "relationships": [*(p.name for p in model.TIE_PROPS), *_ENDED, *_PROVENANCE],
+                    "figures": _PROVENANCE,
                     "sources": ["imported"]}
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}$")
@@ -500,6 +502,21 @@ def _check_count(chk: "RecordChecker", rec: "Record", value: str) -> int | None:
     return number
 
 
+def _check_ended(chk: "RecordChecker", rec: "Record", value: str) -> str | None:
+    """When a node or relationship stopped holding: a date, not before its ``date``."""
+    why = date_problem(value)
+    if why is not None:
+        chk.add("bad_date", rec, "ended", value=value, reason=why[0], reason_zh=why[1])
+        return None
+    began = rec.data.get("date", "")
+    if began and date_problem(began) is None and date_end(value) < date_end(began):
+        chk.add("ended_before_date", rec, "ended", value=value, date=began)
+        return None
+    return value
+
+
+FIELD_CHECKS[("nodes", "ended")] = _check_ended
+FIELD_CHECKS[("relationships", "ended")] = _check_ended
 FIELD_CHECKS[("relationships", "weight")] = _check_weight
 FIELD_CHECKS[("relationships", "count")] = _check_count
 _SUGGESTIONS_CAP = 200  # fuzzy "did you mean" look-ups per run: bounded work on a million bad rows

@@ -148,17 +148,27 @@ def dated_after(date: str | None, as_of: str) -> bool:
     return bool(date) and date_end(date) > as_of
 
 
+def ended_by(ended: str | None, as_of: str) -> bool:
+    """Whether a fact that ``ended`` had stopped holding on the day ``as_of``: once the
+    whole period of its end has passed (``ended 2022`` from 2022-12-31), as a date counts."""
+    return bool(ended) and date_end(ended) <= as_of
+
+
+def holds_on(fact: dict, as_of: str) -> bool:
+    """Whether a node or relationship counts on ``as_of``: begun (:func:`dated_after`) and not ended (:func:`ended_by`)."""
+    return not dated_after(fact.get("date"), as_of) and not ended_by(fact.get("ended"), as_of)
+
+
 def dataset_as_of(ds: Dataset, as_of: str) -> tuple[Dataset, dict]:
     """The dataset as it stood on ``as_of``, by :func:`filter_graph`'s rule, without building a graph.
 
-    Nodes dated later go, with their relationships and figures; relationships
-    dated later go. Returns the part and the meta of
+    Nodes dated later or ended by then go, with their relationships and
+    figures; relationships dated later or ended go (:func:`holds_on`). Returns the part and the meta of
     :func:`alliances.analysis.centrality.scenario_graph` (same counts, tested),
     so a large network's scenario runs on its arrays.
     """
-    nodes = {n: d for n, d in ds.nodes.items() if not dated_after(d.get("date"), as_of)}
-    rels = [r for r in ds.relationships
-            if r["start"] in nodes and r["end"] in nodes and not dated_after(r.get("date"), as_of)]
+    nodes = {n: d for n, d in ds.nodes.items() if holds_on(d, as_of)}
+    rels = [r for r in ds.relationships if r["start"] in nodes and r["end"] in nodes and holds_on(r, as_of)]
     part = Dataset(nodes=nodes, relationships=rels, figures=[f for f in ds.figures if f["node"] in nodes],
                    sources=ds.sources, path=ds.path)
     meta = {
@@ -182,8 +192,9 @@ def filter_graph(
     """A copy of ``G`` without some nodes or ties, or as it stood on a date.
 
     As of a date, a dated node or relationship counts once its whole period has
-    passed (``2020`` counts from 2020-12-31); undated ones are kept and counted
-    in the returned report rather than guessed.
+    passed (``2020`` counts from 2020-12-31) and until its ``ended`` period has
+    passed (:func:`holds_on`); undated ones are kept and counted in the
+    returned report rather than guessed.
     """
     H = G.copy()
     report = {"removed_nodes": [], "removed_edges": [], "undated_relationships": 0, "as_of": as_of}
@@ -198,15 +209,14 @@ def filter_graph(
             report["removed_edges"].append((u, v, k))
     if as_of:
         for n, d in list(H.nodes(data=True)):
-            if dated_after(d.get("date"), as_of):
+            if not holds_on(d, as_of):
                 H.remove_node(n)
                 report["removed_nodes"].append(n)
         for u, v, k, d in list(H.edges(keys=True, data=True)):
-            if d.get("date"):
-                if dated_after(d["date"], as_of):
-                    H.remove_edge(u, v, k)
-                    report["removed_edges"].append((u, v, k))
-            else:
+            if not holds_on(d, as_of):
+                H.remove_edge(u, v, k)
+                report["removed_edges"].append((u, v, k))
+            elif not d.get("date"):
                 report["undated_relationships"] += 1
     return H, report
 

@@ -425,6 +425,14 @@ PROVENANCE_PROPS: tuple[Prop, ...] = (
 
 # How strong a tie is, for rows that say so (optional; default 1 each): the tie's value in the
 # projections is weight x count (:func:`alliances.order.tie_value`).
+# When a fact stopped holding (optional on nodes and relationships; empty: it still holds): an
+# agreement whose term ran out, an alliance dissolved, an organisation that left. Every --as-of
+# leaves out what had ended by then, as it leaves out what is dated later.
+END_PROPS: tuple[Prop, ...] = (
+    Prop("ended", "结束日期", "YYYY, YYYY-MM or YYYY-MM-DD: when it stopped holding (a term ran out, an alliance "
+                           "dissolved, a member left); empty: it still holds", kind="date"),
+)
+
 TIE_PROPS: tuple[Prop, ...] = (
     Prop("weight", "权重", "how strong the tie is: a positive number (default 1)", kind="number"),
     Prop("count", "次数", "how many times the tie happened: a positive whole number (default 1)", kind="int"),

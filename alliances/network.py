@@ -53,6 +53,9 @@ class Thresholds:
     #: Maps: above this many nodes (or ``map_smooth_edges`` edges) edges are drawn straight.
     map_smooth_nodes: int = 500
     map_smooth_edges: int = 1_500
+    #: Aggregated maps: a group drilled into in the page shows at most this many nodes; a larger
+    #: one opens onto its own sub-communities (or, when it does not split, parts of this size).
+    map_drill: int = 800
 
     def on_engine(self, n: int) -> bool:
         """Whether a measure on ``n`` nodes runs on the compiled engine rather than networkx."""
@@ -137,6 +140,36 @@ class Network:
     def node(self, nid: str) -> dict:
         """The attributes of one node (from the dataset's rows without decoding the others)."""
         return self.dataset.node(nid) if self.dataset is not None else self.graph.nodes[nid]
+
+    @cached_property
+    def language(self) -> str:
+        """``"zh"`` or ``"en"``: the language of most organisation names (of all names when there
+        are no organisations), the default of every ``--lang`` (:func:`alliances.chars.language_of`), from at most 1,000
+        names evenly spread."""
+        from alliances.chars import language_of
+
+        if self.dataset is not None:  # a snapshot answers from its columns: read a thousand names at most
+            ids = self.dataset.ids_with_labels(["Organization"]) or self.dataset.node_ids()
+        else:
+            ids = [n for n, d in self.graph.nodes(data=True) if d.get("label") == "Organization"] or list(self.graph)
+        return language_of([self.node(n).get("name") for n in ids[::max(1, len(ids) // 1000)]])
+
+    def region_name(self, key: str, lang: str = "zh") -> str:
+        """A region group's or a Region's name in ``lang`` (the legend's short name): the planner reads
+        names, not ids. An unknown key is shown as itself."""
+        from alliances.regions import NO_REGION, lookup, short_name
+
+        if "_region_lookup" not in self.__dict__:
+            self.__dict__["_region_lookup"] = lookup(self.regions)
+        row = self.__dict__["_region_lookup"].get(key)
+        if row is not None:
+            return row["zh" if lang == "zh" else "en"]
+        known = self.dataset.has_node(key) if self.dataset is not None else key in self.graph
+        d = self.node(key) if known else None
+        if d is None or key == NO_REGION:
+            return key
+        zh = short_name(d) or key
+        return zh if lang == "zh" else (d.get("name_en") or zh)
 
     @property
     def nodes(self):
@@ -247,6 +280,20 @@ class Network:
 
         return engine.PartnershipAdjacency(self.arrays)
 
+    def adjacency_for(self, via=None):
+        """:attr:`adjacency`, or with ``via`` the ties of those relationship types only, every
+        node taking part (:func:`alliances.graph.partnership_graph`'s rule); one cached per ``via``."""
+        if not via:
+            return self.adjacency
+        from alliances import engine
+
+        key = tuple(sorted(set(via)))
+        cache = self.__dict__.setdefault("_via_adjacency", {})
+        if key not in cache:
+            cache.clear()  # one at a time: each holds a CSR of the network
+            cache[key] = engine.PartnershipAdjacency(self.arrays, via=key)
+        return cache[key]
+
     def projection_arrays(self, name: str = "organizations"):
         """The named projection (``organizations`` or ``full``) as :class:`alliances.engine.Projection`."""
         from alliances import engine
@@ -282,15 +329,18 @@ class Network:
     # -- which backend answers: the rules, in one place
 
     def analyses_on_arrays(self) -> bool:
-        """Brokers, corridors, communities and the report on the arrays (:meth:`view`) rather
-        than networkx graphs: a dataset above ``thresholds.engine`` nodes."""
+        """Brokers, corridors, communities, suggestions, changes, scenarios (:meth:`scenario`)
+        and the report on the arrays (:meth:`view`) rather than networkx graphs: a dataset
+        above ``thresholds.engine`` nodes (even when its graph is built: cutting the dataset
+        costs less than copying the graph; the answers are equal, tested)."""
         return self.dataset is not None and self.thresholds.on_engine(self.number_of_nodes())
 
     def paths_on_arrays(self, *, k: int = 1, via=None) -> bool:
-        """A path question on the arrays: one path over the partnership types of a
-        dataset whose graph is not built, above ``thresholds.path_arrays`` nodes or
-        loaded from its snapshot at any size (its arrays are already there)."""
-        return (k == 1 and not via and self.dataset is not None and not self.has_graph
+        """A path question on the arrays: one path (over the partnership types, or the
+        ``via`` types) of a dataset whose graph is not built, above
+        ``thresholds.path_arrays`` nodes or loaded from its snapshot at any size (its
+        arrays are already there)."""
+        return (k == 1 and self.dataset is not None and not self.has_graph
                 and (self.dataset.graph_arrays() is not None
                      or self.number_of_nodes() > self.thresholds.path_arrays))
 

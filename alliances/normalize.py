@@ -26,10 +26,10 @@ import unicodedata
 
 CODE_FIELDS = frozenset({
     "id", "label", "kind", "region", "start", "end", "type", "source", "paragraphs",
-    "date", "published", "node", "key", "value", "qualifier", "synthetic",
+    "date", "published", "ended", "node", "key", "value", "qualifier", "synthetic",
 })
 NAME_FIELDS = frozenset({"name", "name_en", "aliases"})
-DATE_FIELDS = frozenset({"date", "published"})
+DATE_FIELDS = frozenset({"date", "published", "ended"})
 
 _STRIP = " \t\r\n\u3000\u00a0\ufeff"
 _CN_DATE = re.compile(r"(\d{4})\s*[./年]\s*(\d{1,2})(?:\s*[./月]\s*(\d{1,2})\s*日?)?\s*月?")

@@ -181,18 +181,29 @@ def explain_node(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def search_nodes(source, text: str, limit: int = 50) -> list[dict]:
+def search_nodes(source, text: str, limit: int = 50, *, lang: str | None = None) -> list[dict]:
     """Rows of the nodes :func:`alliances.resolve.search` finds, from the dataset's nodes (no graph).
 
     With Neo4j, Chinese text is looked up in the store's cjk full-text index and only the
-    candidates are read (:meth:`alliances.source.GraphSource.search`).
+    candidates are read (:meth:`alliances.source.GraphSource.search`). With ``lang``, each row
+    also has ``region_name``: its region's name in that language (``"auto"``: the data's).
     """
+    from alliances.chars import language_of
+    from alliances.network import Network
+
     found = source.search(text, limit=limit)
     if found is not None:
         G, ids = found
-        return [node_summary(G, n) for n in ids]
-    net = source.network()
-    return [_summary(_Nodes(net), net.region_groups, n) for n in net.search(text, limit=limit)]
+        rows, net = [node_summary(G, n) for n in ids], Network(graph=G)
+        auto = language_of([r["name"] for r in rows])
+    else:
+        net = source.network()
+        rows = [_summary(_Nodes(net), net.region_groups, n) for n in net.search(text, limit=limit)]
+        auto = net.language
+    if lang:
+        lang = auto if lang == "auto" else lang
+        rows = [{**r, "region_name": net.region_name(r["region"], lang) if r.get("region") else ""} for r in rows]
+    return rows
 
 
 # ---------------------------------------------------------------------------
@@ -309,7 +320,7 @@ def nearest_in_region(source, from_name: str, region: str, *, limit: int = 10, v
     inside = _within(net, rid)
     targets = [n for n, d in nodes.items() if d.get("label") == "Organization" and d.get("region") in inside]
     if net.paths_on_arrays(k=1, via=via):
-        P = net.adjacency
+        P = net.adjacency_for(via)
     else:
         from alliances.graph import partnership_graph
 

@@ -198,3 +198,13 @@ def test_the_report_as_of_a_date_on_arrays_equals_the_graphs(generated, monkeypa
             rep.pop(key)
         rep["full"].pop("communities")
     assert _without_scores(got) == _without_scores(ref)
+
+
+def test_suggestions_as_of_a_date_on_arrays_equal_the_filtered_graphs(generated, low):
+    from alliances.analysis.suggest import suggest_report
+
+    net = Network(generated)
+    got = suggest_report(net, as_of=AS_OF, top=3)
+    assert not net.has_graph
+    ref = suggest_report(Network(generated).graph, as_of=AS_OF, top=3)
+    assert got == ref and got[1]

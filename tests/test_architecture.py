@@ -114,7 +114,7 @@ def test_nothing_is_filed_under_analysis_but_analysis_families():
 # ---------------------------------------------------------------------------
 # Each threshold defined once
 
-THRESHOLD_VALUES = {2_000, 5_000, 300, 500, 1_500, 50_000, 250}
+THRESHOLD_VALUES = {2_000, 5_000, 300, 500, 800, 1_500, 50_000, 250}
 
 
 def _numbers(path: Path):
@@ -125,7 +125,7 @@ def _numbers(path: Path):
 
 
 def test_each_size_threshold_is_defined_once_in_network_thresholds():
-    """2,000, 5,000, 300, 500, 1,500, 50,000 nodes and 250 hub members appear as literals only in
+    """2,000, 5,000, 300, 500, 800, 1,500, 50,000 nodes and 250 hub members appear as literals only in
     :class:`alliances.network.Thresholds`; everything else reads them from there."""
     from alliances.network import THRESHOLDS, Thresholds
 
@@ -152,6 +152,7 @@ def test_each_size_threshold_is_defined_once_in_network_thresholds():
     assert THRESHOLDS.hub_members == 250
     assert (THRESHOLDS.map_physics, THRESHOLDS.map_aggregate, THRESHOLDS.map_preseed) == (2_000, 5_000, 300)
     assert (THRESHOLDS.map_smooth_nodes, THRESHOLDS.map_smooth_edges) == (500, 1_500)
+    assert THRESHOLDS.map_drill == 800
 
 
 def test_the_map_command_defaults_are_the_thresholds():

@@ -284,7 +284,8 @@ def test_cli_corridors_subprocess_c_locale():
     proc = run_cli("corridors", "--format", "markdown", "--lang", "en", env={"LANG": "C", "LC_ALL": "C"})
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     out = proc.stdout.decode("utf-8")
-    assert "| zigong–chengdu | 1 | 自贡华商商圈党委; 成都盐市口商圈综合党委 |" in out
+    assert "| Zigong–Chengdu | 1 | 自贡华商商圈党委; 成都盐市口商圈综合党委 |" in out  # region names, not ids
+    assert "zigong" not in out and "| regions | distance | on shortest paths |" in out
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

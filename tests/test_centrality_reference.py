@@ -89,4 +89,4 @@ def test_cli_centrality_explain_json_and_markdown():
     hs = next(r for r in rows if r["id"] == "huashang-committee")
     assert hs["explanation"]["agreements"][0]["name"] == "“先锋同行”党建共建合作协议"
     md = runner.invoke(cli, ["centrality", "--explain", "--format", "markdown", "--top", "3"])
-    assert md.exit_code == 0 and "explanation_text" in md.output and "跨地区伙伴" in md.output
+    assert md.exit_code == 0 and "| 说明 |" in md.output and "跨地区伙伴" in md.output  # explanation_text, in Chinese

@@ -4,19 +4,21 @@ The fixture tests/fixtures/changes is small enough to check by hand. Its
 organisations are undated (there at every date); the dated facts:
 
 - 2019      alliance-zc  自成商圈党建联盟   zg-a (Zigong) founds it, cd-a (Chengdu) joins
-- 2020-11   agreement-zq 自渝党建共建协议   zg-b (Zigong) and cq-a (Chongqing)
+- 2020-11   agreement-zq 自渝党建共建协议   zg-b (Zigong) and cq-a (Chongqing); ended 2022-06
 - 2021-06-18 activity-zn 自内联合主题党日   zg-a (Zigong) and nj-a (Neijiang)
 - 2022-03   alliance-cq  成渝商圈党建联盟   cd-a (Chengdu) founds it, cq-a (Chongqing) joins
 - 2023      activity-nq  内渝企业交流会     nj-a (Neijiang) and cq-b (Chongqing)
 
-and two undated direct ties: zg-a GUIDES zg-b, cq-a GUIDES cq-b.
+and two undated direct ties: zg-a GUIDES zg-b (ended 2023), cq-a GUIDES cq-b.
 
 As of 2020-12-31 the organisations projection has the ties zg-a~zg-b, cq-a~cq-b,
 zg-a~cd-a (alliance-zc), zg-b~cq-a (agreement-zq). So Chengdu–Chongqing is
-3 ties apart (cd-a, zg-a, zg-b, cq-a), Neijiang reaches nobody. As of
-2022-12-31 activity-zn adds zg-a~nj-a and alliance-cq adds cd-a~cq-a:
-Chengdu–Chongqing shortens to 1; Zigong–Neijiang opens at 1, Chengdu–Neijiang
-at 2 (cd-a, zg-a, nj-a), Chongqing–Neijiang at 3 (cq-a, zg-b or cd-a, zg-a, nj-a).
+3 ties apart (cd-a, zg-a, zg-b, cq-a), Zigong–Chongqing 1, Neijiang reaches
+nobody. As of 2022-12-31 the agreement has lapsed (zg-b~cq-a lost),
+activity-zn adds zg-a~nj-a and alliance-cq adds cd-a~cq-a: Chengdu–Chongqing
+shortens to 1, Zigong–Chongqing lengthens to 2 (zg-a, cd-a, cq-a);
+Zigong–Neijiang opens at 1, Chengdu–Neijiang at 2 (cd-a, zg-a, nj-a),
+Chongqing–Neijiang at 3 (cq-a, cd-a, zg-a, nj-a).
 """
 
 from __future__ import annotations
@@ -62,21 +64,25 @@ def test_fixture_2020_to_2022_by_hand():
     out = network_changes(fixture_net(), date_from="2020", date_to="2022")
     assert (out["meta"]["from_day"], out["meta"]["to_day"]) == ("2020-12-31", "2022-12-31")
     assert ids(out["alliances"]["new"]) == ["alliance-cq"] and out["alliances"]["lapsed"] == []
-    assert out["agreements"] == {"new": [], "lapsed": []}  # agreement-zq (2020-11) counts by 2020-12-31
+    # agreement-zq (2020-11) counts by 2020-12-31 and has ended by 2022-06-30
+    assert out["agreements"]["new"] == [] and ids(out["agreements"]["lapsed"]) == ["agreement-zq"]
+    assert out["agreements"]["lapsed"][0]["ended"] == "2022-06"
     assert ids(out["activities"]["new"]) == ["activity-zn"] and out["activities"]["lapsed"] == []
     new_ties = {(t["a"], t["b"]) for t in out["cross_region_ties"]["new"]}
-    assert new_ties == {("cd-a", "cq-a"), ("nj-a", "zg-a")} and out["cross_region_ties"]["lost"] == []
+    assert new_ties == {("cd-a", "cq-a"), ("nj-a", "zg-a")}
+    assert [(t["a"], t["b"]) for t in out["cross_region_ties"]["lost"]] == [("cq-a", "zg-b")]
     tie = next(t for t in out["cross_region_ties"]["new"] if t["a"] == "cd-a")
     assert (tie["a_region_name"], tie["b_region_name"]) == ("成都市", "重庆市")  # names, not ids
     assert corridor_map(out) == {
         frozenset(("zigong", "chengdu")): (1, 1, "unchanged"),
-        frozenset(("zigong", "chongqing")): (1, 1, "unchanged"),
+        frozenset(("zigong", "chongqing")): (1, 2, "lengthened"),
         frozenset(("zigong", "neijiang")): (None, 1, "opened"),
         frozenset(("chengdu", "chongqing")): (3, 1, "shortened"),
         frozenset(("chengdu", "neijiang")): (None, 2, "opened"),
         frozenset(("chongqing", "neijiang")): (None, 3, "opened"),
     }
     assert out["counts"]["corridors_opened"] == 3 and out["counts"]["corridors_shortened"] == 1
+    assert out["counts"]["corridors_lengthened"] == 1 and out["counts"]["agreements_lapsed"] == 1
 
 
 def test_fixture_region_pairs_in_the_network_order():
@@ -89,15 +95,15 @@ def test_fixture_region_pairs_in_the_network_order():
     assert pairs[frozenset(("chengdu", "neijiang"))]["after"] == 2
     counts = {frozenset((p["region_a"], p["region_b"])): (p["before"], p["after"])
               for p in out["cross_region_ties"]["by_region_pair"]}
-    assert counts == {frozenset(("zigong", "chengdu")): (1, 1), frozenset(("zigong", "chongqing")): (1, 1),
+    assert counts == {frozenset(("zigong", "chengdu")): (1, 1), frozenset(("zigong", "chongqing")): (1, 0),
                       frozenset(("chengdu", "chongqing")): (0, 1), frozenset(("zigong", "neijiang")): (0, 1)}
 
 
 def test_reversed_days_show_what_lapsed_closed_and_lengthened():
-    """The dataset's facts only begin (none records an end), so an as-of comparison forward in
-    time never loses one; the comparison itself is checked with the days swapped."""
+    """compare_days takes the days in either order: backwards, what 2021–2022 added lapses."""
     out = compare_days(fixture_net(), "2022-12-31", "2020-12-31")
     assert ids(out["alliances"]["lapsed"]) == ["alliance-cq"] and out["alliances"]["new"] == []
+    assert ids(out["agreements"]["new"]) == ["agreement-zq"]
     assert ids(out["activities"]["lapsed"]) == ["activity-zn"]
     assert {(t["a"], t["b"]) for t in out["cross_region_ties"]["lost"]} == {("cd-a", "cq-a"), ("nj-a", "zg-a")}
     pairs = {frozenset((c["region_a"], c["region_b"])): (c["before"], c["after"], c["change"])
@@ -105,6 +111,7 @@ def test_reversed_days_show_what_lapsed_closed_and_lengthened():
     assert pairs[frozenset(("chengdu", "chongqing"))] == (1, 3, "lengthened")
     assert pairs[frozenset(("zigong", "neijiang"))] == (1, None, "closed")
     assert pairs[frozenset(("zigong", "chengdu"))] == (1, 1, "unchanged")
+    assert pairs[frozenset(("zigong", "chongqing"))] == (2, 1, "shortened")
 
 
 def test_a_later_date_adds_the_2023_activity_and_default_to_is_the_latest_fact():
@@ -213,13 +220,16 @@ def test_table_csv_and_markdown_in_each_language():
     base = ["changes", "--data", str(FIXTURE), "--from", "2020", "--to", "2022"]
     zh = runner.invoke(cli, base)
     assert zh.exit_code == 0, zh.output
-    assert "成渝商圈党建联盟" in zh.output and "变短" in zh.output and "打通" in zh.output
+    assert "成渝商圈党建联盟" in zh.output and "变短" in zh.output and "打通" in zh.output and "变长" in zh.output
+    assert "失效" in zh.output and "2022-06 结束" in zh.output
     en = runner.invoke(cli, [*base, "--lang", "en", "--format", "markdown"])
     # regions in the network's order: most organisations first (Chongqing has two, Chengdu one)
     assert "### Corridors" in en.output and "| Corridors | shortened | Chongqing—Chengdu | 3 tie(s) | 1 tie(s) |" in en.output
     csv = runner.invoke(cli, [*base, "--format", "csv"]).output.splitlines()
     assert csv[0] == "section,change,id,what,before,after"
     assert "alliances,new,alliance-cq,成渝商圈党建联盟,—,2022-03" in csv
+    assert "agreements,lapsed,agreement-zq,自渝党建共建协议,2020-11,2022-06 结束" in csv
+    assert "corridors,lengthened,chongqing|zigong,重庆市—自贡市,1 步,2 步" in csv
     assert sum(1 for line in csv if line.startswith("corridors,opened,")) == 3
 
 
@@ -255,3 +265,88 @@ def test_table_sections_are_bounded_by_rows_and_count_the_rest():
     assert result.output.count("自内联合主题党日") + result.output.count("内渝企业交流会") == 1
     every = runner.invoke(cli, ["changes", "--data", str(FIXTURE), "--from", "2019", "--rows", "1", "--format", "csv"])
     assert sum(1 for line in every.output.splitlines() if line.startswith("activities,new,")) == 2
+
+
+def test_from_neo4j_equals_the_folder(clean_neo4j, neo4j_settings, neo4j_env):
+    """The same changes read from the live Neo4j (dates stored as Neo4j dates with their precision)."""
+    from alliances.store.neo4j import Neo4jStore
+
+    with Neo4jStore(neo4j_settings) as store:
+        store.load(read_dataset(FIXTURE))
+    env = {k: v for k, v in neo4j_env.items() if k.startswith("NEO4J_")}
+    runner = CliRunner()
+    args = ["changes", "--from", "2020", "--to", "2022", "--format", "json"]
+    folder = json.loads(runner.invoke(cli, [*args, "--data", str(FIXTURE)]).output)
+    res = runner.invoke(cli, [*args, "--neo4j"], env=env)
+    assert res.exit_code == 0, res.output
+    stored = json.loads(res.output)
+    for key in ("alliances", "agreements", "activities", "cross_region_ties", "hubs", "brokers", "corridors", "counts"):
+        assert stored[key] == folder[key], key
+    assert ids(stored["alliances"]["new"]) == ["alliance-cq"]
+
+
+def _fixture_copy(tmp_path, edit_row):
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURE, folder)
+    nodes = (folder / "nodes.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "nodes.csv").write_text("\n".join(edit_row(line) for line in nodes) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_ended_is_checked_like_a_date(tmp_path):
+    from alliances.errors import ValidationError
+
+    assert read_dataset(FIXTURE).nodes["agreement-zq"]["ended"] == "2022-06"
+    before = _fixture_copy(tmp_path / "b", lambda l: l.replace(",2022-06", ",2019-05"))
+    with pytest.raises(ValidationError) as err:
+        read_dataset(before)
+    assert "ended '2019-05' is before the date '2020-11' it began" in str(err.value)
+    assert "nodes.csv" in str(err.value)
+    bad = _fixture_copy(tmp_path / "c", lambda l: l.replace(",2022-06", ",2022-13"))
+    with pytest.raises(ValidationError) as err:
+        read_dataset(bad)
+    assert "'2022-13' is not a date" in str(err.value) and "month 13 does not exist" in str(err.value)
+
+
+def test_ended_survives_the_snapshot(tmp_path):
+    from alliances.snapshot import read_checked
+
+    first, again = {}, {}
+    read_checked(FIXTURE, cache_dir=tmp_path, status=first)
+    ds = read_checked(FIXTURE, cache_dir=tmp_path, status=again)
+    assert (first["snapshot"], again["snapshot"]) == ("written", "loaded")
+    assert ds.nodes["agreement-zq"]["ended"] == "2022-06"
+    assert [(r["start"], r["end"]) for r in ds.relationships if r.get("ended") == "2023"] == [("zg-a", "zg-b")]
+
+
+def test_to_defaults_to_today_when_nothing_is_dated():
+    import datetime
+
+    ds = read_dataset(FIXTURE)
+    for fact in [*ds.nodes.values(), *ds.relationships]:
+        fact["date"] = ""
+        fact.pop("ended", None)
+    out = network_changes(Network(ds), date_from="2020")
+    assert out["meta"]["to_day"] == datetime.date.today().isoformat() and out["meta"]["to_default"]
+    assert change_rows(out) == []  # undated facts count on both days
+
+
+def test_default_to_is_named_in_the_heading():
+    result = CliRunner().invoke(cli, ["changes", "--data", str(FIXTURE), "--from", "2022", "--lang", "en"])
+    assert result.output.startswith("What changed: 2022 (2022-12-31) → latest dated fact (2023-12-31)")
+
+
+def test_import_reads_ended_by_its_chinese_header_and_date(tmp_path):
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(FIXTURE, src)
+    nodes = (src / "nodes.csv").read_text(encoding="utf-8").splitlines()
+    nodes[0] = nodes[0].replace(",ended", ",结束日期")
+    (src / "nodes.csv").write_text("\n".join(line.replace(",2022-06", ",2022年6月") for line in nodes) + "\n",
+                                   encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(src), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert read_dataset(tmp_path / "out").nodes["agreement-zq"]["ended"] == "2022-06"

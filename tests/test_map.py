@@ -576,3 +576,77 @@ def test_crowded_maps_hide_small_labels_until_zoomed_in():
     # labels wait for the zoom, the hubs' show
     assert few["nodes"]["scaling"]["label"]["drawThreshold"] == 6
     assert many["nodes"]["scaling"]["label"]["drawThreshold"] == 10
+
+
+def test_front_coding_round_trips_names_as_the_page_decodes_them():
+    from alliances.render.map import _front_code
+
+    words = sorted(["自贡市合成企业1", "自贡市合成企业12", "自贡市合成企业党支部3", "𝟘 astral 😀", "😀😁", "", "a<b>&"])
+    coded = _front_code(words)
+    # decode as the page does: JavaScript strings count UTF-16 units
+    out, prev = [], ""
+    for shared, rest in zip(coded[::2], coded[1::2]):
+        units = prev.encode("utf-16-le")[: 2 * shared].decode("utf-16-le")
+        prev = units + rest
+        out.append(prev)
+    assert out == words
+    assert coded[:4] == [0, "", 0, "a<b>&"] and coded[6] == len("自贡市合成企业1")
+
+
+def test_aggregated_map_ships_every_member_once_with_its_ties(tmp_path):
+    from alliances.dataset import read_dataset
+    from alliances.generate import generate_dataset
+    from alliances.render.map import build_map
+
+    generate_dataset(tmp_path / "g", 300, seed=3)
+    ds = read_dataset(str(tmp_path / "g"))
+    m = build_map(None, dataset=ds, hard_cap=100, max_nodes=100)
+    drill = m["drill"]
+    assert {n["id"] for n in m["nodes"]} <= set(drill["groups"])
+
+    def decode(coded):
+        out, prev = [], ""
+        for shared, rest in zip(coded[::2], coded[1::2]):
+            prev = prev[:shared] + rest  # BMP-only names here
+            out.append(prev)
+        return out
+
+    seen, ties = [], set()
+    for gid, g in drill["groups"].items():
+        if "ids" not in g:
+            continue
+        ids = decode(g["ids"])
+        assert decode(g["names"]) == sorted(decode(g["names"]))  # name order
+        assert len(ids) == g["n"] == len(g["rg"]) == len(g["ty"]) == len(g["dg"]) == len(g["xy"]) // 2
+        seen += ids
+        p = 0
+        for i in range(len(ids)):
+            j = i
+            for _ in range(g["adj"][p]):
+                p += 1
+                j += g["adj"][p]
+                ties.add(tuple(sorted((ids[i], ids[j]))))
+            p += 1
+    assert sorted(seen) == sorted(ds.nodes)  # every node in exactly one group
+    group_of = {}
+    for gid, g in drill["groups"].items():
+        if "ids" in g:
+            for nid in decode(g["ids"]):
+                group_of[nid] = gid
+    want = {tuple(sorted((r["start"], r["end"]))) for r in ds.relationships
+            if r["start"] != r["end"] and group_of[r["start"]] == group_of[r["end"]]}
+    assert ties == want
+
+
+def test_an_overview_without_drill_data_says_so(tmp_path):
+    from alliances.dataset import read_dataset
+    from alliances.generate import generate_dataset
+    from alliances.render.map import build_map
+
+    generate_dataset(tmp_path / "g", 300, seed=3)
+    ds = read_dataset(str(tmp_path / "g"))
+    with_drill = build_map(None, dataset=ds, hard_cap=100, max_nodes=100)
+    without = build_map(None, dataset=ds, hard_cap=100, max_nodes=100, drill=False)  # the report's map
+    assert without["drill"] is None and with_drill["drill"] is not None
+    assert "点击一个社区" in with_drill["meta"]["notices"][0] and "点击" not in without["meta"]["notices"][0]
+    assert [n["id"] for n in without["nodes"]] == [n["id"] for n in with_drill["nodes"]]

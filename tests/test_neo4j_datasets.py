@@ -173,7 +173,9 @@ def test_datasets_lists_name_source_counts_and_load_time(clean_neo4j, neo4j_env,
     assert row["source"].endswith("alliances/data/zigong") and row["labels"] == labels and row["types"] == types
     assert row["loaded_at"].endswith("+00:00") and row["loaded_at"][:2] == "20"
     table = runner.invoke(cli, ["datasets", "--neo4j"], env=_env(neo4j_env))
-    assert table.exit_code == 0 and "zigong" in table.output and "loaded_at" in table.output
+    assert table.exit_code == 0 and "zigong" in table.output and "载入时间" in table.output  # headers in Chinese
+    table_en = runner.invoke(cli, ["datasets", "--neo4j", "--lang", "en"], env=_env(neo4j_env))
+    assert table_en.exit_code == 0 and "zigong" in table_en.output and "loaded at" in table_en.output
     bad = runner.invoke(cli, ["datasets"], env=_env(neo4j_env))
     assert bad.exit_code == 2 and "--neo4j" in bad.output
     unknown = runner.invoke(cli, ["datasets", "--neo4j", "--drop", "nope", "--yes"], env=_env(neo4j_env))

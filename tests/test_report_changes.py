@@ -2,9 +2,11 @@
 
 The fixture is tests/fixtures/changes (see tests/test_changes.py for its facts).
 From 2020 (2020-12-31) to its latest dated fact (2023): one new alliance
-(成渝商圈党建联盟, 2022-03), two new activities (2021-06-18, 2023), three new
-cross-region ties (cd-a~cq-a, nj-a~zg-a, cq-b~nj-a), three corridors opened
-(Zigong, Chengdu and Chongqing to Neijiang) and one shortened (Chengdu–Chongqing, 3 → 1).
+(成渝商圈党建联盟, 2022-03), two new activities (2021-06-18, 2023), one lapsed
+agreement (自渝党建共建协议, ended 2022-06), three new cross-region ties (cd-a~cq-a,
+nj-a~zg-a, cq-b~nj-a) and one lost (cq-a~zg-b), three corridors opened (Zigong,
+Chengdu and Chongqing to Neijiang), one shortened (Chengdu–Chongqing, 3 → 1) and
+one lengthened (Zigong–Chongqing, 1 → 2).
 """
 
 from __future__ import annotations
@@ -81,8 +83,8 @@ def test_what_changed_section_in_chinese_bounded_and_in_the_summary(tmp_path):
     ch = sections["changes"]
     assert ch["h2"] == "变化"
     sentence = ch["p"][0]
-    assert sentence.startswith("自 2020（2020-12-31）至 2023-12-31：新增联盟 1 个、新增活动 2 场；"
-                               "跨地区联系新增 3 对；地区间通道打通 3 条、变短 1 条")
+    assert sentence.startswith("自 2020（2020-12-31）至 2023-12-31：新增联盟 1 个、新增活动 2 场、失效协议 1 项；"
+                               "跨地区联系新增 3 对、减少 1 对；地区间通道打通 3 条、变短 1 条、变长 1 条")
     assert sentence in sections["summary"]["p"]  # the summary tells it too
     # --top 1: one change of each kind; the rest counted
     every = change_rows(network_changes(Network(read_dataset(FIXTURE)), date_from="2020", top=1))
@@ -91,24 +93,27 @@ def test_what_changed_section_in_chinese_bounded_and_in_the_summary(tmp_path):
     assert f"另有 {len(every) - len(kinds)} 项变化未列出（共 {len(every)} 项）" in " ".join(ch["p"])
     assert ch["rows"][0] == ["联盟", "新增", "成渝商圈党建联盟", "—", "2022-03"]
     corridor = next(r for r in ch["rows"] if r[0] == "走廊")
-    assert corridor[1] in ("打通", "变短")
+    assert corridor == ["走廊", "变长", "重庆市—自贡市", "1 步", "2 步"]  # the first pair in the network's order
 
 
 def test_what_changed_in_english(tmp_path):
     sections = report_sections(tmp_path, "--since", "2020", "--lang", "en")
     ch = sections["changes"]
     assert ch["h2"] == "What changed"
-    assert ch["p"][0].startswith("From 2020 (2020-12-31) to 2023-12-31: new alliances 1, new activities 2; "
-                                 "new cross-region ties 3; corridors opened 3, shortened 1")
+    assert ch["p"][0].startswith("From 2020 (2020-12-31) to 2023-12-31: new alliances 1, new activities 2, "
+                                 "lapsed agreements 1; new cross-region ties 3, lost 1; "
+                                 "corridors opened 3, shortened 1, lengthened 1")
     rows = {(r[0], r[1], r[2]): (r[3], r[4]) for r in ch["rows"]}
     assert rows[("Corridors", "shortened", "Chongqing—Chengdu")] == ("3 tie(s)", "1 tie(s)")
     assert rows[("Alliances", "new", "Chengdu–Chongqing circle alliance")] == ("—", "2022-03")
+    assert rows[("Agreements", "lapsed", "Zigong–Chongqing co-building agreement")] == ("2020-11", "ended 2022-06")
+    assert rows[("Corridors", "lengthened", "Chongqing—Zigong")] == ("1 tie(s)", "2 tie(s)")
     assert not any(p.startswith("And ") for p in ch["p"])  # --top 10 shows every change here
 
 
 def test_to_the_as_of_date_and_nothing_changed(tmp_path):
-    sections = report_sections(tmp_path, "--since", "2022-03", "--as-of", "2022-12-31")
-    assert sections["changes"]["p"][0] == "自 2022-03（2022-03-31）至 2022-12-31，网络没有变化。"
+    sections = report_sections(tmp_path, "--since", "2022-06", "--as-of", "2022-12-31")
+    assert sections["changes"]["p"][0] == "自 2022-06（2022-06-30）至 2022-12-31，网络没有变化。"
     assert sections["changes"]["rows"] == []
 
 

@@ -78,8 +78,13 @@ def test_whatif_as_subprocess_under_c_locale():
     proc = run_cli("whatif", "--without", "自贡华商商圈党委", "--format", "markdown", env={"LANG": "C", "LC_ALL": "C"})
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     out = proc.stdout.decode("utf-8")
-    assert "| zigong | chengdu | 1 |  | broken |" in out
+    # region names, not ids, in the data's language (Chinese), the change word too
+    assert "| 地区甲 | 地区乙 | 之前 | 之后 | 变化 |" in out
+    assert "| 自贡 | 成都 | 1 |  | 中断 |" in out and "zigong" not in out
     assert "without huashang-committee" in out
+    en = run_cli("whatif", "--without", "自贡华商商圈党委", "--format", "markdown", "--lang", "en",
+                 env={"LANG": "C", "LC_ALL": "C"}).stdout.decode("utf-8")
+    assert "| region A | region B | before | after | change |" in en and "| Zigong | Chengdu | 1 |  | broken |" in en
 
 
 def test_without_a_regions_only_organisation(bundled_graph):

@@ -5,7 +5,8 @@ a dated fact counts once its whole period has passed, undated facts always
 count). Between the two:
 
 - alliances, agreements and activities that are new (there at the later date,
-  not at the earlier) or lapsed (the other way round);
+  not at the earlier) or lapsed (the other way round: their ``ended`` date had
+  passed);
 - cross-region ties of the organisations projection (two organisations of
   different regions tied, as ``alliances brokers`` counts them), new and lost,
   and the count per region pair;
@@ -176,7 +177,7 @@ def _state(network, day: str, top: int) -> dict:
         key = FACT_KINDS.get(d.get("label"))
         if key:
             facts[key][n] = {"id": n, "name": d.get("name", n), "name_en": d.get("name_en", ""),
-                             "date": d.get("date", "")}
+                             "date": d.get("date", ""), "ended": d.get("ended", "")}
     ties = {}
     for u, v in pairs:
         ga, gb = groups[u], groups[v]
@@ -372,7 +373,7 @@ WORDS = {
                     "lengthened": "变长", "shortened": "变短"},
         "columns": ("类别", "变化", "对象", "之前", "之后"),
         "rank": "第 {n} 名", "none": "—", "disconnected": "不连通", "hops": "{n} 步",
-        "out_of_top": "不在前 {top} 名",
+        "out_of_top": "不在前 {top} 名", "ended": "{date} 结束",
     },
     "en": {
         "sections": {"alliances": "Alliances", "agreements": "Agreements", "activities": "Activities",
@@ -382,7 +383,7 @@ WORDS = {
                     "lengthened": "lengthened", "shortened": "shortened"},
         "columns": ("section", "change", "what", "before", "after"),
         "rank": "#{n}", "none": "—", "disconnected": "not connected", "hops": "{n} tie(s)",
-        "out_of_top": "not in top {top}",
+        "out_of_top": "not in top {top}", "ended": "ended {date}",
     },
 }
 #: Sections in the order they are listed.
@@ -419,7 +420,8 @@ def change_rows(result: dict, lang: str = "zh") -> list[dict]:
                     rows.append({"section": section, "change": change, "id": f["id"],
                                  "what": f.get(name_key) or f["name"],
                                  "before": w["none"] if change == "new" else (f["date"] or w["none"]),
-                                 "after": (f["date"] or w["none"]) if change == "new" else w["none"]})
+                                 "after": (f["date"] or w["none"]) if change == "new" else
+                                 (w["ended"].format(date=f["ended"]) if f["ended"] else w["none"])})
         elif section == "cross_region_ties":
             for change in ("new", "lost"):
                 for t in part[change]:

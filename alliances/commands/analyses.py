@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import click
 
-from alliances.commands.common import (FiniteFloat, as_of_option, check_period, echo, echo_json, format_option, meta_note,
-                                       projection_option, source_options)
+from alliances.commands.common import (FiniteFloat, as_of_option, check_period, echo, echo_json, format_option,
+                                       lang_option, meta_note, projection_option, source_options)
 
 
 def _note(meta: dict, fmt: str) -> None:
@@ -41,49 +41,82 @@ def _regions(source) -> list[dict]:
 # ---------------------------------------------------------------------------
 
 
+#: Titles of the terminal and Markdown tables, (Chinese, English).
+TITLES = {
+    "brokers": ("跨地区中介（组织投影）", "Brokers (organisations projection)"),
+    "matrix": ("地区之间的联系", "Region-pair ties"), "articulation": ("关节点", "Articulation points"),
+    "bridges": ("桥（唯一的联系）", "Bridges"), "corridors": ("地区之间的走廊", "Corridors between regions"),
+    "communities": ("Louvain 社区（{projection}），种子 {seed}，模块度 {modularity:.4f}",
+                    "Louvain communities ({projection}), seed {seed}, modularity {modularity:.4f}"),
+    "suggest": ("伙伴建议", "Partner suggestions"),
+    "whatif_corridors": ("走廊：之前 / 之后", "Corridors before/after"),
+    "whatif": ("变化（关节点与中介：失去 / 新增）", "What changes (articulation points and brokers: lost / new)"),
+}
+
+
+def _title(key: str, lang: str, **kw) -> str:
+    return TITLES[key][0 if lang == "zh" else 1].format(**kw)
+
+
+def _named(rows: list[dict], net, lang: str, fields=("region",)) -> list[dict]:
+    """JSON rows with ``<field>_name`` beside each region id field (ids stay)."""
+    return [{**r, **{f"{f}_name": net.region_name(r[f], lang) for f in fields if f in r}} for r in rows]
+
+
+# ---------------------------------------------------------------------------
+
+
 @click.command("brokers")
 @click.option("--top", type=click.IntRange(1), default=None, help="Only the first N brokers.")
+@lang_option
 @as_of_option
 @format_option("table")
 @source_options
-def brokers_command(top, as_of, fmt, source):
+def brokers_command(top, lang, as_of, fmt, source):
     """Who brokers between regions? Gould–Fernandez roles, Burt's constraint, cut points.
 
     Runs on the organisations projection with the dataset's regions as the
     groups (its Region hierarchy at --region-level; "other" for none); each
     undirected tie counts both ways. Also prints the region-pair tie matrix,
-    articulation points and bridges.
+    articulation points and bridges. Regions are shown by name (JSON: ids,
+    with a *_name beside each).
     """
     from alliances.analysis.brokerage import broker_table, cut_points, region_tie_matrix
-    from alliances.output import render_rows
+    from alliances.output import localize, render_rows
 
+    net = source.network()
+    lang = lang or net.language
     H, meta = _org_view(source, as_of)
     rows = broker_table(H)
     rows = rows[:top] if top else rows
     matrix = region_tie_matrix(H)
     cuts = cut_points(H)
     if fmt == "json":
-        echo_json({"meta": meta, "regions": _regions(source), "tie_matrix": matrix, "brokers": rows, **cuts})
+        cuts = {**cuts, "articulation_points": _named(cuts["articulation_points"], net, lang)}
+        echo_json({"meta": meta, "regions": _regions(source), "tie_matrix": _named(matrix, net, lang, ("region_a", "region_b")),
+                   "brokers": _named(rows, net, lang), **cuts})
         return
     cols = ["name", "region", "coordinator", "itinerant", "representative", "gatekeeper", "liaison",
             "cross_region", "constraint", "effective_size", "articulation"]
     if fmt == "csv":
-        echo(render_rows(rows, fmt, ["id", *cols, "bridges"]))
+        rows = localize([{**r, "region_id": r["region"]} for r in rows], lang, region_name=net.region_name, codes=False)
+        echo(render_rows(rows, fmt, ["id", *cols, "region_id", "bridges"]))
     else:
-        echo(render_rows(rows, fmt, cols, title="Brokers (organisations projection)"))
-        echo(render_rows(matrix, fmt, ["region_a", "region_b", "ties", "weight"], title="Region-pair ties"))
-        arts = [{"articulation point": a["name"], "region": a["region"]} for a in cuts["articulation_points"]]
+        show = lambda rs: localize(rs, lang, region_name=net.region_name)  # noqa: E731
+        echo(render_rows(show(rows), fmt, cols, title=_title("brokers", lang), lang=lang))
+        echo(render_rows(show(matrix), fmt, ["region_a", "region_b", "ties", "weight"], title=_title("matrix", lang),
+                         lang=lang))
+        arts = [{"articulation_point": a["name"], "region": a["region"]} for a in cuts["articulation_points"]]
         if arts:
-            echo(render_rows(arts, fmt, title="Articulation points"))
+            echo(render_rows(show(arts), fmt, title=_title("articulation", lang), lang=lang))
         brs = [{"bridge": f"{b['a_name']} ~ {b['b_name']}"} for b in cuts["bridges"]]
         if brs:
-            echo(render_rows(brs, fmt, title="Bridges"))
+            echo(render_rows(brs, fmt, title=_title("bridges", lang), lang=lang))
     _note(meta, fmt)
 
 
 @click.command("corridors")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the 'cut by' column.")
+@lang_option(what="headers, region names and the 'cut by' column")
 @as_of_option
 @format_option("table")
 @source_options
@@ -93,26 +126,31 @@ def corridors_command(lang, as_of, fmt, source):
     For every region pair: the shortest distance between any organisation of
     one and any of the other, the organisations on those shortest connections,
     node- and tie-independent routes, and the single organisations or ties
-    whose removal disconnects the two regions.
+    whose removal disconnects the two regions. Regions are shown by name (JSON:
+    ids, with region_a_name and region_b_name).
     """
     from alliances.analysis.brokerage import corridor_cut_text, corridors
 
+    net = source.network()
+    lang = lang or net.language
     H, meta = _org_view(source, as_of)
     rows = corridors(H)
     if fmt == "json":
-        echo_json({"meta": meta, "regions": _regions(source), "corridors": rows})
+        echo_json({"meta": meta, "regions": _regions(source), "corridors": _named(rows, net, lang, ("region_a", "region_b"))})
         return
     from alliances.output import render_rows
 
     flat = [{
-        "regions": f"{r['region_a']}–{r['region_b']}",
+        "regions": f"{net.region_name(r['region_a'], lang)}–{net.region_name(r['region_b'], lang)}",
         "distance": r["distance"],
         "on_shortest_paths": [n["name"] for n in r["on_shortest_paths"]],
         "node_independent": r["node_independent"],
         "edge_independent": r["edge_independent"],
-        "cut_by": corridor_cut_text(r, lang),
+        # names as a list (one per line break), the analysis's words when nothing or everything cuts it
+        "cut_by": ([c["name"] for c in r["cut_nodes"]] + [f"{t['a_name']} ~ {t['b_name']}" for t in r["cut_ties"]]
+                   if r["cut"] not in ("disconnected", "none") else corridor_cut_text(r, lang)),
     } for r in rows]
-    echo(render_rows(flat, fmt, title="Corridors between regions" if fmt != "csv" else ""))
+    echo(render_rows(flat, fmt, title=_title("corridors", lang) if fmt != "csv" else "", lang=lang))
     _note(meta, fmt)
 
 
@@ -121,23 +159,30 @@ def corridors_command(lang, as_of, fmt, source):
 @click.option("--resolution", type=FiniteFloat(min=0, min_open=True), default=1.0, show_default=True,
               help="Louvain resolution: above 1 favours smaller communities.")
 @projection_option
+@lang_option
 @as_of_option
 @format_option("table")
 @source_options
-def communities_command(seed, resolution, projection, as_of, fmt, source):
-    """Clusters: Louvain communities, their modularity and how each spans regions."""
+def communities_command(seed, resolution, projection, lang, as_of, fmt, source):
+    """Clusters: Louvain communities, their modularity and how each spans regions.
+
+    One row per community: its size, its members in each region (a column
+    per region, named from the data) and the members' names.
+    """
     from alliances.analysis.communities import communities_report
     from alliances.output import render_rows
 
-    meta, result = communities_report(source.network(), projection=projection, as_of=as_of, seed=seed,
+    net = source.network()
+    lang = lang or net.language
+    meta, result = communities_report(net, projection=projection, as_of=as_of, seed=seed,
                                       resolution=resolution)
     if fmt == "json":
         echo_json({"meta": meta, **result})
         return
-    rows = [{"community": c["index"], "size": c["size"], **c["regions"],
+    rows = [{"community": c["index"], "size": c["size"], **{net.region_name(k, lang): v for k, v in c["regions"].items()},
              "members": [m["name"] for m in c["members"]]} for c in result["communities"]]
-    echo(render_rows(rows, fmt, title=f"Louvain communities ({projection}), seed {seed}, "
-                                       f"modularity {result['modularity']:.4f}" if fmt != "csv" else ""))
+    title = _title("communities", lang, projection=projection, seed=seed, modularity=result["modularity"])
+    echo(render_rows(rows, fmt, title=title if fmt != "csv" else "", lang=lang))
     if fmt == "csv":
         click.echo(f"modularity {result['modularity']:.6f}", err=True)
     _note(meta, fmt)
@@ -149,8 +194,7 @@ def communities_command(seed, resolution, projection, as_of, fmt, source):
               help="Suggestions per organisation.")
 @click.option("--by", type=click.Choice(["adamic_adar", "resource_allocation", "common_neighbors"]),
               default="adamic_adar", show_default=True, help="Score to rank by.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the reason column.")
+@lang_option(what="headers, region names and the reason column")
 @as_of_option
 @format_option("table")
 @source_options
@@ -164,11 +208,13 @@ def suggest_command(for_name, top, by, lang, as_of, fmt, source):
     common partner.
     """
     from alliances.analysis.suggest import suggest_report
-    from alliances.output import render_rows
+    from alliances.output import localize, render_rows
 
-    meta, rows = suggest_report(source.network(), for_name=for_name, top=top, by=by, as_of=as_of, lang=lang)
+    net = source.network()
+    lang = lang or net.language
+    meta, rows = suggest_report(net, for_name=for_name, top=top, by=by, as_of=as_of, lang=lang)
     if fmt == "json":
-        echo_json({"meta": meta, "suggestions": rows})
+        echo_json({"meta": meta, "suggestions": _named(rows, net, lang, ("region", "partner_region"))})
         return
     if not rows and fmt == "table":
         echo("暂无建议：不同地区之间有共同伙伴的组织都已相连。\n" if lang == "zh" else
@@ -177,8 +223,13 @@ def suggest_command(for_name, top, by, lang, as_of, fmt, source):
         return
     cols = ["name", "region", "partner_name", "partner_region", "adamic_adar", "resource_allocation",
             "common_neighbors", "reason"]
-    echo(render_rows(rows, fmt, cols, title="Partner suggestions" if fmt != "csv" else ""))
+    rows = localize(rows, lang, region_name=net.region_name, codes=fmt != "csv")
+    echo(render_rows(rows, fmt, cols, title=_title("suggest", lang) if fmt != "csv" else "", lang=lang))
     _note(meta, fmt)
+
+
+WHATIF_MEASURES = {"largest component": "最大连通部分", "articulation points": "关节点",
+                   "cross-region brokers": "跨地区中介", "top {top} hubs": "前 {top} 个枢纽"}
 
 
 @click.command("whatif")
@@ -186,39 +237,43 @@ def suggest_command(for_name, top, by, lang, as_of, fmt, source):
               help="An organisation (name or id) or a tie written A~B to take away; repeatable.")
 @click.option("--top", type=click.IntRange(1), default=5, show_default=True,
               help="How many top hubs (by betweenness) to compare.")
+@lang_option
 @as_of_option
 @format_option("table")
 @source_options
-def whatif_command(without, top, as_of, fmt, source):
+def whatif_command(without, top, lang, as_of, fmt, source):
     """What if an organisation or tie were gone? Corridors, components, brokers and hubs before/after."""
     from alliances.analysis.whatif import parse_without, what_if
     from alliances.errors import UsageError
-    from alliances.output import render_rows
+    from alliances.output import localize, render_rows
 
     net = source.network()
+    lang = lang or net.language
     nodes, ties = parse_without(net, without)
     result = what_if(net, without=nodes, without_ties=ties, as_of=as_of, top=top)
     if result["meta"]["missing_ties"]:
         gone = ", ".join("~".join(t) for t in result["meta"]["missing_ties"])
         raise UsageError(f"--without: no tie between {gone}; check with 'alliances path A B'.")
     if fmt == "json":
-        echo_json(result)
+        echo_json({**result, "corridors": _named(result["corridors"], net, lang, ("region_a", "region_b"))})
         return
-    echo(render_rows(result["corridors"], fmt, title="Corridors before/after" if fmt != "csv" else ""))
+    corridor_rows = localize(result["corridors"], lang, region_name=net.region_name, codes=fmt != "csv")
+    echo(render_rows(corridor_rows, fmt, title=_title("whatif_corridors", lang) if fmt != "csv" else "", lang=lang))
     if fmt == "csv":
         return _note(result["meta"], fmt)
-    names = lambda items: ", ".join(i["name"] for i in items) or "-"  # noqa: E731
+    names = lambda items: "; ".join(i["name"] for i in items) or "-"  # noqa: E731
+    word = lambda m: (WHATIF_MEASURES[m] if lang == "zh" else m).format(top=top)  # noqa: E731
     lc = result["largest_component"]
     summary = [
-        {"measure": "largest component", "before": lc["before"], "after": lc["after"]},
-        {"measure": "articulation points", "before": names(result["articulation_points"]["gone"]),
+        {"measure": word("largest component"), "before": lc["before"], "after": lc["after"]},
+        {"measure": word("articulation points"), "before": names(result["articulation_points"]["gone"]),
          "after": names(result["articulation_points"]["new"])},
-        {"measure": "cross-region brokers", "before": names(result["brokers"]["gone"]),
+        {"measure": word("cross-region brokers"), "before": names(result["brokers"]["gone"]),
          "after": names(result["brokers"]["new"])},
-        {"measure": f"top {top} hubs", "before": names(result["top_hubs"]["before"]),
+        {"measure": word("top {top} hubs"), "before": names(result["top_hubs"]["before"]),
          "after": names(result["top_hubs"]["after"])},
     ]
-    echo(render_rows(summary, fmt, title="What changes (articulation points and brokers: lost / new)"))
+    echo(render_rows(summary, fmt, title=_title("whatif", lang), lang=lang))
     _note(result["meta"], fmt)
 
 

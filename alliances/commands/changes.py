@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from alliances.commands.common import check_period, echo, echo_json, format_option, source_options
+from alliances.commands.common import check_period, echo, echo_json, format_option, lang_option, source_options
 
 
 @click.command("changes")
@@ -19,8 +19,7 @@ from alliances.commands.common import check_period, echo, echo_json, format_opti
 @click.option("--rows", "max_rows", type=click.IntRange(1), default=50, show_default=True,
               help="Changes listed per section in table and markdown output; the rest are counted "
                    "(csv and json list every change).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of headings, change words and region names (names stay as the source gives them).")
+@lang_option(what="headings, change words and region names (names stay as the source gives them)")
 @format_option("table")
 @source_options
 def changes_command(date_from, date_to, top, max_rows, lang, fmt, source):
@@ -35,6 +34,7 @@ def changes_command(date_from, date_to, top, max_rows, lang, fmt, source):
     from alliances.analysis.changes import WORDS, change_rows, network_changes, rows_in_words
     from alliances.output import render_rows
 
+    lang = lang or source.network().language
     result = network_changes(source.network(), date_from=date_from, date_to=date_to, top=top, lang=lang)
     if fmt == "json":
         echo_json(result)
@@ -44,18 +44,19 @@ def changes_command(date_from, date_to, top, max_rows, lang, fmt, source):
         echo(render_rows(rows, fmt, ["section", "change", "id", "what", "before", "after"]))
         return
     m, w = result["meta"], WORDS[lang]
+    to = m["to"] if not m["to_default"] else ("最新日期" if lang == "zh" else "latest dated fact")
     if lang == "zh":
-        head = f"变化：{m['from']}（{m['from_day']}）→ {m['to']}（{m['to_day']}）"
+        head = f"变化：{m['from']}（{m['from_day']}）→ {to}（{m['to_day']}）"
         none = "两个日期之间没有变化。"
     else:
-        head = f"What changed: {m['from']} ({m['from_day']}) → {m['to']} ({m['to_day']})"
+        head = f"What changed: {m['from']} ({m['from_day']}) → {to} ({m['to_day']})"
         none = "Nothing changed between the two dates."
     echo((f"## {head}\n\n" if fmt == "markdown" else head + "\n"))
     if not rows:
         echo(none + "\n")
     for section in dict.fromkeys(r["section"] for r in rows):
         every = [r for r in rows if r["section"] == section]
-        echo(render_rows(rows_in_words(every[:max_rows], lang), fmt, title=w["sections"][section]))
+        echo(render_rows(rows_in_words(every[:max_rows], lang), fmt, title=w["sections"][section], lang=lang))
         if len(every) > max_rows:
             more = len(every) - max_rows
             note = (f"另有 {more:,} 项未列出（共 {len(every):,} 项）；--rows N 列出更多，--format csv 或 json 列出全部。"

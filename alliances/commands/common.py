@@ -20,7 +20,7 @@ from alliances.output import FORMATS
 from alliances.settings import DEFAULT_DATABASE, DEFAULT_URI, DEFAULT_USER, Neo4jSettings
 from alliances.source import GraphSource
 
-__all__ = ["GraphSource", "Neo4jSettings", "as_of_option", "cache_folder", "cache_options", "check_date", "check_period", "echo", "echo_json",
+__all__ = ["GraphSource", "Neo4jSettings", "as_of_option", "lang_option", "cache_folder", "cache_options", "check_date", "check_period", "echo", "echo_json",
            "format_option", "meta_note", "neo4j_options", "neo4j_settings", "projection_option",
            "source_options"]
 
@@ -178,6 +178,18 @@ def check_period(ctx, param, value):
     return text
 
 
+def lang_option(f=None, *, what: str = "headers and labels"):
+    """``--lang zh|en``: the language of a command's terminal output; by default the data's
+    (``Network.language``: Chinese when at least half of the organisation names are)."""
+    def deco(g):
+        return click.option(
+            "--lang", type=click.Choice(["zh", "en"]), default=None,
+            help=f"Language of {what} (default: zh when at least half of the organisation names in the "
+                 "data are Chinese, else en).")(g)
+
+    return deco(f) if f is not None else deco
+
+
 def projection_option(f):
     """``--projection``: which graph the measure runs on (one default for every command)."""
     return click.option(
@@ -208,7 +220,7 @@ def meta_note(meta: dict) -> str:
         parts.append(f"as of {meta['as_of']}: {meta['undated_relationships']} undated relationships and "
                      f"{meta['undated_nodes']} undated nodes kept (not guessed); "
                      f"{meta['removed_nodes']} nodes and {meta['removed_relationships']} relationships "
-                     f"dated later left out")
+                     f"dated later (or ended by then) left out")
     for hub in meta.get("capped_hubs") or []:
         parts.append(f"{hub['name']} ({hub['id']}) has {hub['members']:,} member organisations, more than the "
                      f"organisations projection ties pairwise: its members are not tied through it here "

@@ -14,8 +14,10 @@ from alliances.commands.common import neo4j_options, neo4j_settings
 @click.option("--yes", is_flag=True, help="Do not ask before --drop removes data.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="Output format.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the table's headers (a store holds many datasets: Chinese unless asked).")
 @neo4j_options
-def datasets_command(use_neo4j, drop, yes, fmt, uri, user, database, password_file):
+def datasets_command(use_neo4j, drop, yes, fmt, lang, uri, user, database, password_file):
     """List the datasets loaded into Neo4j: name, source, counts, load time.
 
     Every node, relationship and source in the store records the dataset(s)
@@ -53,4 +55,4 @@ def datasets_command(use_neo4j, drop, yes, fmt, uri, user, database, password_fi
     from alliances.output import render_rows
 
     click.echo(render_rows(rows, "table", ["name", "source", "nodes", "relationships", "figures", "sources",
-                                           "loaded_at"]), nl=False)
+                                           "loaded_at"], lang=lang), nl=False)

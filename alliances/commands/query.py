@@ -10,7 +10,7 @@ import sys
 import click
 
 from alliances.commands.common import (as_of_option, cache_folder, cache_options, echo, echo_json,
-                                       format_option, meta_note, projection_option, source_options)
+                                       format_option, lang_option, meta_note, projection_option, source_options)
 
 
 # ---------------------------------------------------------------------------
@@ -39,8 +39,7 @@ from alliances.commands.common import (as_of_option, cache_folder, cache_options
 @click.option("--weighted", is_flag=True,
               help="Strong ties are short: a hop's length is 1 / (sum of weight x count of its relationships); "
                    "the path with the smallest total length (Dijkstra), each hop's weight shown.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of names and relationship words in text output.")
+@lang_option(what="names and relationship words in text output")
 @format_option("text", ["text", "json", "csv"])
 @source_options
 def path_command(from_name, to_name, k, max_hops, via, geography, pairs_file, from_option, to_region, top,
@@ -54,6 +53,8 @@ def path_command(from_name, to_name, k, max_hops, via, geography, pairs_file, fr
     from alliances import query
 
     via = _check_types(via)
+    if lang is None:
+        lang = "zh" if source.use_neo4j else source.network().language
     if geography:
         from alliances.model import GEOGRAPHY, PARTNERSHIP_TYPES, REL_TYPES
 
@@ -148,14 +149,21 @@ def _check_types(via):
               help="Leave out an organisation (name or id); repeatable.")
 @click.option("--explain", is_flag=True,
               help="Add each hub's alliances, activities, agreements and partners in other regions.")
+@lang_option
 @format_option("table")
 @source_options
-def centrality_command(by, top, projection, as_of, without, explain, fmt, source):
-    """Who are the hubs? Degree, betweenness, closeness, eigenvector and PageRank per organisation."""
+def centrality_command(by, top, projection, as_of, without, explain, lang, fmt, source):
+    """Who are the hubs? Degree, betweenness, closeness, eigenvector and PageRank per organisation.
+
+    The table shows rank, name, region, kind, degree, betweenness, closeness,
+    eigenvector, PageRank and the rank within the region; CSV, JSON and
+    Markdown add id, weighted degree and harmonic closeness.
+    """
     from alliances.analysis.centrality import centrality_report
-    from alliances.output import render_rows
+    from alliances.output import localize, render_rows
 
     net = source.network()  # the analysis picks graph or arrays
+    lang = lang or net.language
     result = centrality_report(net, projection_name=projection, by=by, top=top, as_of=as_of,
                                without=[net.resolve(w) for w in without], explain=explain)
     rows = result["rows"]
@@ -166,7 +174,10 @@ def centrality_command(by, top, projection, as_of, without, explain, fmt, source
                 "pagerank", "region_rank"]
     if explain:
         cols.append("explanation_text")
-    echo(render_rows(rows, fmt, cols if fmt != "json" else None, title=f"Centrality ({projection}), by {by}"))
+    if fmt != "json":
+        rows = localize(rows, lang, region_name=net.region_name, codes=fmt != "csv")
+    title = (f"中心性（{projection}），按 {by} 排序" if lang == "zh" else f"Centrality ({projection}), by {by}")
+    echo(render_rows(rows, fmt, cols if fmt != "json" else None, title=title, lang=lang))
     if meta_note(result["meta"]):
         click.echo(meta_note(result["meta"]), err=True)
 
@@ -193,18 +204,27 @@ def show_command(name, fmt, source):
 @click.command("search")
 @click.argument("text")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Most results.")
+@lang_option
 @format_option("table")
 @source_options
-def search_command(text, limit, fmt, source):
+def search_command(text, limit, lang, fmt, source):
     """Find nodes whose id, name, English name, alias or description contains TEXT."""
     from alliances import query
-    from alliances.output import render_rows
+    from alliances.output import localize, render_rows
 
-    rows = query.search_nodes(source, text, limit=limit)
+    from alliances.chars import language_of
+
+    rows = query.search_nodes(source, text, limit=limit, lang=lang or "auto")
+    if lang is None:  # the data's language, as search_nodes chose it for the region names
+        lang = language_of([r["name"] for r in rows]) if source.use_neo4j else source.network().language
     if not rows and fmt == "table":
-        click.echo(f"No node matches {text!r}.")
+        click.echo(f"没有与 {text!r} 匹配的节点。" if lang == "zh" else f"No node matches {text!r}.")
         return
-    echo(render_rows(rows, fmt, ["id", "label", "name", "name_en", "region", "kind"] if fmt != "json" else None))
+    if fmt != "json":
+        rows = localize([{**r, "region": r.pop("region_name") or r["region"]} for r in rows], lang,
+                        codes=fmt != "csv")
+    echo(render_rows(rows, fmt, ["id", "label", "name", "name_en", "region", "kind"] if fmt != "json" else None,
+                     lang=lang))
 
 
 @click.command("validate")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from alliances.commands.common import format_option, source_options
+from alliances.commands.common import format_option, lang_option, source_options
 
 
 @click.group("registry")
@@ -68,8 +68,7 @@ def _summary(result) -> None:
               default=None,
               help="Which entries to list after the rates (default uncovered; with --format csv the list "
                    "replaces the rates).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of names and headers.")
+@lang_option(what="names and headers")
 @format_option("table")
 @source_options
 def coverage_command(by, list_, lang, fmt, source):
@@ -83,6 +82,12 @@ def coverage_command(by, list_, lang, fmt, source):
     from alliances.analysis.coverage import coverage_report
     from alliances.render.coverage import coverage_text
 
+    if lang is None:
+        from alliances.chars import language_of
+
+        ds = source.dataset()
+        lang = language_of([d.get("name") for d in ds.nodes.values() if d.get("label") == "Organization"]
+                           or [d.get("name") for d in ds.nodes.values()])
     rep = coverage_report(source.dataset(), lang=lang)
     from alliances.output import write_text
 

@@ -46,9 +46,28 @@ def sampled_force_layout(
         return {}
     if n == 1:
         return {nodes[0]: (0.0, 0.0)}
-    rng = np.random.default_rng(seed)
     index = {v: i for i, v in enumerate(nodes)}
     edges = np.array([(index[u], index[v]) for u, v in G.edges() if u != v], dtype=np.int64).reshape(-1, 2)
+    pos = force_layout_arrays(n, edges, iterations=iterations, sample=sample, seed=seed, scale=scale)
+    return {v: (round(float(pos[i, 0]), 1), round(float(pos[i, 1]), 1)) for i, v in enumerate(nodes)}
+
+
+def force_layout_arrays(n: int, edges, *, iterations: int = 60, sample: int = 128, seed: int = 0,
+                        scale: float = 1000.0):
+    """:func:`sampled_force_layout` on nodes ``0..n-1`` and an ``(m, 2)`` integer edge array.
+
+    Returns an ``(n, 2)`` float array (the same positions as the graph version for the
+    same nodes in the same order), so callers holding arrays need not build a graph.
+    """
+    import numpy as np
+
+    if n == 0:
+        return np.zeros((0, 2))
+    if n == 1:
+        return np.zeros((1, 2))
+    rng = np.random.default_rng(seed)
+    edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    edges = edges[edges[:, 0] != edges[:, 1]]
     pos = rng.random((n, 2)) - 0.5
     k = 1.0 / np.sqrt(n)  # ideal edge length in the unit square
     s = min(sample, n)
@@ -72,5 +91,4 @@ def sampled_force_layout(
     pos -= pos.mean(axis=0)
     extent = np.abs(pos).max() or 1.0
     size = scale * max(1.0, np.sqrt(n / 1000.0))
-    pos = pos / extent * size
-    return {v: (round(float(pos[i, 0]), 1), round(float(pos[i, 1]), 1)) for i, v in enumerate(nodes)}
+    return pos / extent * size

@@ -55,6 +55,7 @@ TEXT = {
         "nodes": "节点", "edges": "关系", "partnership": "伙伴关系（实线）", "geography": "地理关系（虚线、浅色）",
         "recognition": "荣誉", "work": "党建工作（覆盖）", "coverage": "两个覆盖", "path": "最短伙伴路径", "community": "社区", "isolated": "孤立节点",
         "places": "地区与园区", "rest": "其余小群组", "member_regions": "成员所在地区",
+        "back": "返回全图", "overview": "全图", "part": "子群", "in_group": "所在群组",
     },
     "en": {
         "kind": "Type", "org_kind": "Organisation kind", "region": "Region", "source": "Source",
@@ -70,6 +71,7 @@ TEXT = {
         "work": "coverage work", "coverage": "Coverage", "member_regions": "Members' regions",
         "path": "shortest partnership path", "community": "Community", "isolated": "isolated nodes",
         "places": "regions and zones", "rest": "other small groups",
+        "back": "Back to overview", "overview": "Overview", "part": "Part", "in_group": "Group",
     },
 }
 
@@ -98,6 +100,7 @@ def build_map(
     figures: list[dict] | None = None,
     seed: int = 0,
     coverage: dict[str, str] | None = None,
+    drill: bool = True,
 ) -> dict:
     """The map of a network as plain data, ready for :func:`render_html`.
 
@@ -109,7 +112,9 @@ def build_map(
     ``hard_cap`` (default ``Thresholds.map_aggregate``) nodes are aggregated
     (by community of the partnership graph) and a notice says how to drill
     down. ``figures`` (the dataset's figure rows) gives tooltips their
-    labels, qualifiers, units and provenance. Node sizes are
+    labels, qualifiers, units and provenance. An aggregated map carries its
+    groups' members for the page's drill-down (``model["drill"]``, see
+    :func:`_drill`) unless ``drill=False``. Node sizes are
     :func:`alliances.analysis.centrality.centrality_scores` on the map's
     partnership graph (``alliances centrality --projection full``).
 
@@ -132,6 +137,8 @@ def build_map(
         hard_cap = max_nodes
     t = TEXT[lang]
     notices: list[str] = []
+    want_drill = drill
+    drill = None
     highlight: tuple[set, set] | None = None
     table = regions.lookup(net.regions)  # the whole network's: colours and order stay on every map of it
     if view == "regions":
@@ -156,7 +163,7 @@ def build_map(
                     "Use --hops 1 or --hard-cap to change it.")
             part = as_network(ego)
         if part.number_of_nodes() > hard_cap:
-            nodes, edges, legend_colors, note = _aggregate(part, lang, hard_cap, seed, table)
+            nodes, edges, legend_colors, note, drill = _aggregate(part, lang, hard_cap, seed, table, want_drill)
             notices.append(note)
         else:
             H = part.graph
@@ -211,12 +218,14 @@ def build_map(
             "large": len(nodes) > max_nodes,
             "font": FONT_STACK,
             "text": {k: t[k] for k in ("search", "regions", "labels", "kinds", "type", "path_title", "path_from",
-                                       "path_to", "path_go", "path_none", "path_hops", "path_unknown")}
+                                       "path_to", "path_go", "path_none", "path_hops", "path_unknown", "back",
+                                       "overview", "part", "ties", "members", "region", "kind", "in_group")}
             | {"edges": t["type"], "colors": t["community"] if color == "community" and view != "regions"
                else t["coverage"] if color == "coverage" and view != "regions" else t["regions"]},
         },
         "nodes": nodes,
         "edges": edges,
+        "drill": drill,
         "legend": _legend(nodes, edges, legend_colors, lang, highlight is not None),
         "filters": _filters(nodes, lang, table),
         "options": vis_options(physics=not precomputed, large=len(nodes) > max_nodes, n=len(nodes), edges=len(edges)),
@@ -609,7 +618,7 @@ def _region_view(G, lang, table=None):
     return nodes, edges, _region_legend(table, {n["group"] for n in nodes}, lang)
 
 
-def _aggregate(net, lang, hard_cap, seed, table=None):
+def _aggregate(net, lang, hard_cap, seed, table=None, drill=True):
     """Communities of the partnership graph as nodes, ties between them as weighted edges.
 
     Works on the network's int32 arrays (without building its graph when it
@@ -698,21 +707,177 @@ def _aggregate(net, lang, hard_cap, seed, table=None):
               "width": round(min(12, 1 + w ** 0.5), 2), "cat": model.PARTNERSHIP, "undirected": True,
               "tip": [[t["ties"], f"{w:,}"]]}
              for i, ((x, y), w) in enumerate(ties)]
+    click = ("点击一个社区即可在页面中展开其成员（有“返回全图”），搜索框也能找到社区中的组织。另可："
+             if lang == "zh" else "Click a community to open its members in the page (with a way back); the "
+             "search box finds organisations inside communities. Also: ") if drill else (
+        "查看细节：" if lang == "zh" else "To drill down use ")
     note = (
         f"本图有 {n:,} 个节点，超过上限 {hard_cap:,}，已按伙伴关系社区（Louvain，seed={seed}，"
         f"同 alliances communities --projection full）聚合为 "
         f"{len(nodes):,} 个群组；每个圆点是一个社区，大小表示节点数，连线粗细表示社区之间的关系数。"
-        "查看细节：用 --around 名称 --hops N 画某个组织周边，用 --data 选取较小的数据，"
+        f"{click}用 --around 名称 --hops N 画某个组织周边，用 --data 选取较小的数据，"
         "或提高 --max-nodes / --hard-cap（大图可能很慢）。"
         if lang == "zh" else
         f"This map has {n:,} nodes, more than the limit of {hard_cap:,}, so it was aggregated into "
         f"{len(nodes):,} groups by partnership community (Louvain, seed {seed}, as alliances communities "
         "--projection full): each dot is a community "
-        "sized by its number of nodes; edge width counts the ties between communities. To drill "
-        "down use --around NAME --hops N, a smaller --data folder, or raise --max-nodes / --hard-cap "
+        f"sized by its number of nodes; edge width counts the ties between communities. {click}"
+        "--around NAME --hops N, a smaller --data folder, or raise --max-nodes / --hard-cap "
         "(large maps can be slow)."
     )
-    return nodes, edges, _region_legend(table, {x["group"] for x in nodes}, lang), note
+    drill = _drill(A, attrs, code, [key(g) for g in range(places + 1)], {x["id"]: x for x in nodes}, degree,
+                   rank, rg, region_keys, table, lang, seed) if drill else None
+    return nodes, edges, _region_legend(table, {x["group"] for x in nodes}, lang), note, drill
+
+
+def _front_code(words: list[str]) -> list:
+    """``[shared, rest, shared, rest, ...]``: each word as the length (UTF-16 units, as a page's
+    strings count) it shares with the word before and the rest; sorted names shrink a lot."""
+    out: list = []
+    prev = ""
+    for w in words:
+        k = 0
+        for a, b in zip(prev, w):
+            if a != b:
+                break
+            k += 1
+        out += [len(w[:k].encode("utf-16-le")) // 2, w[k:]]
+        prev = w
+    return out
+
+
+def _drill(A, attrs, code, keys, overview, degree, rank, rg, region_keys, table, lang, seed) -> dict:
+    """The members of every group of an aggregated map, compact enough to ship in the page.
+
+    Each overview group opens (in the page) onto its members, laid out here, with the ties among
+    them; a group of more than ``Thresholds.map_drill`` opens onto its own sub-communities
+    (Louvain on its part of the partnership graph, same seed), or onto parts of that size when
+    it does not split. Per group: member ids and names front-coded in name order, region, type
+    and degree codes, integer positions, and each member's ties to later members as index gaps.
+    Returns ``{"groups": {...}, "regions": [...], "colors": [...], "types": [...], "py": {...}}``.
+    """
+    import numpy as np
+
+    from alliances import engine, pinyin
+    from alliances.analysis.communities import partition_arrays
+    from alliances.network import thresholds
+    from alliances.render.layout import force_layout_arrays
+
+    cap = max(thresholds().map_drill, 2)
+    t = TEXT[lang]
+    n = len(A.ids)
+    names = [_name(attrs[i], i, lang) for i in A.ids]
+    label_names = list(model.LABELS)
+    # every tie once (either direction, any type), for the members' ties inside a group
+    lo, hi = np.minimum(A.src, A.dst).astype(np.int64), np.maximum(A.src, A.dst).astype(np.int64)
+    keep = (lo != hi) & (code[lo] == code[hi])
+    pairs = np.unique(lo[keep] * n + hi[keep])
+    pu, pv = pairs // n, pairs % n
+    pair_code = code[pu]
+    by_code = np.argsort(pair_code, kind="stable")
+    pair_starts = np.searchsorted(pair_code[by_code], np.arange(len(keys) + 1))
+    member_order = np.argsort(code, kind="stable")
+    member_starts = np.searchsorted(code[member_order], np.arange(len(keys) + 1))
+    local = np.full(n, -1, dtype=np.int64)
+    groups: dict[str, dict] = {}
+    chars: set[str] = set()
+
+    def ties_within(members, eu, ev):
+        local[members] = np.arange(len(members))
+        a, b = local[eu], local[ev]
+        inside = (a >= 0) & (b >= 0)
+        a, b = a[inside], b[inside]
+        local[members] = -1
+        return np.minimum(a, b), np.maximum(a, b)
+
+    def leaf(gid, members, eu, ev):
+        order = sorted(range(len(members)), key=lambda i: (names[members[i]], str(A.ids[members[i]])))
+        members = members[order]
+        a, b = ties_within(members, eu, ev)
+        pos = force_layout_arrays(len(members), np.stack([a, b], axis=1), iterations=30, sample=64, seed=seed)
+        gaps: list[int] = []  # per member: its number of later neighbours, then the gaps between them
+        if len(a):
+            o = np.lexsort((b, a))
+            a, b = a[o], b[o]
+        starts = np.searchsorted(a, np.arange(len(members) + 1))
+        for i in range(len(members)):
+            nb = b[starts[i]:starts[i + 1]]
+            gaps.append(len(nb))
+            if len(nb):
+                gaps += np.diff(np.concatenate(([i], nb))).tolist()
+        member_names = [names[m] for m in members]
+        for nm in member_names:
+            chars.update(nm)
+        groups[gid].update({
+            "ids": _front_code([str(A.ids[m]) for m in members]), "names": _front_code(member_names),
+            "rg": rg[members].tolist(), "ty": A.labels[members].astype(np.int64).tolist(),
+            "dg": degree[members].tolist(), "xy": np.rint(pos).astype(np.int64).ravel().tolist(), "adj": gaps,
+        })
+
+    def split(gid, members, eu, ev, depth):
+        groups[gid]["n"] = len(members)
+        groups[gid]["rg0"] = int(np.bincount(rg[members]).argmax())  # the region most members are in
+        if len(members) <= cap or depth > 6:
+            return leaf(gid, members, eu, ev)
+        a, b = ties_within(members, eu, ev)
+        parts = None
+        if len(a) and len(members) > 1:
+            P = engine.Projection([A.ids[m] for m in members], a.astype(np.int32), b.astype(np.int32),
+                                  np.ones(len(a)))
+            found = partition_arrays(P, seed=seed)
+            _, found = np.unique(found, return_inverse=True)
+            if found.max() > 0:
+                parts = found
+        if parts is None:  # no split to be found: parts of `cap` in name order
+            order = sorted(range(len(members)), key=lambda i: (names[members[i]], str(A.ids[members[i]])))
+            parts = np.empty(len(members), dtype=np.int64)
+            parts[order] = np.arange(len(members)) // cap
+        k = int(parts.max()) + 1
+        size = np.bincount(parts, minlength=k)
+        first = np.full(k, n, dtype=np.int64)
+        np.minimum.at(first, parts, rank[members])
+        number = np.empty(k, dtype=np.int64)
+        number[np.lexsort((first, -size))] = np.arange(k)
+        parts = number[parts]
+        if k > 60:  # the smallest parts together, so the level stays readable
+            parts = np.minimum(parts, 59)
+            k = 60
+        kids, kid_nodes = [], []
+        for c in range(k):
+            sub = members[parts == c]
+            kid = f"{gid}.{c + 1}"
+            hub = sub[np.lexsort((rank[sub], -degree[sub]))[0]]
+            groups[kid] = {"name": f"{t['part']} {c + 1}: {names[hub]} …", "parent": gid}
+            kids.append(kid)
+            kid_nodes.append(sub)
+        cu, cv = parts[a], parts[b]
+        cross = cu != cv
+        cp, cw = np.unique(np.minimum(cu[cross], cv[cross]) * k + np.maximum(cu[cross], cv[cross]),
+                           return_counts=True)
+        pos = force_layout_arrays(k, np.stack([cp // k, cp % k], axis=1), seed=seed, scale=600.0)
+        groups[gid].update({"kids": kids, "xy": np.rint(pos).astype(np.int64).ravel().tolist(),
+                            "ties": np.stack([cp // k, cp % k, cw], axis=1).ravel().tolist()})
+        for kid, sub in zip(kids, kid_nodes):
+            split(kid, sub, eu, ev, depth + 1)
+
+    for g, gid in enumerate(keys):
+        if gid not in overview:
+            continue
+        members = member_order[member_starts[g]:member_starts[g + 1]]
+        ours = by_code[pair_starts[g]:pair_starts[g + 1]]
+        groups[gid] = {"name": overview[gid]["label"], "parent": None}
+        split(gid, members, pu[ours], pv[ours], 0)
+    return {
+        "groups": groups,
+        "regions": list(region_keys),
+        "colors": [regions.info(table, r)["color"] for r in region_keys],
+        "region_names": [regions.info(table, r)[lang] for r in region_keys],
+        "types": [model.LABELS[x].zh if lang == "zh" else model.LABELS[x].en for x in label_names],
+        "type_keys": label_names,
+        "shapes": [model.LABELS[x].shape for x in label_names],
+        # each character's readings, for the page's pinyin search (the rule of alliances.pinyin.matches)
+        "py": {ch: ",".join(pinyin.readings(ch)) for ch in sorted(chars) if pinyin.has_hanzi(ch)},
+    }
 
 
 def _positions(nodes, edges, seed):
@@ -793,7 +958,10 @@ def vis_options(*, physics: bool, large: bool, n: int, edges: int = 0) -> dict:
     options["nodes"] = {"font": {"face": FONT_STACK, "size": 14}, "borderWidth": 1,
                         # labels drawn smaller than this are hidden: on a crowded map only the
                         # larger (more important) labels show until the user zooms in
-                        "scaling": {"label": {"drawThreshold": 6 if n <= limits.map_preseed else 10}}}
+                        "scaling": {"label": {"drawThreshold": 6 if n <= limits.map_preseed else 10,
+                                              # zoomed in, text stops growing: labels hidden for
+                                              # overlapping (see the page's thinLabels) come back
+                                              "maxVisible": 16}}}
     options["layout"] = {"improvedLayout": n <= 150, "randomSeed": 0}
     return options
 

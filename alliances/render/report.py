@@ -51,7 +51,7 @@ TEXT = {
         "provenance": "来源", "provenance_note": "报告引用的每一事实及其出处（来源文件与段落）。",
         "fact": "事实", "source": "来源", "paragraphs": "段落",
         "as_of": "截至 {date}：保留了 {rels} 条未注明日期的关系和 {nodes} 个未注明日期的节点（未作推测），"
-                 "排除了 {gone_n} 个节点和 {gone_r} 条日期在其后的关系。",
+                 "排除了 {gone_n} 个节点和 {gone_r} 条日期在其后（或届时已结束）的关系。",
         "sources": "资料来源",
         "changes": "变化", "changes_what": "对象", "changes_section": "类别", "changes_change": "变化",
         "changes_before": "之前", "changes_after": "之后",
@@ -93,7 +93,7 @@ TEXT = {
         "provenance": "Provenance", "provenance_note": "Every fact the report cites, with its source and paragraphs.",
         "fact": "Fact", "source": "Source", "paragraphs": "Paragraphs",
         "as_of": "As of {date}: {rels} undated relationships and {nodes} undated nodes were kept (not guessed); "
-                 "{gone_n} nodes and {gone_r} relationships dated later were left out.",
+                 "{gone_n} nodes and {gone_r} relationships dated later (or ended by then) were left out.",
         "sources": "Sources",
         "changes": "What changed", "changes_what": "What", "changes_section": "Section", "changes_change": "Change",
         "changes_before": "Before", "changes_after": "After",
@@ -556,7 +556,8 @@ def _map_html(G, lang: str, ds) -> str | None:
     from alliances.errors import AlliancesError
 
     try:
-        return render_map(build_map(G, lang=lang, source="; ".join(
+        # an overview only: the members for drilling down stay in `alliances map` (report size)
+        return render_map(build_map(G, lang=lang, drill=False, source="; ".join(
             v.get("title", k) for k, v in sorted(ds.sources.items()))))
     except AlliancesError:
         return None

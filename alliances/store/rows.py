@@ -31,6 +31,7 @@ PROVENANCE_KEYS = [p.name for p in model.PROVENANCE_PROPS]
 # a tie's weight and count (numbers): stored only on relationships that have them, weight always
 # as a FLOAT and count as an INTEGER (one type per property, as Cypher readers and GDS expect)
 TIE_KEYS = [p.name for p in model.TIE_PROPS]
+END_KEYS = [p.name for p in model.END_PROPS]  # kept as written (YYYY, YYYY-MM or YYYY-MM-DD)
 LIST_KEYS = {"aliases", "paragraphs"}
 PRECISIONS = {1: "year", 2: "month", 3: "day"}
 BOOKKEEPING = {"datasets"}  # never content: which datasets hold a fact
@@ -88,7 +89,7 @@ def figures_by_node(ds) -> dict[str, list[dict]]:
 def node_props(ds, nid: str, figures: dict[str, list[dict]]) -> dict:
     """The properties the store gives node ``nid`` (figures folded in, typed)."""
     node = ds.nodes[nid]
-    props = {k: node[k] for k in (*NODE_KEYS, *PROVENANCE_KEYS) if node.get(k) not in (None, "", [])}
+    props = {k: node[k] for k in (*NODE_KEYS, *END_KEYS, *PROVENANCE_KEYS) if node.get(k) not in (None, "", [])}
     figs = figures.get(nid, [])
     for f in figs:
         props[f["key"]] = f["value"]
@@ -102,7 +103,8 @@ def node_row(ds, nid: str, figures: dict[str, list[dict]]) -> dict:
 
 
 def rel_props(rel: dict) -> dict:
-    props = _dated({k: rel[k] for k in (*REL_KEYS, *TIE_KEYS, *PROVENANCE_KEYS) if rel.get(k) not in (None, "", [])})
+    props = _dated({k: rel[k] for k in (*REL_KEYS, *TIE_KEYS, *END_KEYS, *PROVENANCE_KEYS)
+                    if rel.get(k) not in (None, "", [])})
     if "weight" in props:  # one type per property in the store: weight FLOAT, count INTEGER
         props["weight"] = float(props["weight"])
     return props
@@ -152,7 +154,7 @@ def node_from(label: str, props: dict) -> tuple[dict, list[dict]]:
     if not node.get("credit_code"):
         node.pop("credit_code", None)
     node = {k: node[k] for k in ["id", "label", *NODE_KEYS[1:]] if k in node}
-    for k in PROVENANCE_KEYS:
+    for k in (*END_KEYS, *PROVENANCE_KEYS):
         if k in props:
             node[k] = props[k]
     figures = json.loads(props["figures_json"]) if props.get("figures_json") else []
@@ -166,7 +168,7 @@ def rel_from(start: str, rtype: str, end: str, props) -> dict:
         rel[k] = props.get(k, [] if k in LIST_KEYS else "")
     rel["paragraphs"] = [int(p) for p in rel["paragraphs"]]
     rel["date"] = date_text(rel["date"], props.get("date_precision"))
-    for k in (*PROVENANCE_KEYS, *TIE_KEYS):
+    for k in (*PROVENANCE_KEYS, *TIE_KEYS, *END_KEYS):
         if k in props:
             rel[k] = props[k]
     if isinstance(rel.get("weight"), float) and rel["weight"].is_integer():
