@@ -302,8 +302,36 @@ def projection_arrays(A: GraphArrays, *, max_members: int | None = None) -> Proj
                       (pairs % n).astype(np.int32), counts.astype(np.float64), capped, capped_members)
 
 
+def via_mask(via=None):
+    """A boolean lookup by type code: the ``via`` types, or the partnership types."""
+    import numpy as np
+
+    if not via:
+        return geographic_and_partnership_masks()[1]
+    mask = np.zeros(len(model.REL_TYPES), dtype=bool)
+    mask[[TYPE_CODES[t] for t in via if t in TYPE_CODES]] = True
+    return mask
+
+
+def via_arrays(A: GraphArrays, via) -> tuple[Projection, object]:
+    """The ties of the ``via`` relationship types (either direction), every node taking
+    part, regions and zones too: :func:`alliances.graph.partnership_graph` with ``via``."""
+    import numpy as np
+
+    keep = via_mask(via)[A.types] & (A.src != A.dst)
+    a, b = A.src[keep].astype(np.int64), A.dst[keep].astype(np.int64)
+    n = max(len(A.ids), 1)
+    pairs, inverse, counts = np.unique(np.minimum(a, b) * n + np.maximum(a, b), return_inverse=True,
+                                       return_counts=True)
+    if A.weight is not None:  # the ties' strength, as partnership_arrays sums it
+        counts = np.bincount(inverse.ravel(), A.weight[keep], minlength=len(pairs))
+    return (Projection(list(A.ids), (pairs // n).astype(np.int32), (pairs % n).astype(np.int32),
+                       counts.astype(np.float64)), np.arange(len(A.ids)))
+
+
 class PartnershipAdjacency:
-    """A dataset's partnership graph (:func:`partnership_arrays`) read by node id.
+    """A dataset's partnership graph (:func:`partnership_arrays`, or the ``via`` types' ties,
+    :func:`via_arrays`) read by node id.
 
     ``nid in adj`` and ``adj[nid]`` (its neighbours' ids) are what
     :func:`alliances.paths.first_shortest_path` reads of a networkx graph, so
@@ -311,11 +339,12 @@ class PartnershipAdjacency:
     ``index`` serve compiled searches, ``where`` maps back to ``A``.
     """
 
-    def __init__(self, A: GraphArrays):
+    def __init__(self, A: GraphArrays, via=None):
         import numpy as np
         from scipy.sparse import coo_matrix
 
-        self.P, self.where = partnership_arrays(A)
+        self.P, self.where = partnership_arrays(A) if not via else via_arrays(A, via)
+        self.types = via_mask(via)
         P = self.P
         both = np.concatenate([P.u, P.v]), np.concatenate([P.v, P.u])
         self.csr = coo_matrix((np.ones(len(both[0])), both), shape=(P.n, P.n)).tocsr()
@@ -928,18 +957,29 @@ def independent_routes_arrays(C: CSR, a_nodes, b_nodes) -> tuple[int, int]:
     a_nodes = np.asarray(a_nodes, dtype=np.int64)
     b_nodes = np.asarray(b_nodes, dtype=np.int64)
     big = len(C.indices) + len(a_nodes) + len(b_nodes) + 1
-    # tie-disjoint: nodes 0..n-1, s = n, t = n+1
+    # tie-disjoint. With unlimited links from the super-source to every node of A, A is one
+    # node (so is B): ties inside A or inside B carry nothing, and each direct A–B tie is a
+    # route of its own (some maximum flow saturates it: S→a→b→T augments otherwise). So the
+    # value is the direct ties plus a flow on the rest, with A merged into s and B into t.
+    in_a, in_b = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    in_a[a_nodes], in_b[b_nodes] = True, True
+    src, dst = C.src, C.indices
+    direct = int((in_a[src] & in_b[dst]).sum())
+    keep = ~((in_a[src] | in_b[src]) & (in_a[dst] | in_b[dst])) & ~in_b[src] & ~in_a[dst]
     s, t = n, n + 1
-    rows = np.r_[C.src, np.full(len(a_nodes), s), b_nodes]
-    cols = np.r_[C.indices, a_nodes, np.full(len(b_nodes), t)]
-    caps = np.r_[np.ones(len(C.indices)), np.full(len(a_nodes) + len(b_nodes), big)].astype(np.int32)
-    M = csr_array((caps, (rows, cols)), shape=(n + 2, n + 2))
-    edge_ind = int(maximum_flow(M, s, t, method="dinic").flow_value)
-    # node-disjoint: v_in = v, v_out = v + n; s = 2n, t = 2n+1
+    rows = np.where(in_a[src[keep]], s, src[keep])
+    cols = np.where(in_b[dst[keep]], t, dst[keep])
+    M = csr_array((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(n + 2, n + 2))
+    edge_ind = direct + (int(maximum_flow(M, s, t, method="dinic").flow_value) if len(rows) else 0)
+    # node-disjoint: v_in = v, v_out = v + n; s = 2n, t = 2n+1. A route need never run from
+    # one node of A to another (it could start at the second), nor between two of B, nor into
+    # A or out of B: those arcs are left out.
+    keep = ~(in_a[src] & in_a[dst]) & ~(in_b[src] & in_b[dst]) & ~in_b[src] & ~in_a[dst]
+    src, dst = src[keep], dst[keep]
     s, t = 2 * n, 2 * n + 1
-    rows = np.r_[np.arange(n), C.src + n, np.full(len(a_nodes), s), b_nodes + n]
-    cols = np.r_[np.arange(n) + n, C.indices, a_nodes, np.full(len(b_nodes), t)]
-    caps = np.r_[np.ones(n), np.full(len(C.indices) + len(a_nodes) + len(b_nodes), big)].astype(np.int32)
+    rows = np.r_[np.arange(n), src + n, np.full(len(a_nodes), s), b_nodes + n]
+    cols = np.r_[np.arange(n) + n, dst, a_nodes, np.full(len(b_nodes), t)]
+    caps = np.r_[np.ones(n), np.full(len(src) + len(a_nodes) + len(b_nodes), big)].astype(np.int32)
     M = csr_array((caps, (rows, cols)), shape=(2 * n + 2, 2 * n + 2))
     node_ind = int(maximum_flow(M, s, t, method="dinic").flow_value)
     return node_ind, edge_ind
@@ -972,6 +1012,14 @@ class OrganisationsView:
         if "_csr" not in self.__dict__:
             self.__dict__["_csr"] = CSR.of(self.P)
         return self.__dict__["_csr"]
+
+    def csr_matrix(self):
+        """The symmetric adjacency as a scipy CSR matrix (ones)."""
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        C = self.csr
+        return csr_matrix((np.ones(len(C.indices)), C.indices, C.indptr), shape=(C.n, C.n))
 
     def name(self, i: int) -> str:
         nid = self.P.ids[i]

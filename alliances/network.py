@@ -280,6 +280,20 @@ class Network:
 
         return engine.PartnershipAdjacency(self.arrays)
 
+    def adjacency_for(self, via=None):
+        """:attr:`adjacency`, or with ``via`` the ties of those relationship types only, every
+        node taking part (:func:`alliances.graph.partnership_graph`'s rule); one cached per ``via``."""
+        if not via:
+            return self.adjacency
+        from alliances import engine
+
+        key = tuple(sorted(set(via)))
+        cache = self.__dict__.setdefault("_via_adjacency", {})
+        if key not in cache:
+            cache.clear()  # one at a time: each holds a CSR of the network
+            cache[key] = engine.PartnershipAdjacency(self.arrays, via=key)
+        return cache[key]
+
     def projection_arrays(self, name: str = "organizations"):
         """The named projection (``organizations`` or ``full``) as :class:`alliances.engine.Projection`."""
         from alliances import engine
@@ -299,15 +313,39 @@ class Network:
         groups = self.region_groups
         return engine.OrganisationsView(P, self.nodes, [groups.get(n, "other") for n in P.ids], self.regions)
 
-    def scenario(self, as_of: str) -> tuple["Network", dict]:
-        """The network as it stood on ``as_of``, cut from the dataset (no graph built):
-        :func:`alliances.graph.dataset_as_of`, and its meta (that of
-        :func:`alliances.analysis.centrality.scenario_graph`). Nodes keep the whole
-        network's region groups and region table, as a filtered graph keeps them."""
+    def scenario(self, as_of: str | None = None, *, without=(), without_ties=()) -> tuple["Network", dict]:
+        """The network as it stood on ``as_of`` and without some nodes or direct ties, cut
+        from the dataset (no graph built), and its meta: what
+        :func:`alliances.analysis.centrality.scenario_graph` gives for the graph (the same
+        rule as :func:`alliances.graph.filter_graph`: the nodes and ties go first, then the
+        date; :func:`alliances.graph.dataset_as_of`). Nodes keep the whole network's region
+        groups and region table, as a filtered graph keeps them."""
+        from alliances.dataset import Dataset
         from alliances.graph import dataset_as_of
 
-        part, meta = dataset_as_of(self.dataset, as_of)
-        scene = Network(part, thresholds=self._thresholds, region_level=self.region_level)
+        ds = self.dataset
+        if without or without_ties:
+            gone = set(without)
+            drop = {frozenset(t) for t in without_ties}
+            nodes = {n: d for n, d in ds.nodes.items() if n not in gone}
+            rels = [r for r in ds.relationships if r["start"] in nodes and r["end"] in nodes
+                    and frozenset((r["start"], r["end"])) not in drop]
+            ds = Dataset(nodes=nodes, relationships=rels, figures=[f for f in ds.figures if f["node"] in nodes],
+                         sources=ds.sources, path=ds.path)
+        if as_of:
+            ds, meta = dataset_as_of(ds, as_of)
+        else:
+            meta = {"as_of": None, "undated_relationships": 0, "undated_nodes": 0}
+        meta.update({
+            "without": list(without), "without_ties": [list(t) for t in without_ties],
+            "removed_nodes": len(self.dataset.nodes) - len(ds.nodes),
+            "removed_relationships": len(self.dataset.relationships) - len(ds.relationships),
+        })
+        meta = {k: meta[k] for k in ("as_of", "without", "without_ties", "undated_relationships",
+                                     "undated_nodes", "removed_nodes", "removed_relationships")}
+        if ds is self.dataset:
+            return self, meta
+        scene = Network(ds, thresholds=self._thresholds, region_level=self.region_level)
         scene.__dict__["region_groups"] = self.region_groups
         scene.__dict__["regions"] = self.regions
         return scene, meta
@@ -315,15 +353,18 @@ class Network:
     # -- which backend answers: the rules, in one place
 
     def analyses_on_arrays(self) -> bool:
-        """Brokers, corridors, communities and the report on the arrays (:meth:`view`) rather
-        than networkx graphs: a dataset above ``thresholds.engine`` nodes."""
+        """Brokers, corridors, communities, suggestions, changes, scenarios (:meth:`scenario`)
+        and the report on the arrays (:meth:`view`) rather than networkx graphs: a dataset
+        above ``thresholds.engine`` nodes (even when its graph is built: cutting the dataset
+        costs less than copying the graph; the answers are equal, tested)."""
         return self.dataset is not None and self.thresholds.on_engine(self.number_of_nodes())
 
     def paths_on_arrays(self, *, k: int = 1, via=None) -> bool:
-        """A path question on the arrays: one path over the partnership types of a
-        dataset whose graph is not built, above ``thresholds.path_arrays`` nodes or
-        loaded from its snapshot at any size (its arrays are already there)."""
-        return (k == 1 and not via and self.dataset is not None and not self.has_graph
+        """A path question on the arrays: one path (over the partnership types, or the
+        ``via`` types) of a dataset whose graph is not built, above
+        ``thresholds.path_arrays`` nodes or loaded from its snapshot at any size (its
+        arrays are already there)."""
+        return (k == 1 and self.dataset is not None and not self.has_graph
                 and (self.dataset.graph_arrays() is not None
                      or self.number_of_nodes() > self.thresholds.path_arrays))
 

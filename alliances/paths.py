@@ -77,8 +77,8 @@ def network_paths(net, source: str, target: str, *, k: int = 1, max_hops: int | 
     if net.paths_on_arrays(k=k, via=via):
         from alliances.graph import build_graph, dataset_part
 
-        raw = (find_weighted_path_arrays(net, source, target, max_hops=max_hops) if weighted
-               else find_path_arrays(net, source, target, max_hops=max_hops))
+        raw = (find_weighted_path_arrays(net, source, target, max_hops=max_hops, via=via) if weighted
+               else find_path_arrays(net, source, target, max_hops=max_hops, via=via))
         G = build_graph(dataset_part(net.dataset, {source, target, *(n for p in raw for n in p["nodes"])}),
                         region_level=net.region_level)
         G.graph["regions"] = net.regions
@@ -88,8 +88,10 @@ def network_paths(net, source: str, target: str, *, k: int = 1, max_hops: int | 
     return net.graph, find_paths(net.graph, source, target, k=k, max_hops=max_hops, via=via)
 
 
-def find_path_arrays(ds, source: str, target: str, *, max_hops: int | None = None) -> list[dict]:
-    """:func:`find_paths` with ``k=1`` over the partnership types, without building the graph.
+def find_path_arrays(ds, source: str, target: str, *, max_hops: int | None = None,
+                     via: Iterable[str] | None = None) -> list[dict]:
+    """:func:`find_paths` with ``k=1`` over the partnership types (or the ``via`` types),
+    without building the graph.
 
     The same search (:func:`first_shortest_path`) on the dataset's
     partnership graph held as int32 arrays
@@ -105,8 +107,8 @@ def find_path_arrays(ds, source: str, target: str, *, max_hops: int | None = Non
     from alliances.network import Network
 
     net = ds if isinstance(ds, Network) else Network(ds)
-    ds, A, adj = net.dataset, net.arrays, net.adjacency
-    partnership = engine.geographic_and_partnership_masks()[1][A.types]
+    ds, A, adj = net.dataset, net.arrays, net.adjacency_for(via)
+    partnership = adj.types[A.types]
 
     def first_rel(a, b):
         x, y = adj.where[adj.index[a]], adj.where[adj.index[b]]
@@ -330,8 +332,10 @@ def _length(P, nodes) -> float:
     return sum(tie_length(a, b, P[a][b]) for a, b in zip(nodes, nodes[1:]))
 
 
-def find_weighted_path_arrays(ds, source: str, target: str, *, max_hops: int | None = None) -> list[dict]:
-    """:func:`find_weighted_paths` with ``k=1`` over the partnership types, on the arrays.
+def find_weighted_path_arrays(ds, source: str, target: str, *, max_hops: int | None = None,
+                              via: Iterable[str] | None = None) -> list[dict]:
+    """:func:`find_weighted_paths` with ``k=1`` over the partnership types (or the ``via``
+    types), on the arrays.
 
     scipy's Dijkstra (:func:`scipy.sparse.csgraph.dijkstra`) from the target on the partnership
     arrays with ``1 / strength`` as lengths (the strengths are the ``full`` projection's
@@ -344,7 +348,7 @@ def find_weighted_path_arrays(ds, source: str, target: str, *, max_hops: int | N
     from alliances.network import Network
 
     net = ds if isinstance(ds, Network) else Network(ds)
-    ds, A, adj = net.dataset, net.arrays, net.adjacency
+    ds, A, adj = net.dataset, net.arrays, net.adjacency_for(via)
     if source not in adj or target not in adj:
         return []
     if source == target:
@@ -365,7 +369,7 @@ def find_weighted_path_arrays(ds, source: str, target: str, *, max_hops: int | N
     nodes = _weighted_walk(neighbours, source, target, reach, float(dist[s]))
     if max_hops is not None and len(nodes) - 1 > max_hops:
         return []
-    partnership = engine.geographic_and_partnership_masks()[1][A.types]
+    partnership = adj.types[A.types]
     out_rels, strengths = [], []
     for a, b in zip(nodes, nodes[1:]):
         x, y = adj.where[adj.index[a]], adj.where[adj.index[b]]

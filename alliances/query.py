@@ -340,7 +340,7 @@ def nearest_in_region(source, from_name: str, region: str, *, limit: int = 10, v
     inside = _within(net, rid)
     targets = [n for n, d in nodes.items() if d.get("label") == "Organization" and d.get("region") in inside]
     if net.paths_on_arrays(k=1, via=via):
-        P = net.adjacency
+        P = net.adjacency_for(via)
     else:
         from alliances.graph import partnership_graph
 

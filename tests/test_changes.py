@@ -336,3 +336,17 @@ def test_to_defaults_to_today_when_nothing_is_dated():
 def test_default_to_is_named_in_the_heading():
     result = CliRunner().invoke(cli, ["changes", "--data", str(FIXTURE), "--from", "2022", "--lang", "en"])
     assert result.output.startswith("What changed: 2022 (2022-12-31) → latest dated fact (2023-12-31)")
+
+
+def test_import_reads_ended_by_its_chinese_header_and_date(tmp_path):
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(FIXTURE, src)
+    nodes = (src / "nodes.csv").read_text(encoding="utf-8").splitlines()
+    nodes[0] = nodes[0].replace(",ended", ",结束日期")
+    (src / "nodes.csv").write_text("\n".join(line.replace(",2022-06", ",2022年6月") for line in nodes) + "\n",
+                                   encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(src), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert read_dataset(tmp_path / "out").nodes["agreement-zq"]["ended"] == "2022-06"

@@ -636,3 +636,17 @@ def test_aggregated_map_ships_every_member_once_with_its_ties(tmp_path):
     want = {tuple(sorted((r["start"], r["end"]))) for r in ds.relationships
             if r["start"] != r["end"] and group_of[r["start"]] == group_of[r["end"]]}
     assert ties == want
+
+
+def test_an_overview_without_drill_data_says_so(tmp_path):
+    from alliances.dataset import read_dataset
+    from alliances.generate import generate_dataset
+    from alliances.render.map import build_map
+
+    generate_dataset(tmp_path / "g", 300, seed=3)
+    ds = read_dataset(str(tmp_path / "g"))
+    with_drill = build_map(None, dataset=ds, hard_cap=100, max_nodes=100)
+    without = build_map(None, dataset=ds, hard_cap=100, max_nodes=100, drill=False)  # the report's map
+    assert without["drill"] is None and with_drill["drill"] is not None
+    assert "点击一个社区" in with_drill["meta"]["notices"][0] and "点击" not in without["meta"]["notices"][0]
+    assert [n["id"] for n in without["nodes"]] == [n["id"] for n in with_drill["nodes"]]

@@ -35,10 +35,10 @@ def test_headers_are_chinese_then_english_from_the_model(template):
     ws = template[label_sheet("Organization")]
     header = [c.value for c in ws[1]]
     # node sheets: every node property but label (the sheet says it)
-    assert header == [f"{p.zh} {p.name}" for p in model.NODE_PROPS if p.name != "label"]
+    assert header == [f"{p.zh} {p.name}" for p in (*model.NODE_PROPS, *model.END_PROPS) if p.name != "label"]
     assert header[:3] == ["编号 id", "名称 name", "英文名 name_en"]
     rel = [c.value for c in template["关系 Relationships"][1]]
-    assert rel == [f"{p.zh} {p.name}" for p in (*model.REL_PROPS, *model.TIE_PROPS)]  # weight, count last
+    assert rel == [f"{p.zh} {p.name}" for p in (*model.REL_PROPS, *model.TIE_PROPS, *model.END_PROPS)]  # ended last
 
 
 def _validations(ws):

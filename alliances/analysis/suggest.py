@@ -363,7 +363,9 @@ def suggest_report(network, *, for_name: str | None = None, top: int = 5, by: st
         net = Network(graph=network) if isinstance(network, nx.MultiDiGraph) else Network(network)
     meta = {"as_of": as_of, "without": [], "without_ties": [], "undated_relationships": 0,
             "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0}
-    if as_of:
+    if as_of and net.analyses_on_arrays():  # a large dataset: cut to the date, no graph
+        net, meta = net.scenario(as_of)
+    elif as_of:
         G, meta = scenario_graph(net.graph, as_of=as_of)
         net = Network(graph=G)
     nid = None

@@ -50,10 +50,10 @@ def label_sheet(label: str) -> str:
 def props_for(kind: str, label_column: bool = True, provenance: bool = False) -> list[model.Prop]:
     """The columns of a ``kind`` sheet; ``provenance`` adds where imported facts came from."""
     if kind == "nodes":
-        props = [p for p in model.NODE_PROPS if label_column or p.name != "label"]
+        props = [p for p in model.NODE_PROPS if label_column or p.name != "label"] + list(model.END_PROPS)
     else:
-        props = list({"relationships": model.REL_PROPS + model.TIE_PROPS, "figures": model.FIGURE_PROPS,
-                      "sources": model.SOURCE_PROPS}[kind])
+        props = list({"relationships": model.REL_PROPS + model.TIE_PROPS + model.END_PROPS,
+                      "figures": model.FIGURE_PROPS, "sources": model.SOURCE_PROPS}[kind])
     if kind == "sources":
         return props if provenance else [p for p in props if p.name != "imported"]
     return props + list(model.PROVENANCE_PROPS) if provenance else props

@@ -100,6 +100,7 @@ def build_map(
     figures: list[dict] | None = None,
     seed: int = 0,
     coverage: dict[str, str] | None = None,
+    drill: bool = True,
 ) -> dict:
     """The map of a network as plain data, ready for :func:`render_html`.
 
@@ -111,7 +112,9 @@ def build_map(
     ``hard_cap`` (default ``Thresholds.map_aggregate``) nodes are aggregated
     (by community of the partnership graph) and a notice says how to drill
     down. ``figures`` (the dataset's figure rows) gives tooltips their
-    labels, qualifiers, units and provenance. Node sizes are
+    labels, qualifiers, units and provenance. An aggregated map carries its
+    groups' members for the page's drill-down (``model["drill"]``, see
+    :func:`_drill`) unless ``drill=False``. Node sizes are
     :func:`alliances.analysis.centrality.centrality_scores` on the map's
     partnership graph (``alliances centrality --projection full``).
 
@@ -134,6 +137,7 @@ def build_map(
         hard_cap = max_nodes
     t = TEXT[lang]
     notices: list[str] = []
+    want_drill = drill
     drill = None
     highlight: tuple[set, set] | None = None
     table = regions.lookup(net.regions)  # the whole network's: colours and order stay on every map of it
@@ -159,7 +163,7 @@ def build_map(
                     "Use --hops 1 or --hard-cap to change it.")
             part = as_network(ego)
         if part.number_of_nodes() > hard_cap:
-            nodes, edges, legend_colors, note, drill = _aggregate(part, lang, hard_cap, seed, table)
+            nodes, edges, legend_colors, note, drill = _aggregate(part, lang, hard_cap, seed, table, want_drill)
             notices.append(note)
         else:
             H = part.graph
@@ -614,7 +618,7 @@ def _region_view(G, lang, table=None):
     return nodes, edges, _region_legend(table, {n["group"] for n in nodes}, lang)
 
 
-def _aggregate(net, lang, hard_cap, seed, table=None):
+def _aggregate(net, lang, hard_cap, seed, table=None, drill=True):
     """Communities of the partnership graph as nodes, ties between them as weighted edges.
 
     Works on the network's int32 arrays (without building its graph when it
@@ -703,25 +707,44 @@ def _aggregate(net, lang, hard_cap, seed, table=None):
               "width": round(min(12, 1 + w ** 0.5), 2), "cat": model.PARTNERSHIP, "undirected": True,
               "tip": [[t["ties"], f"{w:,}"]]}
              for i, ((x, y), w) in enumerate(ties)]
+    click = ("点击一个社区即可在页面中展开其成员（有“返回全图”），搜索框也能找到社区中的组织。另可："
+             if lang == "zh" else "Click a community to open its members in the page (with a way back); the "
+             "search box finds organisations inside communities. Also: ") if drill else (
+        "查看细节：" if lang == "zh" else "To drill down use ")
     note = (
         f"本图有 {n:,} 个节点，超过上限 {hard_cap:,}，已按伙伴关系社区（Louvain，seed={seed}，"
         f"同 alliances communities --projection full）聚合为 "
         f"{len(nodes):,} 个群组；每个圆点是一个社区，大小表示节点数，连线粗细表示社区之间的关系数。"
-        "点击一个社区即可在页面中展开其成员（有“返回全图”），搜索框也能找到社区中的组织。"
-        "另可：用 --around 名称 --hops N 画某个组织周边，用 --data 选取较小的数据，"
+        f"{click}用 --around 名称 --hops N 画某个组织周边，用 --data 选取较小的数据，"
         "或提高 --max-nodes / --hard-cap（大图可能很慢）。"
         if lang == "zh" else
         f"This map has {n:,} nodes, more than the limit of {hard_cap:,}, so it was aggregated into "
         f"{len(nodes):,} groups by partnership community (Louvain, seed {seed}, as alliances communities "
         "--projection full): each dot is a community "
-        "sized by its number of nodes; edge width counts the ties between communities. Click a community "
-        "to open its members in the page (with a way back); the search box finds organisations inside "
-        "communities. Also: --around NAME --hops N, a smaller --data folder, or raise --max-nodes / --hard-cap "
+        f"sized by its number of nodes; edge width counts the ties between communities. {click}"
+        "--around NAME --hops N, a smaller --data folder, or raise --max-nodes / --hard-cap "
         "(large maps can be slow)."
     )
-    drill = _drill(A, attrs, code, [key(g) for g in range(places + 1)], {x["id"]: x for x in nodes}, degree, rank,
-                   rg, region_keys, table, lang, seed)
+    drill = _drill(A, attrs, code, [key(g) for g in range(places + 1)], {x["id"]: x for x in nodes}, degree,
+                   rank, rg, region_keys, table, lang, seed) if drill else None
     return nodes, edges, _region_legend(table, {x["group"] for x in nodes}, lang), note, drill
+
+
+def _spread(pos, radius, rounds: int = 200):
+    """Positions moved apart until no two discs (``radius`` each) overlap, or ``rounds`` passes."""
+    import numpy as np
+
+    pos = np.array(pos, dtype=float)
+    for _ in range(rounds):
+        d = pos[:, None, :] - pos[None, :, :]
+        dist = np.sqrt((d ** 2).sum(axis=2)) + np.eye(len(pos))
+        need = radius[:, None] + radius[None, :] - dist
+        np.fill_diagonal(need, 0)
+        if (need <= 0.5).all():
+            break
+        push = np.where(need > 0, need / (2 * dist), 0)[:, :, None] * d
+        pos += push.sum(axis=1)
+    return pos
 
 
 def _front_code(words: list[str]) -> list:
@@ -849,6 +872,10 @@ def _drill(A, attrs, code, keys, overview, degree, rank, rg, region_keys, table,
         cp, cw = np.unique(np.minimum(cu[cross], cv[cross]) * k + np.maximum(cu[cross], cv[cross]),
                            return_counts=True)
         pos = force_layout_arrays(k, np.stack([cp // k, cp % k], axis=1), seed=seed, scale=600.0)
+        # the page draws a part with radius 10 + 40 sqrt(size / largest): keep them (and a label's
+        # room) apart, so parts do not cover each other
+        kid_size = np.bincount(parts, minlength=k)
+        pos = _spread(pos, 10 + 40 * np.sqrt(kid_size / kid_size.max()) + 45)
         groups[gid].update({"kids": kids, "xy": np.rint(pos).astype(np.int64).ravel().tolist(),
                             "ties": np.stack([cp // k, cp % k, cw], axis=1).ravel().tolist()})
         for kid, sub in zip(kids, kid_nodes):

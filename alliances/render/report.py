@@ -556,7 +556,8 @@ def _map_html(G, lang: str, ds) -> str | None:
     from alliances.errors import AlliancesError
 
     try:
-        return render_map(build_map(G, lang=lang, source="; ".join(
+        # an overview only: the members for drilling down stay in `alliances map` (report size)
+        return render_map(build_map(G, lang=lang, drill=False, source="; ".join(
             v.get("title", k) for k, v in sorted(ds.sources.items()))))
     except AlliancesError:
         return None
