@@ -1013,6 +1013,14 @@ class OrganisationsView:
             self.__dict__["_csr"] = CSR.of(self.P)
         return self.__dict__["_csr"]
 
+    def csr_matrix(self):
+        """The symmetric adjacency as a scipy CSR matrix (ones)."""
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        C = self.csr
+        return csr_matrix((np.ones(len(C.indices)), C.indices, C.indptr), shape=(C.n, C.n))
+
     def name(self, i: int) -> str:
         nid = self.P.ids[i]
         return self.attrs[nid].get("name", nid)

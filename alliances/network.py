@@ -313,15 +313,39 @@ class Network:
         groups = self.region_groups
         return engine.OrganisationsView(P, self.nodes, [groups.get(n, "other") for n in P.ids], self.regions)
 
-    def scenario(self, as_of: str) -> tuple["Network", dict]:
-        """The network as it stood on ``as_of``, cut from the dataset (no graph built):
-        :func:`alliances.graph.dataset_as_of`, and its meta (that of
-        :func:`alliances.analysis.centrality.scenario_graph`). Nodes keep the whole
-        network's region groups and region table, as a filtered graph keeps them."""
+    def scenario(self, as_of: str | None = None, *, without=(), without_ties=()) -> tuple["Network", dict]:
+        """The network as it stood on ``as_of`` and without some nodes or direct ties, cut
+        from the dataset (no graph built), and its meta: what
+        :func:`alliances.analysis.centrality.scenario_graph` gives for the graph (the same
+        rule as :func:`alliances.graph.filter_graph`: the nodes and ties go first, then the
+        date; :func:`alliances.graph.dataset_as_of`). Nodes keep the whole network's region
+        groups and region table, as a filtered graph keeps them."""
+        from alliances.dataset import Dataset
         from alliances.graph import dataset_as_of
 
-        part, meta = dataset_as_of(self.dataset, as_of)
-        scene = Network(part, thresholds=self._thresholds, region_level=self.region_level)
+        ds = self.dataset
+        if without or without_ties:
+            gone = set(without)
+            drop = {frozenset(t) for t in without_ties}
+            nodes = {n: d for n, d in ds.nodes.items() if n not in gone}
+            rels = [r for r in ds.relationships if r["start"] in nodes and r["end"] in nodes
+                    and frozenset((r["start"], r["end"])) not in drop]
+            ds = Dataset(nodes=nodes, relationships=rels, figures=[f for f in ds.figures if f["node"] in nodes],
+                         sources=ds.sources, path=ds.path)
+        if as_of:
+            ds, meta = dataset_as_of(ds, as_of)
+        else:
+            meta = {"as_of": None, "undated_relationships": 0, "undated_nodes": 0}
+        meta.update({
+            "without": list(without), "without_ties": [list(t) for t in without_ties],
+            "removed_nodes": len(self.dataset.nodes) - len(ds.nodes),
+            "removed_relationships": len(self.dataset.relationships) - len(ds.relationships),
+        })
+        meta = {k: meta[k] for k in ("as_of", "without", "without_ties", "undated_relationships",
+                                     "undated_nodes", "removed_nodes", "removed_relationships")}
+        if ds is self.dataset:
+            return self, meta
+        scene = Network(ds, thresholds=self._thresholds, region_level=self.region_level)
         scene.__dict__["region_groups"] = self.region_groups
         scene.__dict__["regions"] = self.regions
         return scene, meta

@@ -191,6 +191,14 @@ def _label_boxes(page):
         return out; })()""")
 
 
+def _settled(page):
+    """Wait until the labels are checked after the last zoom (and any label it newly drew)."""
+    for _ in range(2):
+        page.wait_for_function("!alliancesLabelsPending()", polling=50, timeout=10_000)
+        page.wait_for_timeout(300)
+    page.wait_for_function("!alliancesLabelsPending()", polling=50, timeout=10_000)
+
+
 def _overlaps(boxes):
     return [(a["id"], b["id"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
             if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]]
@@ -217,6 +225,7 @@ def test_bundled_map_labels_do_not_overprint_and_zooming_in_reveals_hidden_ones(
             page.wait_for_timeout(60)
         page.wait_for_function("(id) => alliancesNodes.get(id).label !== ''", arg=nid, polling=100, timeout=10_000)
         assert page.evaluate("alliancesNetwork.getScale()") > 2
+        _settled(page)
         assert _overlaps(_label_boxes(page)) == []
         _clean(page)
 

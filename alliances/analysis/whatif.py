@@ -22,10 +22,13 @@ def parse_without(G: Network | nx.MultiDiGraph, items) -> tuple[list[str], list[
     malformed tie.
     """
     from alliances.errors import UsageError
-    from alliances.network import graph_of
-    from alliances.resolve import resolve
+    from alliances.network import Network
+    from alliances.resolve import resolve as resolve_in
 
-    G = graph_of(G)
+    if isinstance(G, Network):  # its name index: no graph built
+        resolve = lambda _, text: G.resolve(text)  # noqa: E731
+    else:
+        resolve = resolve_in
     nodes, ties = [], []
     for item in items:
         if "~" in item:
@@ -63,17 +66,10 @@ def organisations_view(
     """
     from alliances.network import Network, graph_of, thresholds
 
-    if isinstance(G, Network) and G.analyses_on_arrays() and not (without or without_ties):
-        # a large dataset (as of a date: cut to it): the projection's arrays, no graph
-        # (the analyses take either)
-        if as_of:
-            scene, meta = G.scenario(as_of)
-        else:
-            scene, meta = G, {"as_of": None, "without": [], "without_ties": [], "undated_relationships": 0,
-                              "undated_nodes": 0, "removed_nodes": 0, "removed_relationships": 0}
-        V = scene.view("organizations")
-        meta.update(capped_hubs=capped_hubs_named(V.P.capped_hubs, scene.nodes), missing_ties=[])
-        return V, meta
+    if isinstance(G, Network) and G.analyses_on_arrays():
+        # a large dataset: the scenario cut from the dataset and the projection's arrays,
+        # no graph (the analyses take either)
+        return _view_of_scenario(G, as_of=as_of, without=without, without_ties=without_ties)
     G = graph_of(G)
     G2, meta = scenario_graph(G, as_of=as_of, without=without, without_ties=without_ties)
     H = organizations_projection(G2, max_members=thresholds().hub_members)
@@ -88,17 +84,76 @@ def organisations_view(
     return H, meta
 
 
+def _view_of_scenario(net, *, as_of=None, without=(), without_ties=()):
+    """:func:`organisations_view` on the arrays: ``(OrganisationsView, meta)``."""
+    import numpy as np
+
+    scene, meta = net.scenario(as_of, without=without, without_ties=without_ties)
+    V = scene.view("organizations")
+    meta["capped_hubs"] = capped_hubs_named(V.P.capped_hubs, scene.nodes)
+    missing = []
+    if without_ties:
+        index = {nid: i for i, nid in enumerate(V.P.ids)}
+        keep = np.ones(len(V.P.u), dtype=bool)
+        for a, b in without_ties:
+            if a in index and b in index:
+                x, y = sorted((index[a], index[b]))
+                hit = (V.P.u == x) & (V.P.v == y)
+                if hit.any():
+                    keep &= ~hit
+                    continue
+            pair = frozenset((a, b))
+            if not any(frozenset((r["start"], r["end"])) == pair for r in net.dataset.relationships):
+                missing.append([a, b])
+        V.P.u, V.P.v, V.P.weight = V.P.u[keep], V.P.v[keep], np.asarray(V.P.weight)[keep]
+        V.__dict__.pop("_csr", None)
+    meta["missing_ties"] = missing
+    return V, meta
+
+
 def _largest(H) -> int:
+    from alliances.analysis.brokerage import is_view
+
+    if is_view(H):
+        from scipy.sparse.csgraph import connected_components
+
+        import numpy as np
+
+        if H.n == 0:
+            return 0
+        _, labels = connected_components(H.csr_matrix(), directed=False)
+        return int(np.bincount(labels).max())
     return max((len(c) for c in nx.connected_components(H)), default=0)
 
 
 def _top_hubs(H, top: int) -> list[str]:
+    from alliances.analysis.brokerage import is_view
+
+    if is_view(H):
+        from alliances import engine
+        from alliances.network import thresholds
+
+        if thresholds().on_engine(H.n):
+            scores = engine.centrality_scores_fast(H.P)
+        else:  # small: the networkx reference, on the same ties
+            U = nx.Graph()
+            U.add_nodes_from(H.P.ids)
+            U.add_weighted_edges_from((H.P.ids[a], H.P.ids[b], w) for a, b, w in
+                                      zip(H.P.u.tolist(), H.P.v.tolist(), H.P.weight.tolist()))
+            scores = centrality_scores(U)
+        order = sorted(H.P.ids, key=lambda n: (-scores[n]["betweenness"], -scores[n]["degree"], n))
+        return order[:top]
     scores = centrality_scores(H)
     order = sorted(H, key=lambda n: (-scores[n]["betweenness"], -scores[n]["degree"], n))
     return order[:top]
 
 
 def _names(H_or_G, ids) -> list[dict]:
+    from alliances.analysis.brokerage import is_view
+
+    if is_view(H_or_G):
+        inside = set(H_or_G.P.ids)
+        return [{"id": n, "name": H_or_G.attrs[n].get("name", n) if n in inside else n} for n in ids]
     return [{"id": n, "name": H_or_G.nodes[n].get("name", n) if n in H_or_G else n} for n in ids]
 
 
@@ -122,9 +177,11 @@ def what_if(
     (:func:`alliances.analysis.brokerage.brokerage_roles`); hubs are the
     ``top`` by betweenness.
     """
-    from alliances.network import graph_of
+    from alliances.analysis.brokerage import cut_points
+    from alliances.network import Network, graph_of
 
-    G = graph_of(G)
+    if not (isinstance(G, Network) and G.analyses_on_arrays()):
+        G = graph_of(G)
     before, meta = organisations_view(G, as_of=as_of)
     after, meta_after = organisations_view(G, as_of=as_of, without=without, without_ties=without_ties)
     meta.update({k: meta_after[k] for k in ("without", "without_ties", "missing_ties")})
@@ -150,7 +207,8 @@ def what_if(
             change = "unchanged"
         rows.append({"region_a": key[0], "region_b": key[1], "before": db, "after": da, "change": change,
                      "routes_before": b["node_independent"], "routes_after": a["node_independent"]})
-    art_b, art_a = set(nx.articulation_points(before)), set(nx.articulation_points(after))
+    art_b = {a["id"] for a in cut_points(before)["articulation_points"]}
+    art_a = {a["id"] for a in cut_points(after)["articulation_points"]}
     brk_b = {r["id"] for r in broker_table(before) if r["cross_region"]}
     brk_a = {r["id"] for r in broker_table(after) if r["cross_region"]}
     hubs_b, hubs_a = _top_hubs(before, top), _top_hubs(after, top)

@@ -730,6 +730,23 @@ def _aggregate(net, lang, hard_cap, seed, table=None, drill=True):
     return nodes, edges, _region_legend(table, {x["group"] for x in nodes}, lang), note, drill
 
 
+def _spread(pos, radius, rounds: int = 200):
+    """Positions moved apart until no two discs (``radius`` each) overlap, or ``rounds`` passes."""
+    import numpy as np
+
+    pos = np.array(pos, dtype=float)
+    for _ in range(rounds):
+        d = pos[:, None, :] - pos[None, :, :]
+        dist = np.sqrt((d ** 2).sum(axis=2)) + np.eye(len(pos))
+        need = radius[:, None] + radius[None, :] - dist
+        np.fill_diagonal(need, 0)
+        if (need <= 0.5).all():
+            break
+        push = np.where(need > 0, need / (2 * dist), 0)[:, :, None] * d
+        pos += push.sum(axis=1)
+    return pos
+
+
 def _front_code(words: list[str]) -> list:
     """``[shared, rest, shared, rest, ...]``: each word as the length (UTF-16 units, as a page's
     strings count) it shares with the word before and the rest; sorted names shrink a lot."""
@@ -855,6 +872,10 @@ def _drill(A, attrs, code, keys, overview, degree, rank, rg, region_keys, table,
         cp, cw = np.unique(np.minimum(cu[cross], cv[cross]) * k + np.maximum(cu[cross], cv[cross]),
                            return_counts=True)
         pos = force_layout_arrays(k, np.stack([cp // k, cp % k], axis=1), seed=seed, scale=600.0)
+        # the page draws a part with radius 10 + 40 sqrt(size / largest): keep them (and a label's
+        # room) apart, so parts do not cover each other
+        kid_size = np.bincount(parts, minlength=k)
+        pos = _spread(pos, 10 + 40 * np.sqrt(kid_size / kid_size.max()) + 45)
         groups[gid].update({"kids": kids, "xy": np.rint(pos).astype(np.int64).ravel().tolist(),
                             "ties": np.stack([cp // k, cp % k, cw], axis=1).ravel().tolist()})
         for kid, sub in zip(kids, kid_nodes):
