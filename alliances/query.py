@@ -68,6 +68,9 @@ def explain_paths(result: dict, lang: str = "zh") -> str:
     """Each path as numbered hops: who did what with whom, when, and where it is stated."""
     a, b = _name(result["from"], lang), _name(result["to"], lang)
     if not result["paths"]:
+        if lang == "zh":
+            return (f"{a} 与 {b} 之间没有经过这些关系的路径：{', '.join(result['via'])}。\n"
+                    "它们仍可能同在一个城市或园区：加 --geography 把 LOCATED_IN、PART_OF 和 HELD_IN 也算作一跳。\n")
         return (
             f"No path between {a} and {b} over: {', '.join(result['via'])}.\n"
             "They may still share a city or zone: add --geography to count LOCATED_IN, PART_OF and HELD_IN.\n"
@@ -76,7 +79,8 @@ def explain_paths(result: dict, lang: str = "zh") -> str:
     for i, p in enumerate(result["paths"], start=1):
         length = (f", length {_number(p['length'])} (1/weight per hop)" if lang == "en" else
                   f"，长度 {_number(p['length'])}（每跳 1/权重）") if "length" in p else ""
-        lines.append(f"Path {i}: {a} → {b}, {p['hops']} hop{'s' if p['hops'] != 1 else ''}{length}")
+        lines.append(f"路径 {i}：{a} → {b}，{p['hops']} 跳{length}" if lang == "zh" else
+                     f"Path {i}: {a} → {b}, {p['hops']} hop{'s' if p['hops'] != 1 else ''}{length}")
         nodes = {n["id"]: n for n in p["nodes"]}
         weights = p.get("weights") or [None] * len(p["relationships"])
         for j, (rel, weight) in enumerate(zip(p["relationships"], weights), start=1):
@@ -381,11 +385,19 @@ def _within(net, rid: str) -> set:
 
 def explain_nearest(result: dict, lang: str = "zh") -> str:
     a, r = _name(result["from"], lang), _name(result["region"], lang)
+    n = result["organisations_in_region"]
     if result["hops"] is None:
-        return (f"No organisation of {r} ({result['organisations_in_region']} there) is reachable from {a} "
+        if lang == "zh":
+            return f"从 {a} 经过这些关系到不了 {r} 的任何组织（共 {n} 个）：{', '.join(result['via'])}。\n"
+        return (f"No organisation of {r} ({n} there) is reachable from {a} "
                 f"over: {', '.join(result['via'])}.\n")
-    head = (f"Nearest organisations of {r} to {a}: {len(result['paths'])} at {result['hops']} "
-            f"hop{'s' if result['hops'] != 1 else ''} (of {result['organisations_in_region']} there).\n\n")
+    if lang == "zh":
+        head = f"{r} 离 {a} 最近的组织：{len(result['paths'])} 个，{result['hops']} 跳（{r} 共 {n} 个）。\n\n"
+    else:
+        head = (f"Nearest organisations of {r} to {a}: {len(result['paths'])} at {result['hops']} "
+                f"hop{'s' if result['hops'] != 1 else ''} (of {n} there).\n\n")
+    first = "路径 1：" if lang == "zh" else "Path 1:"
     return head + "".join(explain_paths({"from": result["from"], "to": p["nodes"][-1], "via": result["via"],
-                                         "paths": [p]}, lang=lang).replace("Path 1:", f"Path {i}:", 1)
+                                         "paths": [p]}, lang=lang).replace(
+                              first, f"路径 {i}：" if lang == "zh" else f"Path {i}:", 1)
                           for i, p in enumerate(result["paths"], start=1))

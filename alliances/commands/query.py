@@ -76,7 +76,8 @@ def path_command(from_name, to_name, k, max_hops, via, geography, pairs_file, fr
             echo(render_rows(query.pair_rows(answers, lang), "csv",
                              query.PAIR_ROW_COLUMNS + (["length"] if weighted else [])))
         else:
-            click.echo("".join(f"Row {a['row']}:\n" + query.explain_paths(a, lang=lang) for a in answers), nl=False)
+            row = "第 {} 行：\n" if lang == "zh" else "Row {}:\n"
+            click.echo("".join(row.format(a["row"]) + query.explain_paths(a, lang=lang) for a in answers), nl=False)
         return
     if to_region and weighted:
         raise click.UsageError("--to-region finds the nearest organisations by hops: leave out --weighted "
