@@ -160,7 +160,7 @@ def centrality_command(by, top, projection, as_of, without, explain, lang, fmt, 
     within the region; CSV, JSON and Markdown add the id.
     """
     from alliances.analysis.centrality import centrality_report
-    from alliances.output import localize, render_rows
+    from alliances.output import HEADERS, localize, render_rows
 
     net = source.network()  # the analysis picks graph or arrays
     lang = lang or net.language
@@ -176,7 +176,13 @@ def centrality_command(by, top, projection, as_of, without, explain, lang, fmt, 
         cols.append("explanation_text")
     if fmt != "json":
         rows = localize(rows, lang, region_name=net.region_name, codes=fmt != "csv")
-    title = (f"中心性（{projection}），按 {by} 排序" if lang == "zh" else f"Centrality ({projection}), by {by}")
+    if lang == "zh":
+        proj_zh = {"full": "full 投影：伙伴关系全图", "organizations": "组织投影"}.get(projection, f"{projection} 投影")
+        measure = HEADERS.get(by, (by,))[0]
+        measure = measure if not measure.isascii() else f" {measure} "  # 按 PageRank 排序, 按中介中心性排序
+        title = f"中心性（{proj_zh}），按{measure}排序"
+    else:
+        title = f"Centrality ({projection}), by {by}"
     echo(render_rows(rows, fmt, cols if fmt != "json" else None, title=title, lang=lang))
     if meta_note(result["meta"]):
         click.echo(meta_note(result["meta"]), err=True)
