@@ -41,7 +41,7 @@ _MD_LEAD = re.compile(r"^(\s*)([#>+=\-])")
 _MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
 
 
-def md_text(value) -> str:
+def md_text(value, *, block: bool = True) -> str:
     """``value`` as Markdown text that renders as exactly these characters, and nothing live.
 
     Raw HTML is made inert (``& < >`` as entities: ``<img src=x onerror=…>`` shows as
@@ -50,8 +50,10 @@ def md_text(value) -> str:
     ``https://`` and the ``.`` of ``www.`` become character references and every ``@``
     a one-character code span, so no bare URL or e-mail address is turned into a link
     by GitHub-flavoured renderers (cmark-gfm links an e-mail address after entities
-    are decoded, not before); a leading ``#``, ``>``, ``-``, ``+``, ``=`` or ``1.`` is escaped so no
-    heading, quote or list begins; line breaks become spaces.
+    are decoded, not before); with ``block`` (text that starts a line), a leading ``#``,
+    ``>``, ``-``, ``+``, ``=`` or ``1.`` is escaped so no heading, quote or list begins (a
+    table cell holds inline content only, so a number like ``0.25`` stays as it is there);
+    line breaks become spaces.
 
     >>> print(md_text("![](https://t.example/p.gif) <b>"))
     !\\[\\](https&#58;//t.example/p.gif) &lt;b&gt;
@@ -61,6 +63,8 @@ def md_text(value) -> str:
     text = _MD_PUNCT.sub(r"\\\1", text)
     text = _MD_SCHEME.sub("&#58;", text)
     text = _MD_WWW.sub(r"\1&#46;", text).replace("@", "`@`")
+    if not block:
+        return text
     text = _MD_LEAD.sub(r"\1\\\2", text, count=1)
     return _MD_ORDERED.sub(r"\1\\\2", text, count=1)
 
@@ -68,7 +72,7 @@ def md_text(value) -> str:
 def md_cell(value, *, data: bool = True) -> str:
     """A Markdown table cell: :func:`md_text` for data; our own column names only get ``|`` escaped."""
     if data:
-        return md_text(value)
+        return md_text(value, block=False)
     return _MD_BREAKS.sub(" ", str(value)).replace("|", "\\|")
 
 

@@ -68,6 +68,9 @@ def explain_paths(result: dict, lang: str = "zh") -> str:
     """Each path as numbered hops: who did what with whom, when, and where it is stated."""
     a, b = _name(result["from"], lang), _name(result["to"], lang)
     if not result["paths"]:
+        if lang == "zh":
+            return (f"{a} 与 {b} 之间没有经过这些关系的路径：{', '.join(result['via'])}。\n"
+                    "它们仍可能同在一个城市或园区：加 --geography 把 LOCATED_IN、PART_OF 和 HELD_IN 也算作一跳。\n")
         return (
             f"No path between {a} and {b} over: {', '.join(result['via'])}.\n"
             "They may still share a city or zone: add --geography to count LOCATED_IN, PART_OF and HELD_IN.\n"
@@ -76,7 +79,8 @@ def explain_paths(result: dict, lang: str = "zh") -> str:
     for i, p in enumerate(result["paths"], start=1):
         length = (f", length {_number(p['length'])} (1/weight per hop)" if lang == "en" else
                   f"，长度 {_number(p['length'])}（每跳 1/权重）") if "length" in p else ""
-        lines.append(f"Path {i}: {a} → {b}, {p['hops']} hop{'s' if p['hops'] != 1 else ''}{length}")
+        lines.append(f"路径 {i}：{a} → {b}，{p['hops']} 跳{length}" if lang == "zh" else
+                     f"Path {i}: {a} → {b}, {p['hops']} hop{'s' if p['hops'] != 1 else ''}{length}")
         nodes = {n["id"]: n for n in p["nodes"]}
         weights = p.get("weights") or [None] * len(p["relationships"])
         for j, (rel, weight) in enumerate(zip(p["relationships"], weights), start=1):
@@ -99,11 +103,13 @@ def _number(x: float) -> str:
     return f"{x:.4f}".rstrip("0").rstrip(".")
 
 
-def show_node(source, name: str) -> dict:
+def show_node(source, name: str, *, lang: str | None = None) -> dict:
     """A node with its properties, figures (with provenance) and every tie.
 
     Read from the dataset's rows and the region groups: the whole graph is
-    never built for it (the same answer as from the graph, tested).
+    never built for it (the same answer as from the graph, tested). The node
+    also has ``region_name`` and ``region_group_name`` in ``lang`` (default:
+    the data's language).
     """
     net = source.network()
     ds, groups = net.dataset, net.region_groups
@@ -120,8 +126,11 @@ def show_node(source, name: str) -> dict:
             **rel_summary(rel),
             "provenance": provenance_text(rel, ds.sources),
         })
+    lang = lang or net.language
+    group = groups.get(nid, "other")
+    names = {"region_name": net.region_name(props["region"], lang)} if props.get("region") else {}
     return {
-        "node": {**props, "region_group": groups.get(nid, "other")},
+        "node": {**props, "region_group": group, **names, "region_group_name": net.region_name(group, lang)},
         "figures": [{**f, "provenance": provenance_text(f, ds.sources)} for f in ds.figures_of(nid)],
         "source": ds.sources.get(props.get("source", ""), {}),
         "provenance": provenance_text(props, ds.sources),
@@ -146,33 +155,48 @@ def _summary(nodes, groups, nid: str) -> dict:
             for f in NODE_FIELDS}
 
 
-def explain_node(result: dict) -> str:
+#: The field names of ``show``'s text, (English, Chinese).
+SHOW_WORDS = {"id": ("id", "编号"), "label": ("label", "类型"), "kind": ("kind", "类别"), "region": ("region", "地区"),
+              "date": ("date", "日期"), "date_note": ("date_note", "日期说明"), "status": ("status", "状态"),
+              "description": ("description", "说明"), "region group": ("region group", "地区组"),
+              "aliases": ("aliases", "别名"), "source": ("source", "来源"), "figures": ("figures", "数据"),
+              "ties": ("ties", "联系")}
+
+
+def explain_node(result: dict, lang: str = "en") -> str:
+    """``show``'s text: the node's fields (named in ``lang``), its figures and ties with provenance;
+    regions by name, the id beside it."""
+    w = {k: v[1 if lang == "zh" else 0] for k, v in SHOW_WORDS.items()}
     n = result["node"]
     lab = model.LABELS[n["label"]]
-    lines = [f"{n['name']}  ({n.get('name_en') or '-'})", f"  id: {n['id']}", f"  label: {n['label']} ({lab.zh})"]
+    lines = [f"{n['name']}  ({n.get('name_en') or '-'})", f"  {w['id']}: {n['id']}",
+             f"  {w['label']}: {n['label']} ({lab.zh})"]
     if n.get("kind"):
         k = model.KINDS[n["kind"]]
-        lines.append(f"  kind: {n['kind']} ({k.zh}, {k.en})")
+        lines.append(f"  {w['kind']}: {n['kind']} ({k.zh}, {k.en})")
     for f in ("region", "date", "date_note", "status", "description"):
         if n.get(f):
-            lines.append(f"  {f}: {n[f]}")
+            shown = f"{n['region_name']} ({n[f]})" if f == "region" and n.get("region_name") else n[f]
+            lines.append(f"  {w[f]}: {shown}")
     if n.get("region_group"):
-        lines.append(f"  region group: {n['region_group']}")
+        group = n.get("region_group_name")
+        lines.append(f"  {w['region group']}: {group} ({n['region_group']})" if group else
+                     f"  {w['region group']}: {n['region_group']}")
     if n.get("aliases"):
-        lines.append(f"  aliases: {'; '.join(n['aliases'])}")
+        lines.append(f"  {w['aliases']}: {'; '.join(n['aliases'])}")
     title = result["source"].get("title", "")
     if n.get("source_row"):
-        lines.append(f"  source: {result['provenance']}")
+        lines.append(f"  {w['source']}: {result['provenance']}")
     else:
-        lines.append(f"  source: {n.get('source', '')} {title} ¶{', ¶'.join(map(str, n.get('paragraphs', [])))}")
+        lines.append(f"  {w['source']}: {n.get('source', '')} {title} ¶{', ¶'.join(map(str, n.get('paragraphs', [])))}")
     if result["figures"]:
-        lines.append("  figures:")
+        lines.append(f"  {w['figures']}:")
         for f in result["figures"]:
             q = {"exact": "", "more_than": "more than ", "about": "about ", "nearly": "nearly "}[f["qualifier"]]
             cite = f.get("provenance") if f.get("source_row") else f"{f['source']} ¶{', ¶'.join(map(str, f['paragraphs']))}"
             lines.append(f"    {f['key']} = {q}{f['value']} {f['unit']} — {f['label_zh']} [{cite}]")
     if result["ties"]:
-        lines.append(f"  ties ({len(result['ties'])}):")
+        lines.append(f"  {w['ties']} ({len(result['ties'])}):")
         for t in result["ties"]:
             arrow = f"—{t['type']}→ " if t["direction"] == "out" else f"←{t['type']}— "
             extra = "; ".join(x for x in (t.get("role"), t.get("date"), t.get("status")) if x)
@@ -361,11 +385,19 @@ def _within(net, rid: str) -> set:
 
 def explain_nearest(result: dict, lang: str = "zh") -> str:
     a, r = _name(result["from"], lang), _name(result["region"], lang)
+    n = result["organisations_in_region"]
     if result["hops"] is None:
-        return (f"No organisation of {r} ({result['organisations_in_region']} there) is reachable from {a} "
+        if lang == "zh":
+            return f"从 {a} 经过这些关系到不了 {r} 的任何组织（共 {n} 个）：{', '.join(result['via'])}。\n"
+        return (f"No organisation of {r} ({n} there) is reachable from {a} "
                 f"over: {', '.join(result['via'])}.\n")
-    head = (f"Nearest organisations of {r} to {a}: {len(result['paths'])} at {result['hops']} "
-            f"hop{'s' if result['hops'] != 1 else ''} (of {result['organisations_in_region']} there).\n\n")
+    if lang == "zh":
+        head = f"{r} 离 {a} 最近的组织：{len(result['paths'])} 个，{result['hops']} 跳（{r} 共 {n} 个）。\n\n"
+    else:
+        head = (f"Nearest organisations of {r} to {a}: {len(result['paths'])} at {result['hops']} "
+                f"hop{'s' if result['hops'] != 1 else ''} (of {n} there).\n\n")
+    first = "路径 1：" if lang == "zh" else "Path 1:"
     return head + "".join(explain_paths({"from": result["from"], "to": p["nodes"][-1], "via": result["via"],
-                                         "paths": [p]}, lang=lang).replace("Path 1:", f"Path {i}:", 1)
+                                         "paths": [p]}, lang=lang).replace(
+                              first, f"路径 {i}：" if lang == "zh" else f"Path {i}:", 1)
                           for i, p in enumerate(result["paths"], start=1))

@@ -4,7 +4,8 @@
 // so it is planned once. Fields: 0 id, 1 name, 2 name_en, 3 kind, 4 region, 5 date (YYYY-MM-DD),
 // 6 date_precision, 7 date_note, 8 status, 9 aliases, 10 description, 11 synthetic, 12 source,
 // 13 paragraphs, 14 figures_json, 15 datasets, 16 figures (key, type, value, ...), 17 exclusive,
-// 18 source_sheet, 19 source_row (where an imported row came from).
+// 18 source_sheet, 19 source_row (where an imported row came from), 20 ended (text, as the dataset
+// writes it).
 // Stores what upsert_nodes.cypher stores for the same rows.
 UNWIND split($rows, $enc.row) AS line
 WITH split(line, $enc.field) AS f
@@ -18,7 +19,7 @@ SET n = {id: f[0], name: nullIf(f[1], $enc.empty), name_en: nullIf(f[2], $enc.em
          synthetic: CASE f[11] WHEN $enc.yes THEN true ELSE null END, source: nullIf(f[12], $enc.empty),
          paragraphs: CASE size(lists[1]) WHEN 0 THEN null ELSE [p IN lists[1] | toInteger(p)] END,
          figures_json: nullIf(f[14], $enc.empty), datasets: lists[2], source_sheet: nullIf(f[18], $enc.empty),
-         source_row: toInteger(nullIf(f[19], $enc.empty))}
+         source_row: toInteger(nullIf(f[19], $enc.empty)), ended: nullIf(f[20], $enc.empty)}
 FOREACH (i IN CASE size(lists[3]) WHEN 0 THEN [] ELSE range(0, size(lists[3]) - 1, 3) END |
   SET n[lists[3][i]] = CASE lists[3][i + 1] WHEN $enc.integer THEN toInteger(lists[3][i + 2])
                                             ELSE toFloat(lists[3][i + 2]) END)

@@ -39,14 +39,18 @@ def test_path_json_shape(runner):
 def test_path_text_explains_each_hop_with_paragraph(runner):
     result = runner.invoke(cli, ["path", "huashang-committee", "jiefangbei-committee", "--k", "2"])
     assert result.exit_code == 0
-    assert "Path 1" in result.output and "Path 2" in result.output
+    assert "路径 1" in result.output and "路径 2" in result.output  # Chinese data: Chinese text by default
     assert "¶17" in result.output and "主办" in result.output
+    en = runner.invoke(cli, ["path", "huashang-committee", "jiefangbei-committee", "--k", "2", "--lang", "en"])
+    assert "Path 1" in en.output and "Path 2" in en.output and "2 hops" in en.output
 
 
 def test_path_without_a_partnership_says_so_and_suggests_geography(runner):
-    result = runner.invoke(cli, ["path", "中兴耐磨公司党支部", "重庆解放碑商圈党委"])
+    result = runner.invoke(cli, ["path", "中兴耐磨公司党支部", "重庆解放碑商圈党委", "--lang", "en"])
     assert result.exit_code == 0
     assert "No path" in result.output and "--geography" in result.output
+    zh = runner.invoke(cli, ["path", "中兴耐磨公司党支部", "重庆解放碑商圈党委"])
+    assert "没有经过这些关系的路径" in zh.output and "--geography" in zh.output
     result = runner.invoke(cli, ["path", "中兴耐磨公司党支部", "重庆解放碑商圈党委", "--geography",
                                  "--format", "json"])
     assert json.loads(result.output)["paths"][0]["hops"] == 6

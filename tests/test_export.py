@@ -229,12 +229,14 @@ def test_cypher_export_recreates_the_graph_in_neo4j(tmp_path, bundled, neo4j_dri
 @pytest.mark.neo4j
 def test_cypher_shell_replay_stores_exactly_what_load_stores(tmp_path, neo4j_driver, neo4j_database, clean_neo4j,
                                                              neo4j_settings):
-    """A generated network with figures of both number types: full dumps of the two databases are equal."""
+    """A generated network with figures of both number types, ``ended`` dates and tie weights and counts:
+    full dumps of the two databases are equal."""
     from alliances.dataset import read_dataset, write_dataset
     from alliances.generate import generate_dataset
     from alliances.store.neo4j import Neo4jStore
     from tests.conftest import wipe
-    from tests.neo4j_dump import dump
+    from tests.neo4j_dump import (ENDS_AND_TIES, dump, ends_and_ties, registry_in_store, with_ends_and_ties,
+                                  with_registry)
 
     info = generate_dataset(tmp_path / "gen", 400, seed=3)
     ds = read_dataset(info["path"])
@@ -243,16 +245,24 @@ def test_cypher_shell_replay_stores_exactly_what_load_stores(tmp_path, neo4j_dri
                     "label_en": "", "source": next(iter(ds.sources)), "paragraphs": [1]},
                    {"node": some[1], "key": "members", "value": 12.5, "qualifier": "about", "unit": "",
                     "label_zh": "党员", "label_en": "", "source": next(iter(ds.sources)), "paragraphs": [1, 2]}]
+    with_ends_and_ties(ds)
     folder = write_dataset(ds, tmp_path / "ds")
+    with_registry(folder)
     ds = read_dataset(folder)
     with Neo4jStore(neo4j_settings) as store:
         store.load(ds)
     loaded = dump(neo4j_driver, neo4j_database)
+    assert ends_and_ties(neo4j_driver, neo4j_database) == ENDS_AND_TIES
+    registry = registry_in_store(neo4j_driver, neo4j_database)
+    assert len(registry) == 4 and sorted(match for _, _, match, _ in registry if match) == ["org-0", "org-3"]
+    assert all(datasets == ["ds"] for _, datasets, _, _ in registry)
     wipe(neo4j_driver, neo4j_database)
     script = export(tmp_path, "cypher", "g.cypher", "--data", str(folder))
     cypher_shell("-d", neo4j_database, "-f", str(script))
     replayed = dump(neo4j_driver, neo4j_database)
-    assert len(replayed["nodes"]) == len(ds.nodes) + len(ds.sources) + 1
+    assert len(replayed["nodes"]) == len(ds.nodes) + len(ds.sources) + len(ds.registry) + 1
+    assert ends_and_ties(neo4j_driver, neo4j_database) == ENDS_AND_TIES
+    assert registry_in_store(neo4j_driver, neo4j_database) == registry
     assert replayed == loaded
 
 

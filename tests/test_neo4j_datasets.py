@@ -84,6 +84,67 @@ def test_on_conflict_update_merges_property_by_property_with_nothing_lost(clean_
     assert len(back.nodes) == len(set(bundled.nodes) | set(gen.nodes))
 
 
+def test_a_reload_after_on_conflict_update_is_a_no_op_not_a_conflict(clean_neo4j, neo4j_env, neo4j_settings,
+                                                                       neo4j_database, bundled, generated):
+    """Load A, load the overlapping B with update, load B again with the default (fail): it succeeds, and
+    the store is the same by full dump (the load time aside)."""
+    gen = read_dataset(generated)
+    with Neo4jStore(neo4j_settings) as store:
+        store.load(bundled)
+        store.load(gen, on_conflict="update")
+        merged = dump(clean_neo4j, neo4j_database)
+        report = store.load(gen)  # on_conflict="fail"
+    assert report.merged >= 5 and report.nodes_created == 0 and report.relationships_created == 0
+    assert report.nodes_removed == 0 and report.relationships_removed == 0
+    assert dump(clean_neo4j, neo4j_database) == merged
+    # the same through the CLI, as a planner runs it
+    result = CliRunner().invoke(cli, ["load", str(generated), "--no-progress"], env=_env(neo4j_env))
+    assert result.exit_code == 0, result.output
+    assert dump(clean_neo4j, neo4j_database) == merged
+    # a reload that does change a value the other dataset holds is still a conflict
+    changed = copy.deepcopy(gen)
+    changed.nodes["zigong"]["name"] = "自贡"
+    with Neo4jStore(neo4j_settings) as store, pytest.raises(DatasetConflict) as info:
+        store.load(changed, name="gen")
+    assert [(c["id"], [d[0] for d in c["differences"]]) for c in info.value.conflicts] == [("zigong", ["name"])]
+    assert dump(clean_neo4j, neo4j_database) == merged
+
+
+def test_registry_entries_carry_the_dataset_tag_and_go_with_their_dataset(clean_neo4j, neo4j_settings,
+                                                                            neo4j_database, generated, tmp_path):
+    """Registry entries are tagged like the graph's nodes: held by each dataset that loads them, let go of on a
+    reload without them and when their dataset is dropped (removed, with their match, once nobody holds them)."""
+    import shutil
+
+    from tests.neo4j_dump import registry_in_store, with_registry
+
+    folder = shutil.copytree(generated, tmp_path / "reg")
+    registry = with_registry(folder)
+    ds = read_dataset(folder)
+    ids = sorted(e["id"] for e in registry)
+    matches = {e["id"]: e["match"] for e in registry if e["match"]}
+    assert len(ids) == 4 and matches
+    matched = registry[[e["id"] for e in registry].index(min(matches))]
+    with Neo4jStore(neo4j_settings) as store:
+        store.load(ds, name="one")
+        assert [(i, d, m) for i, d, m, _ in registry_in_store(clean_neo4j, neo4j_database)] == [
+            (i, ["one"], matches.get(i)) for i in ids]
+        store.load(ds, name="two")
+        assert [d for _, d, _, _ in registry_in_store(clean_neo4j, neo4j_database)] == [["one", "two"]] * 4
+        store.drop_dataset("one")
+        assert [(i, d) for i, d, _, _ in registry_in_store(clean_neo4j, neo4j_database)] == [(i, ["two"]) for i in ids]
+        # a reload without the matched entry lets go of it: nobody else holds it, so it and its match go
+        fewer = copy.deepcopy(ds)
+        fewer.registry = [e for e in fewer.registry if e["id"] != matched["id"]]
+        store.load(fewer, name="two")
+        left = registry_in_store(clean_neo4j, neo4j_database)
+        assert [i for i, _, _, _ in left] == [i for i in ids if i != matched["id"]]
+        assert _q(clean_neo4j, neo4j_database, "MATCH (e)-[r:REGISTERED_AS]->() RETURN e.id AS e ORDER BY e") == [
+            {"e": i} for i in sorted(matches) if i != matched["id"]]
+        store.drop_dataset("two")
+    assert registry_in_store(clean_neo4j, neo4j_database) == []
+
+
 def test_on_conflict_keep_keeps_the_stored_values_and_fills_gaps(clean_neo4j, neo4j_settings, neo4j_database,
                                                                  bundled, generated):
     gen = read_dataset(generated)

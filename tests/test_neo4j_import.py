@@ -16,8 +16,10 @@ from tests.conftest import ROOT
 
 
 def _with_figures(tmp_path):
-    """A generated network plus figures of both number types on one key (an int here, a decimal there)."""
+    """A generated network plus figures of both number types on one key (an int here, a decimal there),
+    ``ended`` dates and tie weights and counts."""
     from alliances.generate import generate_dataset
+    from tests.neo4j_dump import with_ends_and_ties, with_registry
 
     ds = read_dataset(generate_dataset(tmp_path / "gen", 300, seed=11)["path"])
     orgs = sorted(n for n, d in ds.nodes.items() if d["label"] == "Organization")
@@ -28,7 +30,10 @@ def _with_figures(tmp_path):
                    {**fig, "node": orgs[1], "key": "employees", "value": 300}]
     ds.nodes[orgs[2]]["date"], ds.nodes[orgs[2]]["date_note"] = "2021-03", "2021年3月"
     ds.nodes[orgs[2]]["description"] = 'line one\nline "two", with a comma'
-    return write_dataset(ds, tmp_path / "ds")
+    with_ends_and_ties(ds)
+    folder = write_dataset(ds, tmp_path / "ds")
+    with_registry(folder)
+    return folder
 
 
 def test_import_files_have_typed_headers_and_one_file_per_figure_signature(tmp_path):
@@ -50,6 +55,13 @@ def test_import_files_have_typed_headers_and_one_file_per_figure_signature(tmp_p
     assert rel[:2] == [":START_ID(Data)", ":END_ID(Data)"] and rel[-1] == ":TYPE"
     args = (out / "neo4j-admin.args").read_text(encoding="utf-8").split()
     assert "--id-type=string" in args and f"--nodes={org_files[0]}" in args
+    assert {"--nodes=registry.csv", "--relationships=registered_as.csv"} <= set(args)
+    reg = list(csv.reader(open(out / "registry.csv", encoding="utf-8")))
+    assert reg[0][0] == "id:ID(Registry)" and "match_score:long" in reg[0] and reg[0][-2:] == ["datasets:string[]",
+                                                                                           ":LABEL"]
+    assert len(reg) == 5 and {r[-2:] == ["ds", "RegistryEntry"] for r in reg[1:]} == {True}
+    assert list(csv.reader(open(out / "registered_as.csv", encoding="utf-8")))[1:] == [
+        [reg[1][0], "org-0", "name", "100", "REGISTERED_AS"], [reg[2][0], "org-3", "name", "100", "REGISTERED_AS"]]
     again = CliRunner().invoke(cli, ["export", "--format", "neo4j-import", "--data", str(folder), "--out", str(out)])
     assert again.exit_code == 2 and "--force" in again.output
 
@@ -58,12 +70,16 @@ def test_import_files_have_typed_headers_and_one_file_per_figure_signature(tmp_p
 def test_scripts_neo4j_import_stores_exactly_what_load_stores(tmp_path, clean_neo4j, neo4j_driver, neo4j_database,
                                                               neo4j_settings):
     from alliances.store.neo4j import Neo4jStore
-    from tests.neo4j_dump import dump
+    from tests.neo4j_dump import ENDS_AND_TIES, dump, ends_and_ties, registry_in_store
 
     folder = _with_figures(tmp_path)
     with Neo4jStore(neo4j_settings) as store:
         store.load(read_dataset(folder))
     loaded = dump(neo4j_driver, neo4j_database)
+    assert ends_and_ties(neo4j_driver, neo4j_database) == ENDS_AND_TIES
+    registry = registry_in_store(neo4j_driver, neo4j_database)
+    assert sorted(match for _, _, match, _ in registry if match) == ["org-0", "org-3"]
+    assert len(registry) == 4 and all(datasets == ["ds"] for _, datasets, _, _ in registry)
     env = {**os.environ, "ALLIANCES_PYTHON": sys.executable}
     proc = subprocess.run([str(ROOT / "scripts" / "neo4j"), "import", str(folder), "--yes"], capture_output=True,
                           text=True, timeout=900, env=env)
@@ -76,6 +92,8 @@ def test_scripts_neo4j_import_stores_exactly_what_load_stores(tmp_path, clean_ne
         assert step in proc.stdout
     imported = dump(neo4j_driver, neo4j_database)
     assert len(imported["nodes"]) > 300 and len(imported["relationships"]) > 1000
+    assert ends_and_ties(neo4j_driver, neo4j_database) == ENDS_AND_TIES
+    assert registry_in_store(neo4j_driver, neo4j_database) == registry
     assert imported == loaded
     # the schema is in place: the id constraint and the cjk index
     records, _, _ = neo4j_driver.execute_query("SHOW INDEXES YIELD name RETURN collect(name) AS names",

@@ -64,7 +64,7 @@ def test_headers_in_chinese_by_default_and_english_with_lang_en(name):
 
 def test_every_table_command_of_the_cli_reference_takes_lang():
     reference = (Path(__file__).parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
-    for name in [*TABLE_COMMANDS, "path", "datasets"]:
+    for name in [*TABLE_COMMANDS, "path", "datasets", "show"]:
         section = reference.split(f"## alliances {name}\n", 1)[1].split("\n## ", 1)[0]
         assert "--lang [zh|en]" in section, name
 
@@ -124,6 +124,16 @@ def test_the_eight_city_fixture_names_every_city():
     assert got["wh1"] == "成都" and got["rc1"] == "重庆" and got["my1"] == "绵阳市" and got["sc1"] == "四川"
     en = CliRunner().invoke(cli, ["brokers", "--data", CIRCLE, "--no-cache", "--lang", "en"], env=WIDE).output
     assert "Mianyang" in en and "Luzhou" in en and "mianyang" not in en
+
+
+def test_show_names_its_fields_and_regions_in_the_users_language():
+    zh = CliRunner().invoke(cli, ["show", "中兴耐磨公司党支部"]).output
+    assert "  编号: zhongxing-branch" in zh and "  地区: 自贡 (zigong)" in zh and "  来源: zigong-2022" in zh
+    en = CliRunner().invoke(cli, ["show", "中兴耐磨公司党支部", "--lang", "en"]).output
+    assert "  id: zhongxing-branch" in en and "  region: Zigong (zigong)" in en and "  source: zigong-2022" in en
+    data = json.loads(CliRunner().invoke(cli, ["show", "中兴耐磨公司党支部", "--format", "json"]).output)
+    assert (data["node"]["region"], data["node"]["region_name"], data["node"]["region_group_name"]) == (
+        "zigong", "自贡", "自贡")
 
 
 def test_centrality_and_search_show_region_and_kind_names():

@@ -232,3 +232,23 @@ def test_weighted_path_from_neo4j_equals_the_folders(hand, clean_neo4j, neo4j_en
     from_folder = CliRunner().invoke(cli, [*args, "--data", str(hand)])
     assert json.loads(from_store.output) == json.loads(from_folder.output)
     assert [p["length"] for p in json.loads(from_store.output)["paths"]] == [0.5, 1.0, 1.125]
+
+
+def test_weighted_paths_with_via_agree_on_both_backends(weighted_generated):
+    """--via restricts the types on the arrays as on the graph; lengths still 1 / strength."""
+    net = Network(weighted_generated)
+    via = ["MEMBER_OF", "PARTICIPATED_IN", "GUIDES"]
+    H = nx.Graph()
+    for r in weighted_generated.relationships:
+        if r["type"] in via and r["start"] != r["end"]:
+            a, b = r["start"], r["end"]
+            H.add_edge(a, b, s=H.get_edge_data(a, b, {"s": 0})["s"] + float(r.get("weight", 1)) * r.get("count", 1))
+    rng = random.Random(5)
+    big = sorted(max(nx.connected_components(H), key=len))
+    for _ in range(15):
+        a, b = rng.sample(big, 2)
+        [g] = find_weighted_paths(net.graph, a, b, via=via)
+        [arr] = find_weighted_path_arrays(net, a, b, via=via)
+        want = nx.dijkstra_path_length(H, a, b, weight=lambda u, v, d: 1 / d["s"])
+        assert g["length"] == pytest.approx(want, rel=1e-9) and arr["length"] == pytest.approx(want, rel=1e-9)
+        assert arr["nodes"] == g["nodes"] and {r["type"] for r in g["relationships"]} <= set(via)

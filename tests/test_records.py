@@ -163,7 +163,7 @@ def test_provenance_is_shown_by_show_and_kept_by_the_dataset_folder(tmp_path):
     runner = CliRunner()
     assert runner.invoke(cli, ["import", str(book), "--out", str(out)]).exit_code == 0
     assert "source_sheet" in (out / "nodes.csv").read_text(encoding="utf-8").splitlines()[0]
-    shown = runner.invoke(cli, ["show", "甲党委", "--data", str(out)])
+    shown = runner.invoke(cli, ["show", "甲党委", "--data", str(out), "--lang", "en"])
     assert shown.exit_code == 0, shown.output
     assert f"  source: 台账.xlsx, sheet 组织, row 2 (imported {TODAY})" in shown.output
     assert f"—GUIDES→ 乙党支部 ({YI}) (2021-12) [台账.xlsx, sheet 关系, row 2 (imported {TODAY})]" in shown.output
@@ -214,7 +214,7 @@ def test_provenance_is_kept_in_neo4j(tmp_path, neo4j_env, neo4j_driver, neo4j_da
         "MATCH (:AlliancesData)-[r:GUIDES]->(:AlliancesData) RETURN r.source_sheet AS sheet, r.source_row AS row",
         database_=neo4j_database)
     assert [dict(r) for r in rows] == [{"sheet": "关系", "row": 2}]
-    shown = CliRunner().invoke(cli, ["show", "乙党支部", "--neo4j"], env=neo4j_env)
+    shown = CliRunner().invoke(cli, ["show", "乙党支部", "--neo4j", "--lang", "en"], env=neo4j_env)
     assert f"source: 台账.xlsx, sheet 组织, row 3 (imported {TODAY})" in shown.output, shown.output
 
 

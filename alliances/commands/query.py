@@ -76,7 +76,8 @@ def path_command(from_name, to_name, k, max_hops, via, geography, pairs_file, fr
             echo(render_rows(query.pair_rows(answers, lang), "csv",
                              query.PAIR_ROW_COLUMNS + (["length"] if weighted else [])))
         else:
-            click.echo("".join(f"Row {a['row']}:\n" + query.explain_paths(a, lang=lang) for a in answers), nl=False)
+            row = "第 {} 行：\n" if lang == "zh" else "Row {}:\n"
+            click.echo("".join(row.format(a["row"]) + query.explain_paths(a, lang=lang) for a in answers), nl=False)
         return
     if to_region and weighted:
         raise click.UsageError("--to-region finds the nearest organisations by hops: leave out --weighted "
@@ -155,12 +156,11 @@ def _check_types(via):
 def centrality_command(by, top, projection, as_of, without, explain, lang, fmt, source):
     """Who are the hubs? Degree, betweenness, closeness, eigenvector and PageRank per organisation.
 
-    The table shows rank, name, region, kind, degree, betweenness, closeness,
-    eigenvector, PageRank and the rank within the region; CSV, JSON and
-    Markdown add id, weighted degree and harmonic closeness.
+    The table shows rank, name, region, kind, every measure and the rank
+    within the region; CSV, JSON and Markdown add the id.
     """
     from alliances.analysis.centrality import centrality_report
-    from alliances.output import localize, render_rows
+    from alliances.output import HEADERS, localize, render_rows
 
     net = source.network()  # the analysis picks graph or arrays
     lang = lang or net.language
@@ -169,14 +169,20 @@ def centrality_command(by, top, projection, as_of, without, explain, lang, fmt, 
     rows = result["rows"]
     cols = ["rank", "id", "name", "region", "kind", "degree", "weighted_degree", "betweenness",
             "closeness", "harmonic", "eigenvector", "pagerank", "region_rank"]
-    if fmt == "table":
-        cols = ["rank", "name", "region", "kind", "degree", "betweenness", "closeness", "eigenvector",
-                "pagerank", "region_rank"]
+    if fmt == "table":  # every measure the docs list; no id (the name says it)
+        cols = ["rank", "name", "region", "kind", "degree", "weighted_degree", "betweenness", "closeness",
+                "harmonic", "eigenvector", "pagerank", "region_rank"]
     if explain:
         cols.append("explanation_text")
     if fmt != "json":
         rows = localize(rows, lang, region_name=net.region_name, codes=fmt != "csv")
-    title = (f"中心性（{projection}），按 {by} 排序" if lang == "zh" else f"Centrality ({projection}), by {by}")
+    if lang == "zh":
+        proj_zh = {"full": "full 投影：伙伴关系全图", "organizations": "组织投影"}.get(projection, f"{projection} 投影")
+        measure = HEADERS.get(by, (by,))[0]
+        measure = measure if not measure.isascii() else f" {measure} "  # 按 PageRank 排序, 按中介中心性排序
+        title = f"中心性（{proj_zh}），按{measure}排序"
+    else:
+        title = f"Centrality ({projection}), by {by}"
     echo(render_rows(rows, fmt, cols if fmt != "json" else None, title=title, lang=lang))
     if meta_note(result["meta"]):
         click.echo(meta_note(result["meta"]), err=True)
@@ -188,17 +194,19 @@ def centrality_command(by, top, projection, as_of, without, explain, lang, fmt, 
 
 @click.command("show")
 @click.argument("name")
+@lang_option(what="field names and region names")
 @format_option("text", ["text", "json"])
 @source_options
-def show_command(name, fmt, source):
+def show_command(name, lang, fmt, source):
     """A node: its properties, figures, provenance and ties."""
     from alliances import query
 
-    result = query.show_node(source, name)
+    lang = lang or source.network().language
+    result = query.show_node(source, name, lang=lang)
     if fmt == "json":
         echo_json(result)
     else:
-        click.echo(query.explain_node(result), nl=False)
+        click.echo(query.explain_node(result, lang=lang), nl=False)
 
 
 @click.command("search")

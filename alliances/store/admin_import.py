@@ -5,12 +5,16 @@ headers, exactly the labels, properties and relationships that
 :meth:`alliances.store.neo4j.Neo4jStore.load` stores for the same dataset
 (``AlliancesData`` plus the model label, ``DATE`` dates with their
 precision, ``LIST<INTEGER>`` paragraphs, figures as numbers, ``datasets``,
-the sources, each node's ``SOURCED_FROM`` link and the dataset's record)::
+the sources, each node's ``SOURCED_FROM`` link, the registry entries tagged with
+the dataset and their ``REGISTERED_AS`` matches (when the dataset has a
+registry) and the dataset's record)::
 
     sources.csv                   id:ID(Source), …, :LABEL
     nodes_<Label>[_<n>].csv       id:ID(Data), name, …, date:date, paragraphs:long[], <figures>, :LABEL
     relationships_<TYPE>.csv      :START_ID(Data), :END_ID(Data), role, …, :TYPE
     sourced_from.csv              :START_ID(Data), :END_ID(Source), paragraphs:long[], :TYPE
+    registry.csv                  id:ID(Registry), name, …, match_score:long, datasets:string[], :LABEL
+    registered_as.csv             :START_ID(Registry), :END_ID(Data), method, score:long, :TYPE
     datasets.csv                  id:ID(Dataset), source, loaded_at:datetime, nodes:long, …, :LABEL
     neo4j-admin.args              the options for neo4j-admin (one per line)
 
@@ -39,13 +43,18 @@ from alliances.store.rows import figures_by_node, node_row, record_source, rel_r
 NODE_COLUMNS = [("name", ""), ("name_en", ""), ("kind", ""), ("region", ""), ("date", "date"),
                 ("date_precision", ""), ("date_note", ""), ("status", ""), ("aliases", "string[]"),
                 ("description", ""), ("synthetic", "boolean"), ("source", ""), ("paragraphs", "long[]"),
-                ("figures_json", ""), ("datasets", "string[]"), ("source_sheet", ""), ("source_row", "long")]
+                ("figures_json", ""), ("datasets", "string[]"), ("source_sheet", ""), ("source_row", "long"),
+                ("ended", "")]
 REL_COLUMNS = [("role", ""), ("date", "date"), ("date_precision", ""), ("date_note", ""), ("status", ""),
                ("source", ""), ("paragraphs", "long[]"), ("datasets", "string[]"), ("source_sheet", ""),
-               ("source_row", "long"), ("weight", "double"), ("count", "long")]
+               ("source_row", "long"), ("weight", "double"), ("count", "long"), ("ended", "")]
 SOURCE_COLUMNS = [("title", ""), ("publisher", ""), ("published", "date"), ("published_precision", ""),
                   ("file", ""), ("paragraph_numbering", ""), ("datasets", "string[]"), ("imported", "date"),
                   ("imported_precision", "")]
+REGISTRY_COLUMNS = [("name", ""), ("credit_code", ""), ("kind", ""), ("place", ""), ("industry", ""), ("size", ""),
+                    ("registered", ""), ("match", ""), ("match_method", ""), ("match_score", "long"),
+                    ("source_file", ""), ("source_sheet", ""), ("source_row", "long"), ("imported", ""),
+                    ("datasets", "string[]")]
 DATASET_COLUMNS = [("source", ""), ("loaded_at", "datetime"), ("nodes", "long"), ("relationships", "long"),
                    ("figures", "long"), ("sources", "long"), ("labels_json", ""), ("types_json", "")]
 ARRAY_DELIMITER = ";"  # list items never hold it: the dataset splits aliases on ; and ；
@@ -158,6 +167,20 @@ def _write_all(ds, folder: Path, name: str) -> list[str]:
            ([nid, node["source"], _cell(node.get("paragraphs")), model.SOURCED_FROM]
             for nid, node in ds.nodes.items() if node.get("source") in ds.sources))
     args.append("--relationships=sourced_from.csv")
+
+    # registry entries, tagged with the dataset, and their matches, as upsert_registry*.cypher write them
+    if ds.registry:
+        from alliances.store.neo4j import registry_row
+
+        entries = [registry_row(e, name)["props"] for e in ds.registry]
+        _write(folder / "registry.csv", ["id:ID(Registry)", *_header(REGISTRY_COLUMNS), ":LABEL"],
+               ([p["id"], *(_cell(p.get(k)) for k, _ in REGISTRY_COLUMNS), model.REGISTRY_LABEL] for p in entries))
+        args.append("--nodes=registry.csv")
+        orgs = {nid for nid, node in ds.nodes.items() if node["label"] == "Organization"}
+        _write(folder / "registered_as.csv", [":START_ID(Registry)", ":END_ID(Data)", "method", "score:long", ":TYPE"],
+               ([p["id"], p["match"], _cell(p.get("match_method")), _cell(p.get("match_score")),
+                 model.REGISTRY_MATCH_TYPE] for p in entries if p.get("match") in orgs))
+        args.append("--relationships=registered_as.csv")
 
     # the dataset's record
     labels, types = ds.counts()

@@ -9,8 +9,9 @@ literals in seconds (measured: 500 rows 5–9 s, 5,000 rows 75 s, against
 0.15 s as a string), and the statement text never changes, so the server
 plans it once. The result is what :meth:`Neo4jStore.load` stores for the same
 dataset into a database that does not hold it yet: the same labels,
-properties, types (``DATE``, ``LIST<INTEGER>``), ``SOURCED_FROM`` links and
-dataset record.
+properties, types (``DATE``, ``LIST<INTEGER>``), ``SOURCED_FROM`` links,
+registry entries (``RegistryEntry``, tagged with the dataset, each ``REGISTERED_AS``
+its Organization) and dataset record.
 
 Every statement or command ends with ``;`` at the end of a line or is a
 one-line ``:param``; string literals never hold a raw line break
@@ -31,9 +32,11 @@ BATCH = 5_000
 
 NODE_FIELDS = ("id", "name", "name_en", "kind", "region", "date", "date_precision", "date_note", "status",
                "aliases", "description", "synthetic", "source", "paragraphs", "figures_json", "datasets",
-               "source_sheet", "source_row")
+               "source_sheet", "source_row", "ended")
 REL_FIELDS = ("role", "date", "date_precision", "date_note", "status", "source", "paragraphs", "datasets",
-              "source_sheet", "source_row", "weight", "count")
+              "source_sheet", "source_row", "weight", "count", "ended")
+REGISTRY_FIELDS = ("id", "name", "credit_code", "kind", "place", "industry", "size", "registered", "match",
+                   "match_method", "match_score", "source_file", "source_sheet", "source_row", "imported", "datasets")
 SOURCE_FIELDS = ("id", "title", "publisher", "published", "published_precision", "file", "paragraph_numbering",
                  "datasets", "imported", "imported_precision")
 
@@ -63,7 +66,7 @@ def encode_node(row: dict, exclusive: bool = True) -> str:
         figures += [key, "i" if isinstance(value, int) and not isinstance(value, bool) else "f", repr(value)]
     fields.append(ITEM.join(_atom(x) for x in figures))
     fields.append("true" if exclusive else "")
-    fields += [_text(props.get(k)) for k in NODE_FIELDS[16:]]  # where an imported row came from
+    fields += [_text(props.get(k)) for k in NODE_FIELDS[16:]]  # where an imported row came from; ended
     return FIELD.join(fields)
 
 
@@ -74,6 +77,10 @@ def encode_rel(row: dict) -> str:
 
 def encode_source(props: dict) -> str:
     return FIELD.join((_text(props.get(k))) for k in SOURCE_FIELDS)
+
+
+def encode_registry(props: dict) -> str:
+    return FIELD.join((_text(props.get(k))) for k in REGISTRY_FIELDS)
 
 
 def cypher_literal(value) -> str:
@@ -134,7 +141,7 @@ def cypher_script(ds, name: str | None = None) -> str:
     """A parameterised Cypher script recreating ``ds`` as dataset ``name`` (see the module docstring)."""
     import json
 
-    from alliances.store.neo4j import dataset_name
+    from alliances.store.neo4j import dataset_name, registry_row
 
     name = name or dataset_name(ds)
     parts = [
@@ -164,6 +171,9 @@ def cypher_script(ds, name: str | None = None) -> str:
         by_type.setdefault(rel["type"], []).append(encode_rel(row))
     for rtype, rows in by_type.items():
         parts += _batches(rtype, render("replay_relationships", rel_type=model.cypher_type(rtype)), rows)
+    # registry entries (with the dataset tag) after the Organizations they are REGISTERED_AS
+    registry = [encode_registry(registry_row(e, name)["props"]) for e in ds.registry]
+    parts += _batches("registry", render("replay_registry"), registry)
     labels, types = ds.counts()
     parts.append(_param("props", {
         "id": name, "source": record_source(ds), "nodes": len(ds.nodes), "relationships": len(ds.relationships),

@@ -117,10 +117,13 @@ class _Plan:
 REGISTRY_KEYS = [p.name for p in model.REGISTRY_PROPS if p.name != "id"]
 
 
-def registry_row(entry: dict) -> dict:
-    """A registry entry as stored: its model properties (empty ones left out) with provenance."""
-    return {"id": entry["id"], "props": {"id": entry["id"], **{k: entry[k] for k in REGISTRY_KEYS
-                                                              if entry.get(k) not in (None, "")}}}
+def registry_row(entry: dict, name: str | None = None) -> dict:
+    """A registry entry as stored: its model properties (empty ones left out) with provenance, and
+    ``datasets`` (``[name]``: the dataset tag) when a dataset name is given."""
+    props = {"id": entry["id"], **{k: entry[k] for k in REGISTRY_KEYS if entry.get(k) not in (None, "")}}
+    if name is not None:
+        props["datasets"] = [name]
+    return {"id": entry["id"], "props": props}
 
 
 def registry_entry(props) -> dict:
@@ -393,7 +396,10 @@ class Neo4jStore:
         compared property by property: any difference is a conflict, and
         under ``on_conflict='fail'`` the plan lists them; ``update`` lets the
         new values win and ``keep`` the stored ones, with nothing either side
-        gives lost (:func:`alliances.store.rows.merge`).
+        gives lost (:func:`alliances.store.rows.merge`). A fact ``name``
+        already holds, whose stored values the new ones would not change (as
+        after a load with ``update``), is no conflict: a reload of the same
+        content is a no-op.
         """
         if on_conflict not in ON_CONFLICT:
             raise UsageError(f"--on-conflict {on_conflict}: use one of {', '.join(ON_CONFLICT)}.")
@@ -404,6 +410,16 @@ class Neo4jStore:
         def others(props) -> list[str]:
             return [d for d in (props.get("datasets") or []) if d != name]
 
+        def changes(old: dict, new: dict) -> list:
+            """What loading ``new`` over the shared ``old`` would change (empty: nothing to decide).
+
+            Where this dataset already holds the fact (merged with ``update`` before), only what its
+            values would change counts: the other datasets' own properties are no difference.
+            """
+            if name in (old.get("datasets") or []):
+                return differences(old, merge(old, new, "new"))
+            return differences(old, new)
+
         # sources
         stored = {r["id"]: dict(r["props"]) for r in self._read_batched("read_existing_sources", list(ds.sources))}
         sources = []
@@ -411,7 +427,7 @@ class Neo4jStore:
             props = {**source_props(src), "datasets": [name]}
             old = stored.get(sid)
             if old is not None and others(old):
-                diff = differences(old, props)
+                diff = changes(old, props)
                 if diff:
                     conflicts.append({"kind": "source", "id": sid, "held_by": others(old), "differences": diff})
                 props = merge(old, props, prefer)
@@ -432,7 +448,7 @@ class Neo4jStore:
             row["exclusive"] = True
             if nid in existing and others(existing[nid][1]):
                 old_labels, old = existing[nid]
-                diff = differences(old, row["props"])
+                diff = changes(old, row["props"])
                 old_label = old_labels[0] if old_labels else ""
                 if old_label != label:
                     diff.insert(0, ("label", old_label, label))
@@ -457,7 +473,7 @@ class Neo4jStore:
             key = (rel["start"], rel["type"], rel["end"])
             if key in held:
                 old = held[key]
-                diff = differences(old, row["props"])
+                diff = changes(old, row["props"])
                 if diff:
                     conflicts.append({"kind": "relationship", "id": "{}-{}->{}".format(*key),
                                       "held_by": others(old), "differences": diff})
@@ -565,8 +581,12 @@ class Neo4jStore:
             "nodes": len(ds.nodes), "relationships": len(ds.relationships), "figures": len(ds.figures),
             "sources": len(ds.sources), "labels_json": json.dumps(labels, sort_keys=True),
             "types_json": json.dumps(types, sort_keys=True)}})
+        before = [r["id"] for r in self._query(render("read_dataset_registry"), params, read=True).records]
+        keep = {e["id"] for e in ds.registry}
+        for chunk in _batches([rid for rid in before if rid not in keep], batch_size):
+            self._write_batch(render("release_registry"), chunk, params)
         if ds.registry:
-            rows = [registry_row(e) for e in ds.registry]
+            rows = [registry_row(e, name) for e in ds.registry]
             for chunk in _batches(rows, batch_size):
                 run(render("upsert_registry"), chunk, "registry")
                 self._query(render("delete_registry_matches"), {"ids": [r["id"] for r in chunk]})
@@ -589,6 +609,9 @@ class Neo4jStore:
             self._write_batch(render("release_nodes"), chunk, params)
         for chunk in _batches(sources, DEFAULT_BATCH):
             self._write_batch(render("release_sources"), chunk, params)
+        registry = [r["id"] for r in self._query(render("read_dataset_registry"), params, read=True).records]
+        for chunk in _batches(registry, DEFAULT_BATCH):
+            self._write_batch(render("release_registry"), chunk, params)
         self._query(render("delete_dataset_record"), params)
         return {"nodes": len(nodes), "relationships": len(rels), "sources": len(sources)}
 
