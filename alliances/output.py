@@ -20,13 +20,22 @@ from alliances.cells import CsvWriter
 FORMATS = ("table", "csv", "json", "markdown")
 
 
-def _cell(value) -> str:
+#: How many items of a list a table or Markdown cell shows before "等 N 个" / "and M more"
+#: (CSV and JSON keep every item: they are for spreadsheets and scripts).
+LIST_SHOWN = 10
+
+
+def _cell(value, *, shown: int | None = None, lang: str | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:.4f}"
     if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
+        items = [str(v) for v in value]
+        if shown is not None and len(items) > shown:
+            more = (f"等 {len(items):,} 个" if lang == "zh" else f"and {len(items) - shown:,} more")
+            return "; ".join(items[:shown]) + f" {more}"
+        return "; ".join(items)
     return str(value)
 
 
@@ -174,12 +183,13 @@ def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, ti
     if fmt == "markdown":
         lines = [f"| {' | '.join(md_cell(header(c, lang), data=False) for c in columns)} |",
                  "|" + "---|" * len(columns)]
-        lines += [f"| {' | '.join(md_cell(_cell(r.get(c))) for c in columns)} |" for r in rows]
+        lines += [f"| {' | '.join(md_cell(_cell(r.get(c), shown=LIST_SHOWN, lang=lang)) for c in columns)} |"
+                  for r in rows]
         head = f"### {md_text(title)}\n\n" if title else ""
         return head + "\n".join(lines) + "\n"
     if fmt == "table":
-        return _table([header(c, lang) for c in columns], [[_cell(r.get(c)) for c in columns] for r in rows],
-                      title, _width())
+        return _table([header(c, lang) for c in columns],
+                      [[_cell(r.get(c), shown=LIST_SHOWN, lang=lang) for c in columns] for r in rows], title, _width())
     raise ValueError(f"unknown format {fmt!r}")
 
 

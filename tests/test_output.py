@@ -253,3 +253,19 @@ def test_markdown_and_csv_escaping_survive_localized_headers():
     assert md.splitlines()[0] == "| 名称 | 理由 |" and "a\\|b" in md
     out = render_rows(rows, "csv", ["name", "reason"], lang="zh")
     assert out.splitlines()[0] == "name,reason" and "'=HYPERLINK" in out
+
+
+def test_long_name_lists_are_bounded_in_tables_and_markdown_but_not_in_csv():
+    from alliances.output import LIST_SHOWN, render_rows
+
+    names = [f"组织{i}" for i in range(25)]
+    rows = [{"regions": "自贡–成都", "on_shortest_paths": names}]
+    md = render_rows(rows, "markdown", lang="zh")
+    assert "组织9 等 25 个" in md and "组织10" not in md
+    en = render_rows(rows, "markdown", lang="en")
+    assert f"组织9 and {25 - LIST_SHOWN} more" in en and "组织10" not in en
+    table = render_rows(rows, "table", lang="zh")
+    assert "等 25 个" in table and "组织10" not in table
+    csv_text = render_rows(rows, "csv")
+    assert all(n in csv_text for n in names)
+    assert "等" not in csv_text

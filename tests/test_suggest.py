@@ -195,3 +195,29 @@ def test_cli_suggest_json_and_errors():
     assert bad.exit_code == 2 and "not an organisation" in bad.output
     bad_date = runner.invoke(cli, ["suggest", "--as-of", "2020-13-01"])
     assert bad_date.exit_code == 2 and "not a real date" in bad_date.output
+
+
+def test_terminal_lists_the_best_suggestions_and_counts_the_rest(tmp_path):
+    """Table and Markdown show the best 50 for the whole network (or --rows N), in the order of
+    the JSON's full list, and say how many more there are; CSV and JSON list every pair."""
+    from alliances.generate import generate_dataset
+
+    generate_dataset(tmp_path / "g", 300, seed=2)
+    data = ["--data", str(tmp_path / "g")]
+    full = json.loads(CliRunner().invoke(cli, ["suggest", *data, "--format", "json"]).stdout)["suggestions"]
+    assert len(full) > 60
+    pairs = [(r["name"], r["partner_name"]) for r in full]
+    md = CliRunner().invoke(cli, ["suggest", *data, "--format", "markdown", "--lang", "en"])
+    assert md.exit_code == 0, md.output
+    body = [line for line in md.stdout.splitlines() if line.startswith("| ") and not line.startswith("| name")]
+    assert len(body) == 50
+    assert [tuple(c.strip() for c in line.split("|")[1:4:2]) for line in body] == pairs[:50]
+    assert f"And {len(full) - 50:,} more suggestions ({len(full):,} in all)" in md.stdout
+    three = CliRunner().invoke(cli, ["suggest", *data, "--format", "markdown", "--rows", "3", "--lang", "zh"])
+    assert len([ln for ln in three.stdout.splitlines() if ln.startswith("| ")]) == 1 + 3
+    assert f"另有 {len(full) - 3:,} 条建议未列出（共 {len(full):,} 条）" in three.stdout
+    csv_out = CliRunner().invoke(cli, ["suggest", *data, "--format", "csv"])
+    assert len(csv_out.stdout.strip().splitlines()) == 1 + len(full)
+    limited = json.loads(CliRunner().invoke(cli, ["suggest", *data, "--format", "json", "--rows", "7"]).stdout)
+    assert [(r["name"], r["partner_name"]) for r in limited["suggestions"]] == pairs[:7]
+    assert limited["meta"]["total"] == len(full)

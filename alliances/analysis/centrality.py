@@ -243,12 +243,19 @@ def hub_explanation(G: nx.MultiDiGraph, nid: str, *, projection_graph: nx.Graph 
     return out
 
 
-def explanation_text(expl: dict, lang: str = "zh") -> str:
-    """One line summarising :func:`hub_explanation` for a table or Markdown cell."""
+def explanation_text(expl: dict, lang: str = "zh", *, limit: int | None = None) -> str:
+    """One line summarising :func:`hub_explanation` for a table or Markdown cell.
+
+    With ``limit``, each list names at most ``limit`` items, then "等 N 个" / "and N more"
+    (a hub of a large network can have thousands of partners)."""
     def names(items):
         key = "name_en" if lang == "en" else "name"
-        return "、".join((i.get(key) or i["name"]) for i in items) if lang == "zh" else \
-            "; ".join((i.get(key) or i["name"]) for i in items)
+        shown = items if limit is None else items[:limit]
+        text = "、".join((i.get(key) or i["name"]) for i in shown) if lang == "zh" else \
+            "; ".join((i.get(key) or i["name"]) for i in shown)
+        if len(shown) < len(items):
+            text += f" 等 {len(items):,} 个" if lang == "zh" else f" and {len(items) - len(shown):,} more"
+        return text
 
     heads = {"zh": {"alliances": "联盟", "activities": "活动", "agreements": "协议",
                     "partners_other_regions": "跨地区伙伴"},

@@ -344,9 +344,12 @@ def reason_text(row: dict, lang: str = "zh") -> str:
 
 
 def suggest_report(network, *, for_name: str | None = None, top: int = 5, by: str = "adamic_adar",
-                   as_of: str | None = None, lang: str = "zh") -> tuple[dict, list[dict]]:
+                   as_of: str | None = None, lang: str = "zh",
+                   limit: int | None = None) -> tuple[dict, list[dict]]:
     """``(meta, rows)`` of ``alliances suggest``: :func:`suggest_partners` as of a date,
-    for one organisation named by the user or all (each pair once).
+    for one organisation named by the user or all (each pair once). ``limit`` keeps the
+    best ``limit`` rows (reasons are worked out for those only); ``meta["total"]`` counts
+    every suggestion.
 
     Raises :class:`alliances.errors.UsageError` when ``for_name`` names a node
     that is not an organisation (then, on ``as_of``).
@@ -374,7 +377,11 @@ def suggest_report(network, *, for_name: str | None = None, top: int = 5, by: st
         if nid not in net.nodes or net.nodes[nid].get("label") != "Organization":
             raise UsageError(f"--for {for_name!r} names {nid}, which is not an organisation"
                              f"{' on ' + as_of if as_of else ''}; give an organisation's name or id.")
-    rows = suggest_partners(net, for_node=nid, top=top, by=by)
+    info: dict = {}
+    rows = suggest_partners(net, for_node=nid, top=top, by=by, limit=limit if nid is None else None, info=info)
+    if nid is not None and limit is not None:
+        info["total"], rows = len(rows), rows[:limit]
+    meta["total"] = info.get("total", len(rows))
     if lang != "zh":
         for r in rows:
             r["reason"] = reason_text(r, lang)

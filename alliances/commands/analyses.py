@@ -188,17 +188,24 @@ def communities_command(seed, resolution, projection, lang, as_of, fmt, source):
     _note(meta, fmt)
 
 
+#: Suggestions a table or Markdown lists for the whole network unless --rows says otherwise.
+SUGGEST_ROWS = 50
+
+
 @click.command("suggest")
 @click.option("--for", "for_name", metavar="NAME", help="Only this organisation (default: every one).")
 @click.option("--top", type=click.IntRange(1), default=5, show_default=True,
               help="Suggestions per organisation.")
 @click.option("--by", type=click.Choice(["adamic_adar", "resource_allocation", "common_neighbors"]),
               default="adamic_adar", show_default=True, help="Score to rank by.")
+@click.option("--rows", "max_rows", type=click.IntRange(1), default=None,
+              help="At most this many suggestions, best first; the rest are counted (default: 50 in "
+                   "table and markdown output for the whole network; csv and json list every pair).")
 @lang_option(what="headers, region names and the reason column")
 @as_of_option
 @format_option("table")
 @source_options
-def suggest_command(for_name, top, by, lang, as_of, fmt, source):
+def suggest_command(for_name, top, by, max_rows, lang, as_of, fmt, source):
     """Partner suggestions: organisations in other regions not yet tied, with reasons.
 
     A pair that already shares an alliance, agreement or activity, or has a
@@ -212,7 +219,10 @@ def suggest_command(for_name, top, by, lang, as_of, fmt, source):
 
     net = source.network()
     lang = lang or net.language
-    meta, rows = suggest_report(net, for_name=for_name, top=top, by=by, as_of=as_of, lang=lang)
+    if max_rows is None and fmt in ("table", "markdown") and not for_name:
+        max_rows = SUGGEST_ROWS  # a terminal is read, not searched: the best first, the rest counted
+    meta, rows = suggest_report(net, for_name=for_name, top=top, by=by, as_of=as_of, lang=lang,
+                                limit=max_rows)
     if fmt == "json":
         echo_json({"meta": meta, "suggestions": _named(rows, net, lang, ("region", "partner_region"))})
         return
@@ -225,6 +235,16 @@ def suggest_command(for_name, top, by, lang, as_of, fmt, source):
             "common_neighbors", "reason"]
     rows = localize(rows, lang, region_name=net.region_name, codes=fmt != "csv")
     echo(render_rows(rows, fmt, cols, title=_title("suggest", lang) if fmt != "csv" else "", lang=lang))
+    more = meta.get("total", len(rows)) - len(rows)
+    if more > 0:
+        note = (f"另有 {more:,} 条建议未列出（共 {meta['total']:,} 条）；--rows N 列出更多，--format csv 或 json 列出全部。"
+                if lang == "zh" else
+                f"And {more:,} more suggestions ({meta['total']:,} in all); --rows N shows more, "
+                f"--format csv or json lists every one.")
+        if fmt == "csv":
+            click.echo(note, err=True)
+        else:
+            echo(f"_{note}_\n" if fmt == "markdown" else note + "\n")
     _note(meta, fmt)
 
 

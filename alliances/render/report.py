@@ -263,12 +263,12 @@ def build_report(network, *, as_of: str | None = None, seed: int = 0, top: int =
         expl = hub_explanation(G, row["id"], projection_graph=H)
         refs = [cite.node(row["id"])]
         for kind in ("alliances", "activities", "agreements"):
-            for item in expl[kind]:
+            for item in expl[kind][:NAMES_SHOWN]:  # the items the text names are the ones cited
                 refs += cite.between(row["id"], item["id"])
-        for p in expl["partners_other_regions"]:
+        for p in expl["partners_other_regions"][:NAMES_SHOWN]:
             refs += cite.projected_tie(H, row["id"], p["id"])
         hubs.append({**row, "region_name": _region(row["region"], lang, table),
-                     "explanation_text": explanation_text(expl, lang), "refs": sorted(set(refs))})
+                     "explanation_text": explanation_text(expl, lang, limit=NAMES_SHOWN), "refs": sorted(set(refs))})
 
     step("brokers")
     broker_rows = [r for r in broker_table(V) if r["total"]]
