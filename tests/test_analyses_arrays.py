@@ -7,7 +7,6 @@ hundred organisations cross it.
 
 from __future__ import annotations
 
-import random
 
 import networkx as nx
 import pytest
@@ -21,15 +20,7 @@ from alliances.generate import generate_dataset
 from alliances.graph import build_graph
 from alliances.network import Network
 
-GROUPS = ["zigong", "chengdu", "chongqing", "other"]
-
-
-def labelled(G, seed, groups=GROUPS):
-    rng = random.Random(seed)
-    H = nx.relabel_nodes(G, {n: f"n{n:04d}" for n in G})
-    for n in H:
-        H.nodes[n].update(region_group=rng.choice(groups), name=f"组织{n}")
-    return H
+from tests.test_brokerage_arrays import labelled  # one labelling of random graphs
 
 
 @pytest.fixture(scope="module")

@@ -365,6 +365,26 @@ def corridors(H: nx.Graph, *, regions: list[str] | None = None, attr: str = GROU
     return [corridor(H, a, b, attr=attr) for a, b in combinations(regions, 2)]
 
 
+def distance_change(before: int | None, after: int | None, *, opened: str = "opened",
+                    closed: str = "closed") -> str:
+    """How a corridor's distance moved: ``closed`` (connected, then not), ``opened``,
+    ``lengthened``, ``shortened`` or ``unchanged`` (``None`` = not connected). ``whatif``
+    says ``broken``/``restored``, ``changes`` ``closed``/``opened``.
+
+    >>> distance_change(1, 2), distance_change(None, 3), distance_change(2, None, closed="broken")
+    ('lengthened', 'opened', 'broken')
+    """
+    if before is not None and after is None:
+        return closed
+    if before is None and after is not None:
+        return opened
+    if before is not None and after > before:
+        return "lengthened"
+    if before is not None and after < before:
+        return "shortened"
+    return "unchanged"
+
+
 def corridor_cut_text(row: dict, lang: str = "zh") -> str:
     """What would cut a corridor, in words: names, or how many routes remain."""
     if row["cut"] == "disconnected":

@@ -323,22 +323,15 @@ def compare_days(network, day_before: str, day_after: str, *, top: int = 10, lan
     out["hubs"] = top_change(before["hubs"], after["hubs"], ["betweenness", "degree"])
     out["brokers"] = top_change(before["brokers"], after["brokers"], ["cross_region"])
 
+    from alliances.analysis.brokerage import distance_change
+
     present = set(before["groups"].values()) | set(after["groups"].values())
     keys = [k for k in order if k in present]
     db, da = before["distances"](keys), after["distances"](keys)
     corridor_rows = []
     for a, b in combinations(keys, 2):
         x, y = db[(a, b)], da[(a, b)]
-        if x is None and y is not None:
-            change = "opened"
-        elif x is not None and y is None:
-            change = "closed"
-        elif x is not None and y > x:
-            change = "lengthened"
-        elif x is not None and y < x:
-            change = "shortened"
-        else:
-            change = "unchanged"
+        change = distance_change(x, y)
         corridor_rows.append({"region_a": a, "region_b": b, "region_a_name": names.get(a, a),
                               "region_b_name": names.get(b, b), "before": x, "after": y, "change": change})
     out["corridors"] = corridor_rows

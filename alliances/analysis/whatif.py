@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from alliances.analysis.brokerage import broker_table, corridors
+from alliances.analysis.brokerage import broker_table, corridors, distance_change
 from alliances.analysis.centrality import capped_hubs_named, centrality_scores, scenario_graph
 from alliances.graph import organizations_projection
 
@@ -195,16 +195,7 @@ def what_if(
     for key, b in cb.items():
         a = ca[key]
         db, da = b["distance"], a["distance"]
-        if db is not None and da is None:
-            change = "broken"
-        elif db is None and da is not None:
-            change = "restored"
-        elif db is not None and da > db:
-            change = "lengthened"
-        elif db is not None and da < db:
-            change = "shortened"
-        else:
-            change = "unchanged"
+        change = distance_change(db, da, opened="restored", closed="broken")
         rows.append({"region_a": key[0], "region_b": key[1], "before": db, "after": da, "change": change,
                      "routes_before": b["node_independent"], "routes_after": a["node_independent"]})
     art_b = {a["id"] for a in cut_points(before)["articulation_points"]}
