@@ -312,7 +312,8 @@ def test_exports_carry_weight_and_count(hub, tmp_path):
     assert [r[member[0].index("weight:double")] for r in member[1:]] == ["3.0", "2.0", ""]
     script = cypher_script(ds)
     assert "weight: toFloat(" in script and "count: toInteger(" in script
-    assert "\\u001f0.5\\u001f3'" in script  # the GUIDES row ends with its weight and count fields
+    # the GUIDES row ends with its weight and count fields, then its (empty) ended date
+    assert "\\u001f0.5\\u001f3\\u001f'" in script
 
 
 @pytest.mark.neo4j
