@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from alliances import model
-from alliances.dataset import ID_RE, Dataset
+from alliances.dataset import ID_RE, Dataset, paused_gc
 from alliances.errors import (AuthenticationFailed, ConnectionFailed, DatabaseNotFound, DatasetConflict, StoreError,
                               UsageError)
 from alliances.redact import redact
@@ -658,31 +658,79 @@ class Neo4jStore:
     def read_dataset(self) -> Dataset:
         """The project's graph as a :class:`Dataset`, for the same analyses as the embedded store.
 
-        Read in bulk: one record per label and per relationship type, whose
-        columns are lists, instead of one record (and one dict) per node.
+        Read in bulk, as columns: one record per model label whose columns
+        are lists (``read_node_columns``), and the structure (one record per
+        relationship type: start ids, end ids, tie values) made straight into
+        the engine's arrays (:meth:`StoreDataset.graph_arrays`), with no map
+        per node or relationship. The relationships' other properties (dates,
+        roles, provenance) are read the first time an analysis asks for
+        ``relationships`` (:class:`StoreDataset`): the centrality report on
+        the arrays never does.
         """
-        ds = Dataset(path=f"{self.settings.uri} database {self.settings.database}")
-        for rec in self._query(render("read_sources"), read=True).records:
-            src = source_from(rec["props"])
-            ds.sources[src["id"]] = src
-        for rec in self._query(render("read_nodes"), {"labels": MODEL_LABELS}, read=True).records:
-            label = rec["label"]
-            for props in rec["props"]:
-                node, figures = node_from(label, props)
-                ds.nodes[node["id"]] = node
-                ds.figures.extend(figures)
-        for rec in self._query(render("read_relationships"), read=True).records:
-            rtype = rec["type"]
-            ds.relationships.extend(rel_from(a, rtype, b, p) for a, b, p in zip(rec["starts"], rec["ends"],
-                                                                                 rec["props"]))
-        ds.relationships.sort(key=lambda r: (r["start"], r["type"], r["end"]))
-        if not ds.nodes and self.legacy_store():
-            raise StoreError(
-                f"{self.settings.uri} database {self.settings.database} holds data of an older alliances "
-                "(project label Alliances). Fix: run 'alliances load' once (it migrates the store in place), "
-                "then try again.")
-        ds.registry = [registry_entry(rec["props"]) for rec in self._query(render("read_registry"), read=True).records]
-        return ds
+        import numpy as np
+
+        with paused_gc():
+            sources = {}
+            for rec in self._query(render("read_sources"), read=True).records:
+                src = source_from(rec["props"])
+                sources[src["id"]] = src
+            nodes: dict[str, dict] = {}
+            figures: list[dict] = []
+            for rec in self._query(render("read_node_columns"), {"labels": MODEL_LABELS}, read=True).records:
+                label = rec["label"]
+                columns = [(key, rec[key]) for key in NODE_COLUMNS]
+                for i, nid in enumerate(rec["id"]):
+                    props = {"id": nid}
+                    for key, column in columns:
+                        value = column[i]
+                        if value != []:  # [] stands for a property the node does not have
+                            props[key] = value
+                    node, figs = node_from(label, props)
+                    nodes[node["id"]] = node
+                    figures.extend(figs)
+            if not nodes and self.legacy_store():
+                raise StoreError(
+                    f"{self.settings.uri} database {self.settings.database} holds data of an older alliances "
+                    "(project label Alliances). Fix: run 'alliances load' once (it migrates the store in place), "
+                    "then try again.")
+            ids = list(nodes)
+            index = {nid: i for i, nid in enumerate(ids)}
+            src, dst, types, ties = [], [], [], []
+            tied = 0
+            for rec in self._query(render("read_relationship_columns"), {"types": list(model.REL_TYPES)},
+                                   read=True).records:
+                src.append(np.fromiter(map(index.__getitem__, rec["starts"]), dtype=np.int32,
+                                       count=len(rec["starts"])))
+                dst.append(np.fromiter(map(index.__getitem__, rec["ends"]), dtype=np.int32, count=len(rec["ends"])))
+                types.append(np.full(len(rec["starts"]), TYPE_CODES[rec["type"]], dtype=np.int8))
+                ties.append(np.asarray(rec["ties"], dtype=np.float64))
+                tied += rec["tied"]
+            src_a, dst_a, types_a, ties_a = (np.concatenate(c) if c else np.zeros(0, dtype=d) for c, d in
+                                             ((src, np.int32), (dst, np.int32), (types, np.int8), (ties, np.float64)))
+            # the relationships' order is (start, type, end), as the dataset's when read whole
+            rank = np.empty(len(ids), dtype=np.int64)
+            rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+            by_name = np.empty(len(model.REL_TYPES), dtype=np.int64)
+            by_name[[TYPE_CODES[t] for t in sorted(model.REL_TYPES)]] = np.arange(len(model.REL_TYPES))
+            order = np.lexsort((rank[dst_a], by_name[types_a], rank[src_a]))
+            labels = np.fromiter((LABEL_CODES[d["label"]] for d in nodes.values()), dtype=np.int8, count=len(ids))
+            arrays = (ids, labels, src_a[order], dst_a[order], types_a[order], ties_a[order] if tied else None)
+            registry = [registry_entry(rec["props"]) for rec in self._query(render("read_registry"),
+                                                                            read=True).records]
+        return StoreDataset._of(self.settings, path=f"{self.settings.uri} database {self.settings.database}",
+                                nodes=nodes, figures=figures, sources=sources, registry=registry, arrays=arrays)
+
+    def read_relationships(self) -> list[dict]:
+        """Every relationship of the model between project nodes, with its properties, in the
+        order ``(start, type, end)`` (:class:`StoreDataset` reads them when first asked)."""
+        rels: list[dict] = []
+        with paused_gc():
+            for rec in self._query(render("read_relationships"), {"types": list(model.REL_TYPES)},
+                                   read=True).records:
+                rtype = rec["type"]
+                rels.extend(rel_from(a, rtype, b, p) for a, b, p in zip(rec["starts"], rec["ends"], rec["props"]))
+            rels.sort(key=lambda r: (r["start"], r["type"], r["end"]))
+        return rels
 
     def name_table(self) -> list[dict]:
         """``id``, ``label``, ``name``, ``name_en``, ``region`` and ``aliases`` of every project node.
@@ -825,6 +873,77 @@ class Neo4jStore:
                 by_hop[r["i"]].append(r)
             out.append(explained(nodes, [by_hop[i] for i in range(len(nodes) - 1)]))
         return out
+
+
+#: Label and type codes of the engine's arrays (alliances.engine: the model's order).
+LABEL_CODES = {name: i for i, name in enumerate(model.LABELS)}
+TYPE_CODES = {name: i for i, name in enumerate(model.REL_TYPES)}
+#: The node properties read back (``read_node_columns.cypher`` returns one column of each).
+NODE_COLUMNS = ("name", "name_en", "kind", "credit_code", "region", "date", "date_precision", "date_note", "status",
+                "aliases", "description", "synthetic", "source", "paragraphs", "ended", "source_sheet",
+                "source_row", "figures_json")
+
+
+class StoreDataset(Dataset):
+    """A dataset read from Neo4j in bulk: nodes and the engine's arrays at once, the relationships'
+    properties when first asked.
+
+    ``nodes``, ``figures``, ``sources`` and ``registry`` are read with the
+    dataset; :meth:`graph_arrays` and :meth:`region_groups` come from the
+    structure read as columns. ``relationships`` (every property, in the
+    arrays' order) is read from the store the first time it is used, on a
+    connection of its own; if the store changed in between (another
+    ``load``), that read stops with a :class:`~alliances.errors.StoreError`
+    instead of answering from two different graphs.
+    """
+
+    @classmethod
+    def _of(cls, settings, *, path: str, nodes: dict, figures: list, sources: dict, registry: list,
+            arrays: tuple) -> "StoreDataset":
+        ds = cls.__new__(cls)
+        ds.__dict__.update(path=path, nodes=nodes, figures=figures, sources=sources, registry=registry,
+                           _settings=settings, _arrays=arrays)
+        return ds
+
+    def __getattr__(self, name: str):
+        # only ``relationships`` is not in the instance dict until it is first read
+        if name != "relationships":
+            raise AttributeError(name)
+        import numpy as np
+
+        with Neo4jStore(self.__dict__["_settings"]) as store:
+            rels = store.read_relationships()
+        ids, _, src, dst, types, _ = self.__dict__["_arrays"]
+        index = {nid: i for i, nid in enumerate(ids)}
+        same = len(rels) == len(src) and all(
+            r["start"] in index and r["end"] in index for r in rels) and bool(
+            np.array_equal(np.fromiter((index[r["start"]] for r in rels), dtype=np.int64, count=len(rels)), src)
+            and np.array_equal(np.fromiter((index[r["end"]] for r in rels), dtype=np.int64, count=len(rels)), dst)
+            and np.array_equal(np.fromiter((TYPE_CODES[r["type"]] for r in rels), dtype=np.int64,
+                                           count=len(rels)), types))
+        if not same:
+            raise StoreError(
+                f"{self.path}: the graph changed while it was being read (another load or drop ran in "
+                "between). Fix: run the command again.")
+        self.__dict__["relationships"] = rels
+        return rels
+
+    def __repr__(self) -> str:  # the dataclass's would read every relationship
+        return f"StoreDataset({self.path}: {len(self.nodes):,} nodes, {len(self._arrays[2]):,} relationships)"
+
+    def graph_arrays(self) -> tuple:
+        """``(ids, labels, src, dst, types, weight)`` of :class:`alliances.engine.GraphArrays`."""
+        return self.__dict__["_arrays"]
+
+    def region_groups(self, level: str):
+        """Each node's region group at ``level``, from the ``PART_OF`` ties of the arrays."""
+        from alliances import regions
+
+        ids, _, src, dst, types, _ = self.__dict__["_arrays"]
+        part_of: dict[str, list[str]] = {}
+        for a, b in zip(src[types == TYPE_CODES["PART_OF"]].tolist(), dst[types == TYPE_CODES["PART_OF"]].tolist()):
+            part_of.setdefault(ids[a], []).append(ids[b])
+        return regions.group_nodes(self.nodes, lambda rid: part_of.get(rid, ()), level)
 
 
 def redact_uri(uri: str) -> str:
