@@ -373,11 +373,15 @@ def tie_lengths(adj: PartnershipAdjacency):
     return adj._lengths
 
 
-def dijkstra_lengths(lengths, i: int):
-    """Shortest path lengths from node ``i`` to every node (``inf`` where unreachable)."""
+def dijkstra_lengths(lengths, i: int, *, directed: bool = False):
+    """Shortest path lengths from node ``i`` to every node (``inf`` where unreachable).
+
+    ``directed=True`` reads each row as the node's ties as they stand: for a symmetric
+    ``lengths`` the same answer without scipy's transposed copy, and an infinite entry
+    (a banned tie or node, :func:`alliances.paths.find_k_path_arrays`) is never crossed."""
     from scipy.sparse.csgraph import dijkstra
 
-    return dijkstra(lengths, directed=False, indices=i)
+    return dijkstra(lengths, directed=directed, indices=i)
 
 
 def distinct(x):

@@ -390,11 +390,11 @@ class Network:
         return self.dataset is not None and self.thresholds.on_engine(self.number_of_nodes())
 
     def paths_on_arrays(self, *, k: int = 1, via=None) -> bool:
-        """A path question on the arrays: one path (over the partnership types, or the
-        ``via`` types) of a dataset whose graph is not built, above
+        """A path question on the arrays: one path or the ``k`` shortest (Yen's, over the
+        partnership types, or the ``via`` types) of a dataset whose graph is not built, above
         ``thresholds.path_arrays`` nodes or loaded from its snapshot at any size (its
         arrays are already there)."""
-        return (k == 1 and self.dataset is not None and not self.has_graph
+        return (self.dataset is not None and not self.has_graph
                 and (self.dataset.graph_arrays() is not None
                      or self.number_of_nodes() > self.thresholds.path_arrays))
 
