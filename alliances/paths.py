@@ -77,8 +77,12 @@ def network_paths(net, source: str, target: str, *, k: int = 1, max_hops: int | 
     if net.paths_on_arrays(k=k, via=via):
         from alliances.graph import build_graph, dataset_part
 
-        raw = (find_weighted_path_arrays(net, source, target, max_hops=max_hops, via=via) if weighted
-               else find_path_arrays(net, source, target, max_hops=max_hops, via=via))
+        if k > 1:
+            raw = find_k_path_arrays(net, source, target, k=k, max_hops=max_hops, via=via, weighted=weighted)
+        elif weighted:
+            raw = find_weighted_path_arrays(net, source, target, max_hops=max_hops, via=via)
+        else:
+            raw = find_path_arrays(net, source, target, max_hops=max_hops, via=via)
         G = build_graph(dataset_part(net.dataset, {source, target, *(n for p in raw for n in p["nodes"])}),
                         region_level=net.region_level)
         G.graph["regions"] = net.regions
@@ -101,21 +105,28 @@ def find_path_arrays(ds, source: str, target: str, *, max_hops: int | None = Non
     nine gigabytes of a networkx graph. Equal to :func:`find_paths` (tested
     pair by pair).
     """
-    import numpy as np
-
-    from alliances import engine
     from alliances.network import Network
 
     net = ds if isinstance(ds, Network) else Network(ds)
-    ds, A, adj = net.dataset, net.arrays, net.adjacency_for(via)
+    adj = net.adjacency_for(via)
+    hop = _hop_relationships(net, adj)
+    return _answer(adj, source, target, k=1, max_hops=max_hops,
+                   first_rel=lambda a, b: min(hop(a, b), key=edge_sort_key))
+
+
+def _hop_relationships(net, adj):
+    """``hop(a, b)``: the relationships (of ``adj``'s types) between two nodes, read from the arrays."""
+    import numpy as np
+
+    ds, A = net.dataset, net.arrays
     partnership = adj.types[A.types]
 
-    def first_rel(a, b):
+    def hop(a, b):
         x, y = adj.where[adj.index[a]], adj.where[adj.index[b]]
         tie = partnership & (((A.src == x) & (A.dst == y)) | ((A.src == y) & (A.dst == x)))
-        return min((ds.relationship(i) for i in np.flatnonzero(tie).tolist()), key=edge_sort_key)
+        return [ds.relationship(i) for i in np.flatnonzero(tie).tolist()]
 
-    return _answer(adj, source, target, k=1, max_hops=max_hops, first_rel=first_rel)
+    return hop
 
 
 def first_shortest_path(P: nx.Graph, source: str, target: str) -> list:
@@ -303,7 +314,7 @@ def find_weighted_paths(G: nx.MultiDiGraph, source: str, target: str, *, k: int 
                 found.append(nodes)
         except nx.NetworkXNoPath:
             return []
-        found = _in_order(P, found)
+        found = _in_order(found, lambda n: _length(P, n))
     out = []
     for nodes in found[:k]:
         if max_hops is not None and len(nodes) - 1 > max_hops:
@@ -315,13 +326,13 @@ def find_weighted_paths(G: nx.MultiDiGraph, source: str, target: str, *, k: int 
     return out
 
 
-def _in_order(P, found: list[list]) -> list[list]:
-    """Shortest first; paths of (nearly) equal length in :func:`path_order`."""
-    found = sorted(found, key=lambda n: _length(P, n))
+def _in_order(found: list[list], length) -> list[list]:
+    """Shortest first (``length(nodes)``); paths of (nearly) equal length in :func:`path_order`."""
+    found = sorted(found, key=length)
     out: list[list] = []
     group: list[list] = []
     for nodes in found:
-        if group and not _close(_length(P, nodes), _length(P, group[0])):
+        if group and not _close(length(nodes), length(group[0])):
             out += sorted(group, key=path_order)
             group = []
         group.append(nodes)
@@ -369,13 +380,184 @@ def find_weighted_path_arrays(ds, source: str, target: str, *, max_hops: int | N
     nodes = _weighted_walk(neighbours, source, target, reach, float(dist[s]))
     if max_hops is not None and len(nodes) - 1 > max_hops:
         return []
-    partnership = adj.types[A.types]
+    return [_weighted_answer(nodes, _hop_relationships(net, adj))]
+
+
+def _weighted_answer(nodes: list, hop) -> dict:
+    """A weighted path's answer (:func:`find_weighted_paths`' shape), each hop's relationships from ``hop(a, b)``."""
     out_rels, strengths = [], []
     for a, b in zip(nodes, nodes[1:]):
-        x, y = adj.where[adj.index[a]], adj.where[adj.index[b]]
-        tie = np.flatnonzero(partnership & (((A.src == x) & (A.dst == y)) | ((A.src == y) & (A.dst == x)))).tolist()
-        rels = [ds.relationship(i) for i in tie]
+        rels = hop(a, b)
         out_rels.append(min(rels, key=edge_sort_key))
         strengths.append(tie_strength(rels))
-    return [{"hops": len(nodes) - 1, "nodes": nodes, "relationships": out_rels,
-             "length": sum(1.0 / x for x in strengths), "strengths": strengths}]
+    return {"hops": len(nodes) - 1, "nodes": nodes, "relationships": out_rels,
+            "length": sum(1.0 / x for x in strengths), "strengths": strengths}
+
+
+# ---------------------------------------------------------------------------
+# k shortest simple paths on the arrays (Yen)
+
+
+def yen_paths(search, source, target, key):
+    """Simple paths from ``source`` to ``target`` in the order of ``key``, one at a time (Yen 1971).
+
+    ``search(spur, banned_nodes, banned_ties)`` gives the first path in ``key``'s order from
+    ``spur`` to ``target`` that avoids the nodes and the ties (``frozenset`` pairs), or ``None``.
+    Each path found is taken apart at each of its nodes (the spur): the part up to it is kept,
+    the nodes before it are banned and so is the next tie of every path found with the same
+    part, and the spur's best way on makes a candidate; the best candidate is the next path.
+    When ``key`` ranks ``root + a`` against ``root + b`` as it ranks ``a`` against ``b`` (true
+    of :func:`~alliances.order.path_order` and of length, then path order), and ``search``
+    gives the first in that order, the paths come exactly in ``key``'s order: among equally
+    short paths, the first in node-id order first, whatever the neighbours' order.
+
+    References
+    ----------
+    J. Y. Yen, "Finding the K shortest loopless paths in a network", Management Science 17 (1971).
+    """
+    import heapq
+
+    first = search(source, frozenset(), frozenset())
+    if first is None:
+        return
+    found = [list(first)]
+    seen = {tuple(first)}
+    candidates: list = []
+    yield found[0]
+    while True:
+        last = found[-1]
+        for i in range(len(last) - 1):
+            root = last[:i + 1]
+            ties = frozenset(frozenset((p[i], p[i + 1])) for p in found if len(p) > i + 1 and p[:i + 1] == root)
+            rest = search(last[i], frozenset(root[:-1]), ties)
+            if rest is None:
+                continue
+            path = tuple(root[:-1]) + tuple(rest)
+            if path not in seen:
+                seen.add(path)
+                heapq.heappush(candidates, (key(path), path))
+        if not candidates:
+            return
+        found.append(list(heapq.heappop(candidates)[1]))
+        yield found[-1]
+
+
+class _Avoiding:
+    """A partnership graph (anything :func:`first_shortest_path` reads) without some nodes and ties."""
+
+    def __init__(self, P, nodes, ties):
+        self.P, self.nodes, self.ties = P, nodes, ties
+
+    def __contains__(self, n) -> bool:
+        return n in self.P and n not in self.nodes
+
+    def __getitem__(self, u) -> list:
+        nodes, ties = self.nodes, self.ties
+        return [v for v in self.P[u] if v not in nodes and (not ties or frozenset((u, v)) not in ties)]
+
+
+def find_k_path_arrays(ds, source: str, target: str, *, k: int, max_hops: int | None = None,
+                       via: Iterable[str] | None = None, weighted: bool = False) -> list[dict]:
+    """:func:`find_paths` (or with ``weighted`` :func:`find_weighted_paths`) for any ``k``, on the arrays.
+
+    Yen's k shortest simple paths (:func:`yen_paths`) on the partnership arrays: each spur
+    path is :func:`first_shortest_path` on the adjacency without the banned nodes and ties
+    (weighted: scipy's Dijkstra from the target with those ties made infinitely long, then
+    :func:`_weighted_walk`'s rule). The order is the graph's: fewer hops first, then
+    :func:`~alliances.order.path_order` (weighted: shorter first, equally long ones in path
+    order). The answer equals the graph's whenever fewer than ``TIE_CAP`` paths tie with the
+    ``k``-th (the graph stops gathering ties there; this always gives the first in order), and
+    the lengths equal networkx's ``shortest_simple_paths`` (both tested pair by pair).
+    """
+    from alliances.network import Network
+
+    net = ds if isinstance(ds, Network) else Network(ds)
+    adj = net.adjacency_for(via)
+    if source not in adj or target not in adj:
+        return []
+    hop = _hop_relationships(net, adj)
+    if source == target:
+        return [{"hops": 0, "nodes": [source], "relationships": [],
+                 **({"length": 0.0, "strengths": []} if weighted else {})}]
+    if not weighted:
+        def search(spur, nodes, ties):
+            try:
+                return first_shortest_path(_Avoiding(adj, nodes, ties) if nodes or ties else adj, spur, target)
+            except nx.NetworkXNoPath:
+                return None
+
+        out = []
+        for nodes in yen_paths(search, source, target, path_order):
+            if len(out) >= k or (max_hops is not None and len(nodes) - 1 > max_hops):
+                break
+            out.append({"hops": len(nodes) - 1, "nodes": nodes,
+                        "relationships": [min(hop(a, b), key=edge_sort_key) for a, b in zip(nodes, nodes[1:])]})
+        return out
+    search, length = _weighted_search(adj, target)
+    found: list[list] = []
+    for nodes in yen_paths(search, source, target, lambda p: (length(p), len(p), list(p))):
+        if len(found) >= k and (not _close(length(nodes), length(found[k - 1])) or len(found) >= k + TIE_CAP):
+            break
+        found.append(nodes)
+    return [_weighted_answer(nodes, hop) for nodes in _in_order(found, length)[:k]
+            if max_hops is None or len(nodes) - 1 <= max_hops]
+
+
+def _weighted_search(adj, target: str):
+    """``(search, length)`` for :func:`yen_paths` on ``adj`` with hop lengths ``1 / strength``.
+
+    ``search`` runs scipy's Dijkstra from ``target`` on a copy of the lengths in which the
+    banned nodes' rows and the banned ties are infinite (so no path passes them), then walks
+    from the spur as :func:`_weighted_walk` does; ``length(nodes)`` is a path's length.
+    """
+    import numpy as np
+
+    from alliances import engine
+
+    L = engine.tie_lengths(adj).copy()
+    L.sort_indices()
+    inf = float("inf")
+    index, ids = adj.index, adj.P.ids
+    t = index[target]
+    indptr, indices, data = L.indptr, L.indices, L.data
+    original = data.copy()
+
+    def at(i, j):
+        lo = indptr[i]
+        return lo + int(np.searchsorted(indices[lo:indptr[i + 1]], j))
+
+    def length(nodes) -> float:
+        return sum(float(original[at(index[a], index[b])]) for a, b in zip(nodes, nodes[1:]))
+
+    def search(spur, nodes, ties):
+        banned = {index[n] for n in nodes}
+        places = [np.arange(indptr[b], indptr[b + 1]) for b in banned]
+        for tie in ties:
+            x, y = (index[n] for n in tie)
+            places.append(np.array([at(x, y), at(y, x)]))
+        where = np.concatenate(places) if places else np.zeros(0, dtype=np.int64)
+        data[where] = np.inf
+        try:
+            dist = engine.dijkstra_lengths(L, t, directed=True)
+            s = index[spur]
+            if not np.isfinite(dist[s]):
+                return None
+            total, done, path, on = float(dist[s]), 0.0, [s], {s}
+            while path[-1] != t:
+                u = path[-1]
+                lo, hi = indptr[u], indptr[u + 1]
+                best = None
+                for j, step in zip(indices[lo:hi].tolist(), data[lo:hi].tolist()):
+                    far = float(dist[j])
+                    if j in on or j in banned or step == inf or far == inf or not _close(done + step + far, total):
+                        continue
+                    if best is None or str(ids[j]) < str(ids[best[0]]):
+                        best = (j, step)
+                done += best[1]
+                path.append(best[0])
+                on.add(best[0])
+            return [ids[j] for j in path]
+        finally:
+            data[where] = original[where]
+
+    return search, length

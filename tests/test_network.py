@@ -60,8 +60,8 @@ def test_backend_rules_follow_the_thresholds(bundled, monkeypatch):
     net = Network(bundled)
     assert not net.paths_on_arrays()  # 36 nodes: the graph
     monkeypatch.setattr(network, "THRESHOLDS", THRESHOLDS.with_(path_arrays=10))
-    # one path, over the partnership types or the --via types, on the arrays; k shortest on the graph
-    assert net.paths_on_arrays() and not net.paths_on_arrays(k=2) and net.paths_on_arrays(via=["GUIDES"])
+    # one path or the k shortest, over the partnership types or the --via types, on the arrays
+    assert net.paths_on_arrays() and net.paths_on_arrays(k=2) and net.paths_on_arrays(via=["GUIDES"])
     assert Network(bundled, thresholds=Thresholds()).paths_on_arrays() is False  # its own thresholds win
     assert net.ego_on_arrays(10) and not net.ego_on_arrays(100)
     net.graph  # once the graph is built, it answers
