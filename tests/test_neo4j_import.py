@@ -62,6 +62,32 @@ def test_import_files_have_typed_headers_and_one_file_per_figure_signature(tmp_p
     assert len(reg) == 5 and {r[-2:] == ["ds", "RegistryEntry"] for r in reg[1:]} == {True}
     assert list(csv.reader(open(out / "registered_as.csv", encoding="utf-8")))[1:] == [
         [reg[1][0], "org-0", "name", "100", "REGISTERED_AS"], [reg[2][0], "org-3", "name", "100", "REGISTERED_AS"]]
+    # the schema load creates, one statement per ';'-ended line (what LocalNeo4j and cypher-shell -f run)
+    from alliances.store.cypher import schema_statements
+
+    script = (out / "schema.cypher").read_text(encoding="utf-8")
+    body = "\n".join(line for line in script.splitlines() if not line.startswith("//"))
+    assert [t.strip() for t in (body + "\n").split(";\n") if t.strip()] == [t.strip() for t in schema_statements()]
+    # a line break, a quote and a comma in a description survive the column writer as CSV quoting
+    import glob
+
+    rows = [r for f in glob.glob(str(out / "nodes_Organization*.csv")) for r in csv.reader(open(f, encoding="utf-8"))]
+    assert any('line one\nline "two", with a comma' in r for r in rows)
+    # the relationship rows are the dataset's, cell by cell as rel_props gives them
+    from alliances.store.rows import rel_row
+
+    ds = read_dataset(folder)
+    member_of = [r for r in ds.relationships if r["type"] == "MEMBER_OF"]
+    written = list(csv.reader(open(out / "relationships_MEMBER_OF.csv", encoding="utf-8")))[1:]
+    assert len(written) == len(member_of)
+    header = rel
+    for rel_, row in zip(member_of, written):
+        props = rel_row(rel_)["props"]
+        cells = dict(zip(header, row))
+        assert (cells[":START_ID(Data)"], cells[":END_ID(Data)"]) == (rel_["start"], rel_["end"])
+        assert cells["date:date"] == (props["date"].isoformat() if "date" in props else "")
+        assert cells["paragraphs:long[]"] == ";".join(map(str, props.get("paragraphs", [])))
+        assert cells["weight:double"] == (repr(props["weight"]) if "weight" in props else "")
     again = CliRunner().invoke(cli, ["export", "--format", "neo4j-import", "--data", str(folder), "--out", str(out)])
     assert again.exit_code == 2 and "--force" in again.output
 
@@ -80,6 +106,10 @@ def test_scripts_neo4j_import_stores_exactly_what_load_stores(tmp_path, clean_ne
     registry = registry_in_store(neo4j_driver, neo4j_database)
     assert sorted(match for _, _, match, _ in registry if match) == ["org-0", "org-3"]
     assert len(registry) == 4 and all(datasets == ["ds"] for _, datasets, _, _ in registry)
+    schema_query = ("SHOW INDEXES YIELD name, type, labelsOrTypes, properties, state, options "
+                    "WHERE type <> 'LOOKUP' RETURN name, type, labelsOrTypes, properties, state, "
+                    "options.indexConfig['fulltext.analyzer'] AS analyzer ORDER BY name")
+    schema_after_load = [dict(r) for r in neo4j_driver.execute_query(schema_query, database_=neo4j_database)[0]]
     env = {**os.environ, "ALLIANCES_PYTHON": sys.executable}
     proc = subprocess.run([str(ROOT / "scripts" / "neo4j"), "import", str(folder), "--yes"], capture_output=True,
                           text=True, timeout=900, env=env)
@@ -99,6 +129,11 @@ def test_scripts_neo4j_import_stores_exactly_what_load_stores(tmp_path, clean_ne
     records, _, _ = neo4j_driver.execute_query("SHOW INDEXES YIELD name RETURN collect(name) AS names",
                                                database_=neo4j_database)
     assert {"AlliancesData_id_unique", "alliances_names"} <= set(records[0]["names"])
+    # every rule load creates, online, the cjk analyzer included (made inside the server from schema.cypher)
+    schema_after_import = [dict(r) for r in neo4j_driver.execute_query(schema_query, database_=neo4j_database)[0]]
+    assert schema_after_import == schema_after_load
+    assert all(r["state"] == "ONLINE" for r in schema_after_import)
+    assert [r["analyzer"] for r in schema_after_import if r["type"] == "FULLTEXT"] == ["cjk"]
     with Neo4jStore(neo4j_settings) as store:
         assert [d["name"] for d in store.datasets()] == ["ds"]
         assert store.read_dataset().nodes == read_dataset(folder).nodes
