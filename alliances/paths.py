@@ -549,9 +549,11 @@ def find_k_path_arrays(ds, source: str, target: str, *, k: int, max_hops: int | 
     (weighted: scipy's Dijkstra from the target with those ties made infinitely long, then
     :func:`_weighted_walk`'s rule). The order is the graph's: fewer hops first, then
     :func:`~alliances.order.path_order` (weighted: shorter first, equally long ones in path
-    order). The answer equals the graph's whenever fewer than ``TIE_CAP`` paths tie with the
-    ``k``-th (the graph stops gathering ties there; this always gives the first in order), and
-    the lengths equal networkx's ``shortest_simple_paths`` (both tested pair by pair).
+    order; weighted lengths are compared to 12 significant digits, so sums of the same hop
+    lengths in another order tie). The answer equals the graph's whenever fewer than ``TIE_CAP``
+    paths tie with the ``k``-th (the graph stops gathering ties there; this always gives the
+    first in order), and the lengths equal networkx's ``shortest_simple_paths`` (both tested
+    pair by pair).
     """
     from alliances.network import Network
 
@@ -570,9 +572,11 @@ def find_k_path_arrays(ds, source: str, target: str, *, k: int, max_hops: int | 
 
         paths = []
         for found in yen_paths(search, s, t, lambda p: (len(p), [int(rank[i]) for i in p])):
-            if len(paths) >= k or (max_hops is not None and len(found) - 1 > max_hops):
+            if max_hops is not None and len(found) - 1 > max_hops:
                 break
             paths.append([net.node_id(i) for i in found])
+            if len(paths) >= k:  # before the generator takes the k-th path apart
+                break
         hop = _hop_relationships(net, via, {n for p in paths for n in p})
         return [{"hops": len(nodes) - 1, "nodes": nodes,
                  "relationships": [min(hop(a, b), key=edge_sort_key) for a, b in zip(nodes, nodes[1:])]}
@@ -584,11 +588,14 @@ def find_k_path_arrays(ds, source: str, target: str, *, k: int, max_hops: int | 
         return [{"hops": 0, "nodes": [source], "relationships": [], "length": 0.0, "strengths": []}]
     search, length = _weighted_search(adj, target)
     found: list[list] = []
-    for nodes in yen_paths(search, source, target, lambda p: (length(p), len(p), list(p))):
-        if len(found) >= k and (not _close(length(nodes), length(found[k - 1])) or len(found) >= k + TIE_CAP):
-            break
+    # Lengths compared to 12 significant digits: sums of the same hop lengths in another order
+    # are one length, and equally long paths then come in path order, so the first k are the
+    # answer (no gathering of ties, which on unweighted data can be thousands of paths).
+    for nodes in yen_paths(search, source, target, lambda p: (float(f"{length(p):.12g}"), len(p), list(p))):
         found.append(nodes)
-    found = [nodes for nodes in _in_order(found, length)[:k] if max_hops is None or len(nodes) - 1 <= max_hops]
+        if len(found) >= k:
+            break
+    found = [nodes for nodes in _in_order(found, length) if max_hops is None or len(nodes) - 1 <= max_hops]
     hop = _hop_relationships(net, via, {n for p in found for n in p})
     return [_weighted_answer(nodes, hop) for nodes in found]
 
