@@ -391,3 +391,12 @@ def test_chart_legends_stay_inside_their_chart(tmp_path):
         assert 0 <= x0 and x1 <= width and y1 <= height, (text, x1, width)
     for a, b in zip(boxes, boxes[1:]):  # side by side on a row, or on the next row
         assert a[3] <= b[1] or b[2] >= a[4] - 1, (a, b)
+
+
+def test_source_line_leaves_out_what_the_source_does_not_give():
+    from alliances.render.report import _source_text
+
+    assert _source_text({"title": "T", "publisher": "P", "published": "2023-05-01"}) == "T (P, 2023-05-01)"
+    assert _source_text({"title": "合成网络", "publisher": "alliances generate", "published": ""}) == \
+        "合成网络 (alliances generate)"
+    assert _source_text({"title": "T", "publisher": "", "published": ""}) == "T"
