@@ -396,11 +396,9 @@ def distinct(x):
 
 def id_rank(ids) -> object:
     """Each id's position in string order, as an int64 array aligned with ``ids``."""
-    import numpy as np
+    from alliances.adjacency import id_rank as rank
 
-    rank = np.empty(len(ids), dtype=np.int64)
-    rank[np.array(sorted(range(len(ids)), key=lambda i: str(ids[i])), dtype=np.int64)] = np.arange(len(ids))
-    return rank
+    return rank(ids)
 
 
 def projection_from_networkx(H, weight: str = "weight") -> Projection:

@@ -390,9 +390,9 @@ def _edge_tip(rel: dict, lang: str, sources=None, ends=None) -> list:
     rt = model.REL_TYPES[rel["type"]]
     rows = [["", f"{ends[0]} → {ends[1]}"]] if ends else []
     rows.append([t["type"], rt.zh if lang == "zh" else rt.en])
-    for key in ("role", "status"):
+    for key, word in (("role", model.role_text), ("status", model.status_text)):
         if rel.get(key):
-            rows.append([t[key], rel[key]])
+            rows.append([t[key], word(rel[key], lang)])
     if rel.get("date") or rel.get("date_note"):
         rows.append([t["date"], " ".join(x for x in (rel.get("date"), rel.get("date_note")) if x)])
     return rows + _tip_provenance(rel, t, sources)
