@@ -133,6 +133,32 @@ class Dataset:
         """Precomputed ``(ids, labels, src, dst, types, weight)`` arrays, or ``None`` (a snapshot has them)."""
         return None
 
+    def names_spread(self, labels, most: int) -> list:
+        """The names of about ``most`` nodes with these labels (of all nodes when none has them),
+        evenly spread in node order: every ``len // most``-th."""
+        ids = self.ids_with_labels(labels) or self.node_ids()
+        return [self.node(n).get("name") for n in ids[::max(1, len(ids) // most)]]
+
+    def edge_arrays(self):
+        """Precomputed ``(src, dst, types)`` arrays, or ``None`` (a snapshot has them)."""
+        return None
+
+    def partnership_csr(self):
+        """The precomputed partnership CSR (:mod:`alliances.adjacency`), or ``None`` (a snapshot has it)."""
+        return None
+
+    def position(self, nid) -> int | None:
+        """``nid``'s place in the node order (``None``: no such node)."""
+        if "_positions" not in self.__dict__:
+            self.__dict__["_positions"] = {n: i for i, n in enumerate(self.nodes)}
+        return self.__dict__["_positions"].get(nid)
+
+    def node_id(self, i: int) -> str:
+        """The id of the ``i``-th node."""
+        if "_ids" not in self.__dict__:
+            self.__dict__["_ids"] = list(self.nodes)
+        return self.__dict__["_ids"][i]
+
     def region_groups(self, level: str):
         """Precomputed region groups at ``level``, or ``None``."""
         return None

@@ -498,6 +498,31 @@ STATUS_NAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 CODED_FIELDS = ("label", "kind", "type", "qualifier", "status")
 
+# A relationship's role is free text; these are the roles the bundled data (in the article's own
+# words, paragraph beside each), the generator and the coverage data write, in both languages.
+# Output prints the form of its language; a role not listed is printed as written.
+ROLE_NAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    # role as the data write it: (中文, English, other words)
+    "formed the team": ("组建", "formed the team", ()),  # ¶8 组建…党员先锋突击队
+    "built the alliance": ("构建联盟", "built the alliance", ()),  # ¶7 构建…党建联盟
+    "signatory": ("签约方", "signatory", ("签署方",)),  # ¶14 签署
+    "initiated the alliance": ("发起", "initiated the alliance", ()),  # ¶15 由…党工委发起
+    "one of the three founding places": ("三地联合发起之一", "one of the three founding places", ()),  # ¶16
+    "brokered the visits": ("牵线搭桥", "brokered the visits", ()),  # ¶16
+    "project signed": ("签约项目", "project signed", ()),  # ¶16 成功签约…产业项目
+    "co-host and inviter": ("共同邀请、联合开展", "co-host and inviter", ()),  # ¶17
+    "invited partner": ("受邀联合开展", "invited partner", ("受邀方",)),  # ¶17
+    "co-planner": ("共同谋划", "co-planner", ()),  # ¶17 谋划开展
+    "partner": ("合作方", "partner", ()),  # ¶17
+    "guided the founding of its Party branch": ("指导成立党支部", "guided the founding of its Party branch",
+                                                ()),  # ¶21 在…党工委的指导下，公司成立党支部
+    "branch secretary": ("党支部书记", "branch secretary", ("书记",)),  # ¶20
+    "chair of the board": ("董事长", "chair of the board", ()),  # ¶20
+    "founder": ("发起方", "founder", ()),  # the generator's
+    "founding place": ("发起地", "founding place", ()),
+    **{k: (w["zh"], w["en"], (k,)) for k, w in WORK_ROLES.items()},
+}
+
 
 def code_names(field: str) -> dict[str, tuple[str, str, tuple[str, ...]]]:
     """``{code: (中文 name, English name, other words)}`` for a coded field.
@@ -516,6 +541,46 @@ def code_names(field: str) -> dict[str, tuple[str, str, tuple[str, ...]]]:
     if field == "status":
         return dict(STATUS_NAMES)
     raise ValueError(f"not a coded field: {field!r}")
+
+
+def role_text(role: str, lang: str) -> str:
+    """A relationship's role as ``lang`` (``zh`` or ``en``) prints it.
+
+    A role of :data:`ROLE_NAMES`, written in either language (case, width and
+    separators do not matter), comes out in ``lang``; any other role as written.
+
+    >>> role_text("co-host and inviter", "zh"), role_text("董事长", "en"), role_text("主持人", "en")
+    ('共同邀请、联合开展', 'chair of the board', '主持人')
+    """
+    text = (role or "").strip()
+    if not text:
+        return ""
+    if not _ROLE_INDEX:
+        for code, (zh, en, others) in ROLE_NAMES.items():
+            for name in (code, zh, en, *others):
+                _ROLE_INDEX.setdefault(fold(name), code)
+    code = _ROLE_INDEX.get(fold(text))
+    if code is None:
+        return text
+    zh, en, _ = ROLE_NAMES[code]
+    return zh if lang == "zh" else en
+
+
+_ROLE_INDEX: dict[str, str] = {}
+
+
+def status_text(status: str, lang: str) -> str:
+    """A status (``planned``, ``计划`` …) as ``lang`` prints it; one not in :data:`STATUS_NAMES` as written.
+
+    >>> status_text("planned", "zh"), status_text("已完成", "en")
+    ('计划', 'completed')
+    """
+    text = (status or "").strip()
+    code = find_code("status", text) if text else None
+    if code is None:
+        return text
+    zh, en, _ = STATUS_NAMES[code]
+    return zh if lang == "zh" else en
 
 
 def fold(text: str) -> str:

@@ -149,9 +149,8 @@ class Network:
         from alliances.chars import language_of
 
         if self.dataset is not None:  # a snapshot answers from its columns: read a thousand names at most
-            ids = self.dataset.ids_with_labels(["Organization"]) or self.dataset.node_ids()
-        else:
-            ids = [n for n, d in self.graph.nodes(data=True) if d.get("label") == "Organization"] or list(self.graph)
+            return language_of(self.dataset.names_spread(["Organization"], 1000))
+        ids = [n for n, d in self.graph.nodes(data=True) if d.get("label") == "Organization"] or list(self.graph)
         return language_of([self.node(n).get("name") for n in ids[::max(1, len(ids) // 1000)]])
 
     def region_name(self, key: str, lang: str = "zh") -> str:
@@ -294,6 +293,47 @@ class Network:
             cache[key] = engine.PartnershipAdjacency(self.arrays, via=key)
         return cache[key]
 
+    def edge_arrays(self) -> tuple:
+        """``(src, dst, types)`` of :attr:`arrays` (a snapshot's, without reading its ids)."""
+        if "arrays" not in self.__dict__ and self.dataset is not None:
+            stored = self.dataset.edge_arrays()
+            if stored is not None:
+                return stored
+        A = self.arrays
+        return A.src, A.dst, A.types
+
+    def partnership_csr(self, via=None):
+        """:class:`alliances.adjacency.PartnershipCSR` of the partnership types (or the ``via``
+        types) by dataset position: a snapshot's, mapped from its file, or built from
+        :attr:`arrays` (one cached per ``via``)."""
+        from alliances.adjacency import PartnershipCSR, partnership_csr
+
+        key = tuple(sorted(set(via))) if via else ()
+        cache = self.__dict__.setdefault("_csr", {})
+        if key not in cache:
+            stored = self.dataset.partnership_csr() if self.dataset is not None else None
+            if stored is not None and not key:
+                cache[key] = PartnershipCSR(*stored)
+            else:
+                if len(cache) > 1:
+                    cache.clear()  # a few at a time: each holds the network's ties
+                rank = stored[2] if stored is not None else cache[()].rank if () in cache else None
+                A = self.arrays
+                cache[key] = partnership_csr(A.ids, A.labels, A.src, A.dst, A.types, key or None, rank=rank)
+        return cache[key]
+
+    def position(self, nid) -> int | None:
+        """``nid``'s place in the dataset's node order (the arrays' numbering); ``None``: not a node."""
+        if self.dataset is not None:
+            return self.dataset.position(nid)
+        if "_positions" not in self.__dict__:
+            self.__dict__["_positions"] = {n: i for i, n in enumerate(self.arrays.ids)}
+        return self.__dict__["_positions"].get(nid)
+
+    def node_id(self, i: int) -> str:
+        """The id of the node at place ``i`` (:meth:`position`)."""
+        return self.dataset.node_id(i) if self.dataset is not None else self.arrays.ids[i]
+
     def projection_arrays(self, name: str = "organizations"):
         """The named projection (``organizations`` or ``full``) as :class:`alliances.engine.Projection`."""
         from alliances import engine
@@ -324,6 +364,7 @@ class Network:
         from alliances.graph import dataset_as_of
 
         ds = self.dataset
+        arrays = None
         if without or without_ties:
             gone = set(without)
             drop = {frozenset(t) for t in without_ties}
@@ -332,8 +373,10 @@ class Network:
                     and frozenset((r["start"], r["end"])) not in drop]
             ds = Dataset(nodes=nodes, relationships=rels, figures=[f for f in ds.figures if f["node"] in nodes],
                          sources=ds.sources, path=ds.path)
+            arrays = self._arrays_without(gone, without_ties)
         if as_of:
             ds, meta = dataset_as_of(ds, as_of)
+            arrays = None
         else:
             meta = {"as_of": None, "undated_relationships": 0, "undated_nodes": 0}
         meta.update({
@@ -348,7 +391,34 @@ class Network:
         scene = Network(ds, thresholds=self._thresholds, region_level=self.region_level)
         scene.__dict__["region_groups"] = self.region_groups
         scene.__dict__["regions"] = self.regions
+        if arrays is not None:
+            scene.__dict__["arrays"] = arrays
         return scene, meta
+
+    def _arrays_without(self, gone: set, ties):
+        """:attr:`arrays` without the nodes ``gone`` and the relationships of each tie (a pair,
+        either direction), in the order :meth:`scenario` keeps the rest: what reading its cut
+        dataset gives, from masks rather than one dict per row."""
+        import numpy as np
+
+        from alliances import engine
+
+        A = self.arrays
+        ids = list(A.ids)
+        keep = np.fromiter((nid not in gone for nid in ids), dtype=bool, count=len(ids))
+        rel = keep[A.src] & keep[A.dst]
+        for a, b in ties:
+            if a in gone or b in gone or a == b:
+                continue
+            try:
+                x, y = ids.index(a), ids.index(b)
+            except ValueError:
+                continue
+            rel &= ~(((A.src == x) & (A.dst == y)) | ((A.src == y) & (A.dst == x)))
+        at = np.cumsum(keep) - 1
+        return engine.GraphArrays([nid for nid, k in zip(ids, keep.tolist()) if k], A.labels[keep],
+                                  at[A.src[rel]].astype(np.int32), at[A.dst[rel]].astype(np.int32),
+                                  A.types[rel], None if A.weight is None else A.weight[rel])
 
     # -- which backend answers: the rules, in one place
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-import networkx as nx
+from typing import TYPE_CHECKING
 
-from alliances.graph import partnership_graph
 from alliances.order import TIE_CAP, edge_sort_key, path_order, tie_value
+
+if TYPE_CHECKING:  # networkx is imported where a graph is searched: a warm path on the arrays never needs it
+    import networkx as nx
 
 
 def find_paths(
@@ -28,6 +30,7 @@ def find_paths(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("a", label="Organization"); G.add_node("b", label="Alliance")
     >>> G.add_node("c", label="Organization")
@@ -38,12 +41,16 @@ def find_paths(
     >>> [p["hops"] for p in find_paths(G, "a", "c")]
     [2]
     """
+    from alliances.graph import partnership_graph
+
     P = partnership_graph(G, via)
     return _answer(P, source, target, k=k, max_hops=max_hops, first_rel=lambda a, b: P[a][b]["rels"][0])
 
 
 def _answer(P, source: str, target: str, *, k: int, max_hops: int | None, first_rel) -> list[dict]:
     """The paths of :func:`find_paths` on ``P``; ``first_rel(a, b)`` explains one hop."""
+    import networkx as nx
+
     if source == target:
         return [{"hops": 0, "nodes": [source], "relationships": []}]
     if source not in P or target not in P:
@@ -65,31 +72,37 @@ def _answer(P, source: str, target: str, *, k: int, max_hops: int | None, first_
 
 
 def network_paths(net, source: str, target: str, *, k: int = 1, max_hops: int | None = None,
-                  via: Iterable[str] | None = None, weighted: bool = False) -> tuple[nx.MultiDiGraph, list[dict]]:
+                  via: Iterable[str] | None = None, weighted: bool = False) -> tuple[object, list[dict]]:
     """:func:`find_paths` (or :func:`find_weighted_paths`) on a :class:`~alliances.network.Network`,
     on the backend it picks.
 
-    Returns ``(G, paths)``: ``G`` holds at least the answer's nodes with the
+    Returns ``(G, paths)``: ``G.nodes[nid]`` holds at least the answer's nodes with the
     attributes they have in the whole graph. On a large dataset
     (:meth:`~alliances.network.Network.paths_on_arrays`) the path comes from
-    the arrays and ``G`` is a graph of the answer's nodes only.
+    the arrays and ``G`` is :class:`AnswerNodes`: the answer's nodes only, no graph built
+    (a warm path imports neither networkx nor scipy).
     """
     if net.paths_on_arrays(k=k, via=via):
-        from alliances.graph import build_graph, dataset_part
-
         if k > 1:
             raw = find_k_path_arrays(net, source, target, k=k, max_hops=max_hops, via=via, weighted=weighted)
         elif weighted:
             raw = find_weighted_path_arrays(net, source, target, max_hops=max_hops, via=via)
         else:
             raw = find_path_arrays(net, source, target, max_hops=max_hops, via=via)
-        G = build_graph(dataset_part(net.dataset, {source, target, *(n for p in raw for n in p["nodes"])}),
-                        region_level=net.region_level)
-        G.graph["regions"] = net.regions
-        return G, raw
+        return AnswerNodes(net, [source, target, *(n for p in raw for n in p["nodes"])]), raw
     if weighted:
         return net.graph, find_weighted_paths(net.graph, source, target, k=k, max_hops=max_hops, via=via)
     return net.graph, find_paths(net.graph, source, target, k=k, max_hops=max_hops, via=via)
+
+
+class AnswerNodes:
+    """The nodes of a path answer as ``G.nodes[nid]`` reads them (each with its ``region_group``),
+    and ``G.graph["regions"]``: what :func:`alliances.query.path_query` reads of a graph."""
+
+    def __init__(self, net, ids):
+        groups = net.region_groups
+        self.nodes = {n: {**net.node(n), "region_group": groups.get(n, "other")} for n in dict.fromkeys(ids)}
+        self.graph = {"regions": net.regions, "region_level": net.region_level}
 
 
 def find_path_arrays(ds, source: str, target: str, *, max_hops: int | None = None,
@@ -97,36 +110,112 @@ def find_path_arrays(ds, source: str, target: str, *, max_hops: int | None = Non
     """:func:`find_paths` with ``k=1`` over the partnership types (or the ``via`` types),
     without building the graph.
 
-    The same search (:func:`first_shortest_path`) on the dataset's
-    partnership graph held as int32 arrays
-    (:class:`~alliances.engine.PartnershipAdjacency`); each hop is
+    The same search as :func:`first_shortest_path` (:func:`first_shortest_path_csr`) on the
+    dataset's partnership graph held as a CSR by node position
+    (:class:`~alliances.adjacency.PartnershipCSR`, mapped from a snapshot); each hop is
     explained by the first of its relationships in the model's order. For a
-    million organisations this needs the dataset and a few arrays, not the
+    million organisations this needs a few arrays, not the
     nine gigabytes of a networkx graph. Equal to :func:`find_paths` (tested
     pair by pair).
     """
     from alliances.network import Network
 
     net = ds if isinstance(ds, Network) else Network(ds)
-    adj = net.adjacency_for(via)
-    hop = _hop_relationships(net, adj)
-    return _answer(adj, source, target, k=1, max_hops=max_hops,
-                   first_rel=lambda a, b: min(hop(a, b), key=edge_sort_key))
+    if source == target:
+        return [{"hops": 0, "nodes": [source], "relationships": []}]
+    C = net.partnership_csr(via)
+    s, t = net.position(source), net.position(target)
+    if s is None or t is None or not C.member[s] or not C.member[t]:
+        return []
+    found = first_shortest_path_csr(C, s, t)
+    if found is None or (max_hops is not None and len(found) - 1 > max_hops):
+        return []
+    nodes = [net.node_id(i) for i in found]
+    hop = _hop_relationships(net, via, nodes)
+    return [{"hops": len(nodes) - 1, "nodes": nodes,
+             "relationships": [min(hop(a, b), key=edge_sort_key) for a, b in zip(nodes, nodes[1:])]}]
 
 
-def _hop_relationships(net, adj):
-    """``hop(a, b)``: the relationships (of ``adj``'s types) between two nodes, read from the arrays."""
+def _hop_relationships(net, via=None, nodes=None):
+    """``hop(a, b)``: the relationships of the partnership types (or the ``via`` types) between two
+    nodes, read from the arrays; with ``nodes``, those among them found in one pass (a path's hops)."""
     import numpy as np
 
-    ds, A = net.dataset, net.arrays
-    partnership = adj.types[A.types]
+    from alliances.adjacency import type_mask
+
+    ds = net.dataset
+    src, dst, types = net.edge_arrays()
+    partnership = type_mask(via)[types]
+    if nodes is not None:
+        at = np.array(sorted({net.position(n) for n in nodes}), dtype=src.dtype)
+        among = partnership & np.isin(src, at) & np.isin(dst, at)
+        ties: dict = {}
+        for i in np.flatnonzero(among).tolist():
+            r = ds.relationship(i)
+            ties.setdefault(frozenset((r["start"], r["end"])), []).append(r)
+        return lambda a, b: ties.get(frozenset((a, b)), [])
 
     def hop(a, b):
-        x, y = adj.where[adj.index[a]], adj.where[adj.index[b]]
-        tie = partnership & (((A.src == x) & (A.dst == y)) | ((A.src == y) & (A.dst == x)))
+        x, y = net.position(a), net.position(b)
+        tie = partnership & (((src == x) & (dst == y)) | ((src == y) & (dst == x)))
         return [ds.relationship(i) for i in np.flatnonzero(tie).tolist()]
 
     return hop
+
+
+def first_shortest_path_csr(C, source: int, target: int, *, banned=frozenset(), ties=frozenset()) -> list | None:
+    """:func:`first_shortest_path` on a :class:`~alliances.adjacency.PartnershipCSR` by node position
+    (``None`` when there is no path), avoiding the ``banned`` nodes and the ``ties`` (``frozenset``
+    pairs): the same search, the smallest id being the smallest ``C.rank``."""
+    if source == target:
+        return [source]
+    indptr, indices, rank = C.indptr, C.indices, C.rank
+
+    def around(u):
+        out = indices[indptr[u]:indptr[u + 1]].tolist()
+        if banned:
+            out = [v for v in out if v not in banned]
+        if ties:
+            out = [v for v in out if frozenset((u, v)) not in ties]
+        return out
+
+    ds, dt = {source: 0}, {target: 0}
+    fs, ft = [source], [target]
+    meet: list = []
+    while fs and ft and not meet:
+        forward = len(fs) <= len(ft)
+        frontier, dist, other = (fs, ds, dt) if forward else (ft, dt, ds)
+        nxt = []
+        for u in frontier:
+            du = dist[u] + 1
+            for v in around(u):
+                if v not in dist:
+                    dist[v] = du
+                    nxt.append(v)
+                    if v in other:
+                        meet.append(v)
+        if forward:
+            fs = nxt
+        else:
+            ft = nxt
+    if not meet:
+        return None
+    d = ds[meet[0]] + dt[meet[0]]
+    level = ds[meet[0]]
+    on = set(meet)
+    layer = on
+    for j in range(level - 1, -1, -1):
+        layer = {w for x in layer for w in around(x) if ds.get(w) == j}
+        on |= layer
+    path = [source]
+    for i in range(d):
+        u = path[-1]
+        if i + 1 <= level:
+            step = [v for v in around(u) if v in on and ds.get(v) == i + 1]
+        else:
+            step = [v for v in around(u) if dt.get(v) == d - i - 1]
+        path.append(min(step, key=lambda v: rank[v]))
+    return path
 
 
 def first_shortest_path(P: nx.Graph, source: str, target: str) -> list:
@@ -165,6 +254,8 @@ def first_shortest_path(P: nx.Graph, source: str, target: str) -> list:
         else:
             ft = nxt
     if not meet:
+        import networkx as nx
+
         raise nx.NetworkXNoPath(f"no path between {source} and {target}")
     # The meeting nodes all lie at one distance from each end (levels are whole).
     d = ds[meet[0]] + dt[meet[0]]
@@ -186,6 +277,8 @@ def first_shortest_path(P: nx.Graph, source: str, target: str) -> list:
 
 def _k_shortest_with_ties(P: nx.Graph, source: str, target: str, k: int) -> list[list]:
     """The ``k`` shortest simple paths plus any as long as the ``k``-th (up to ``TIE_CAP`` more)."""
+    import networkx as nx
+
     found: list[list] = []
     for nodes in nx.shortest_simple_paths(P, source, target):
         if len(found) >= k and (len(nodes) > len(found[k - 1]) or len(found) >= k + TIE_CAP):
@@ -278,6 +371,7 @@ def find_weighted_paths(G: nx.MultiDiGraph, source: str, target: str, *, k: int 
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
     >>> for n in "abc": G.add_node(n, label="Organization")
     >>> G.add_edge("a", "c", key="GUIDES", start="a", type="GUIDES", end="c", weight=1)
@@ -293,6 +387,10 @@ def find_weighted_paths(G: nx.MultiDiGraph, source: str, target: str, *, k: int 
     ----------
     E. W. Dijkstra, "A note on two problems in connexion with graphs", Numerische Mathematik 1 (1959).
     """
+    import networkx as nx
+
+    from alliances.graph import partnership_graph
+
     P = partnership_graph(G, via)
     if source == target:
         return [{"hops": 0, "nodes": [source], "relationships": [], "length": 0.0, "strengths": []}]
@@ -380,7 +478,7 @@ def find_weighted_path_arrays(ds, source: str, target: str, *, max_hops: int | N
     nodes = _weighted_walk(neighbours, source, target, reach, float(dist[s]))
     if max_hops is not None and len(nodes) - 1 > max_hops:
         return []
-    return [_weighted_answer(nodes, _hop_relationships(net, adj))]
+    return [_weighted_answer(nodes, _hop_relationships(net, via, nodes))]
 
 
 def _weighted_answer(nodes: list, hop) -> dict:
@@ -442,65 +540,64 @@ def yen_paths(search, source, target, key):
         yield found[-1]
 
 
-class _Avoiding:
-    """A partnership graph (anything :func:`first_shortest_path` reads) without some nodes and ties."""
-
-    def __init__(self, P, nodes, ties):
-        self.P, self.nodes, self.ties = P, nodes, ties
-
-    def __contains__(self, n) -> bool:
-        return n in self.P and n not in self.nodes
-
-    def __getitem__(self, u) -> list:
-        nodes, ties = self.nodes, self.ties
-        return [v for v in self.P[u] if v not in nodes and (not ties or frozenset((u, v)) not in ties)]
-
-
 def find_k_path_arrays(ds, source: str, target: str, *, k: int, max_hops: int | None = None,
                        via: Iterable[str] | None = None, weighted: bool = False) -> list[dict]:
     """:func:`find_paths` (or with ``weighted`` :func:`find_weighted_paths`) for any ``k``, on the arrays.
 
     Yen's k shortest simple paths (:func:`yen_paths`) on the partnership arrays: each spur
-    path is :func:`first_shortest_path` on the adjacency without the banned nodes and ties
+    path is :func:`first_shortest_path_csr` without the banned nodes and ties
     (weighted: scipy's Dijkstra from the target with those ties made infinitely long, then
     :func:`_weighted_walk`'s rule). The order is the graph's: fewer hops first, then
     :func:`~alliances.order.path_order` (weighted: shorter first, equally long ones in path
-    order). The answer equals the graph's whenever fewer than ``TIE_CAP`` paths tie with the
-    ``k``-th (the graph stops gathering ties there; this always gives the first in order), and
-    the lengths equal networkx's ``shortest_simple_paths`` (both tested pair by pair).
+    order; weighted lengths are compared to 12 significant digits, so sums of the same hop
+    lengths in another order tie). The answer equals the graph's whenever fewer than ``TIE_CAP``
+    paths tie with the ``k``-th (the graph stops gathering ties there; this always gives the
+    first in order), and the lengths equal networkx's ``shortest_simple_paths`` (both tested
+    pair by pair).
     """
     from alliances.network import Network
 
     net = ds if isinstance(ds, Network) else Network(ds)
+    if not weighted:
+        C = net.partnership_csr(via)
+        s, t = net.position(source), net.position(target)
+        if s is None or t is None or not C.member[s] or not C.member[t]:
+            return []
+        if s == t:
+            return [{"hops": 0, "nodes": [source], "relationships": []}]
+        rank = C.rank
+
+        def search(spur, nodes, ties):
+            return first_shortest_path_csr(C, spur, t, banned=nodes, ties=ties)
+
+        paths = []
+        for found in yen_paths(search, s, t, lambda p: (len(p), [int(rank[i]) for i in p])):
+            if max_hops is not None and len(found) - 1 > max_hops:
+                break
+            paths.append([net.node_id(i) for i in found])
+            if len(paths) >= k:  # before the generator takes the k-th path apart
+                break
+        hop = _hop_relationships(net, via, {n for p in paths for n in p})
+        return [{"hops": len(nodes) - 1, "nodes": nodes,
+                 "relationships": [min(hop(a, b), key=edge_sort_key) for a, b in zip(nodes, nodes[1:])]}
+                for nodes in paths]
     adj = net.adjacency_for(via)
     if source not in adj or target not in adj:
         return []
-    hop = _hop_relationships(net, adj)
     if source == target:
-        return [{"hops": 0, "nodes": [source], "relationships": [],
-                 **({"length": 0.0, "strengths": []} if weighted else {})}]
-    if not weighted:
-        def search(spur, nodes, ties):
-            try:
-                return first_shortest_path(_Avoiding(adj, nodes, ties) if nodes or ties else adj, spur, target)
-            except nx.NetworkXNoPath:
-                return None
-
-        out = []
-        for nodes in yen_paths(search, source, target, path_order):
-            if len(out) >= k or (max_hops is not None and len(nodes) - 1 > max_hops):
-                break
-            out.append({"hops": len(nodes) - 1, "nodes": nodes,
-                        "relationships": [min(hop(a, b), key=edge_sort_key) for a, b in zip(nodes, nodes[1:])]})
-        return out
+        return [{"hops": 0, "nodes": [source], "relationships": [], "length": 0.0, "strengths": []}]
     search, length = _weighted_search(adj, target)
     found: list[list] = []
-    for nodes in yen_paths(search, source, target, lambda p: (length(p), len(p), list(p))):
-        if len(found) >= k and (not _close(length(nodes), length(found[k - 1])) or len(found) >= k + TIE_CAP):
-            break
+    # Lengths compared to 12 significant digits: sums of the same hop lengths in another order
+    # are one length, and equally long paths then come in path order, so the first k are the
+    # answer (no gathering of ties, which on unweighted data can be thousands of paths).
+    for nodes in yen_paths(search, source, target, lambda p: (float(f"{length(p):.12g}"), len(p), list(p))):
         found.append(nodes)
-    return [_weighted_answer(nodes, hop) for nodes in _in_order(found, length)[:k]
-            if max_hops is None or len(nodes) - 1 <= max_hops]
+        if len(found) >= k:
+            break
+    found = [nodes for nodes in _in_order(found, length) if max_hops is None or len(nodes) - 1 <= max_hops]
+    hop = _hop_relationships(net, via, {n for p in found for n in p})
+    return [_weighted_answer(nodes, hop) for nodes in found]
 
 
 def _weighted_search(adj, target: str):

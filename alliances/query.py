@@ -87,7 +87,8 @@ def explain_paths(result: dict, lang: str = "zh") -> str:
             rt = model.REL_TYPES[rel["type"]]
             verb = rt.zh if lang == "zh" else rt.en
             start, end = nodes[rel["start"]], nodes[rel["end"]]
-            extra = [x for x in (rel.get("role"), rel.get("date_note") or rel.get("date"), rel.get("status")) if x]
+            extra = [x for x in (model.role_text(rel.get("role"), lang), rel.get("date_note") or rel.get("date"),
+                                 model.status_text(rel.get("status"), lang)) if x]
             detail = f" ({'; '.join(extra)})" if extra else ""
             tie = "" if weight is None else (f", weight {_number(weight)}" if lang == "en" else f"，权重 {_number(weight)}")
             lines.append(
@@ -176,7 +177,8 @@ def explain_node(result: dict, lang: str = "en") -> str:
         lines.append(f"  {w['kind']}: {n['kind']} ({k.zh}, {k.en})")
     for f in ("region", "date", "date_note", "status", "description"):
         if n.get(f):
-            shown = f"{n['region_name']} ({n[f]})" if f == "region" and n.get("region_name") else n[f]
+            shown = (f"{n['region_name']} ({n[f]})" if f == "region" and n.get("region_name") else
+                     model.status_text(n[f], lang) if f == "status" else n[f])
             lines.append(f"  {w[f]}: {shown}")
     if n.get("region_group"):
         group = n.get("region_group_name")
@@ -199,7 +201,8 @@ def explain_node(result: dict, lang: str = "en") -> str:
         lines.append(f"  {w['ties']} ({len(result['ties'])}):")
         for t in result["ties"]:
             arrow = f"—{t['type']}→ " if t["direction"] == "out" else f"←{t['type']}— "
-            extra = "; ".join(x for x in (t.get("role"), t.get("date"), t.get("status")) if x)
+            extra = "; ".join(x for x in (model.role_text(t.get("role"), lang), t.get("date"),
+                                          model.status_text(t.get("status"), lang)) if x)
             lines.append(f"    {arrow}{t['other']['name']} ({t['other']['id']})"
                          f"{' (' + extra + ')' if extra else ''} [{t.get('provenance') or _para(t)}]")
     return "\n".join(lines) + "\n"

@@ -50,7 +50,7 @@ from pathlib import Path
 
 from alliances.dataset import FILES, REGISTRY_FILE, Dataset, bundled_path, paused_gc, read_dataset
 
-FORMAT = 2
+FORMAT = 3
 _MAGIC = "alliances-snapshot"
 # Checks live in several modules (fields other modules add, look-alike rules, ...): a change
 # to any module of the package makes older snapshots foreign.
@@ -314,6 +314,7 @@ def _derived(ds: Dataset, arrays: dict) -> dict:
     import numpy as np
 
     from alliances import model, regions
+    from alliances.adjacency import partnership_csr
     from alliances.chars import skeleton
     from alliances.order import tie_value
     from alliances.resolve import _names, normalize
@@ -331,6 +332,10 @@ def _derived(ds: Dataset, arrays: dict) -> dict:
     out: dict = {"weight": any("weight" in r or "count" in r for r in rels)}
     if out["weight"]:
         arrays["graph/weight"] = np.fromiter((tie_value(r) for r in rels), dtype=np.float64, count=m)
+    # the partnership graph as a CSR, so a warm path maps it (alliances.adjacency)
+    csr = partnership_csr(ids, arrays["graph/labels"], arrays["graph/src"], arrays["graph/dst"], arrays["graph/types"])
+    arrays["adj/indptr"], arrays["adj/indices"] = csr.indptr, csr.indices
+    arrays["adj/rank"], arrays["adj/member"] = csr.rank, csr.member
     # region groups at every level, as graph.dataset_region_groups computes them
     part_of: dict[str, list[str]] = {}
     for rel in rels:
@@ -703,6 +708,11 @@ class _Table:
         keys = self.layouts[0] if self.which is None else self.layouts[int(self.which[i])]
         return {k: self.columns[k][i] for k in keys}
 
+    def value(self, i: int, key: str):
+        """``row(i).get(key)`` without decoding the row's other columns."""
+        keys = self.layouts[0] if self.which is None else self.layouts[int(self.which[i])]
+        return self.columns[key][i] if key in keys else None
+
     def all(self) -> list[dict]:
         return _decode_table(self.arrays, self.name, self.spec)
 
@@ -729,6 +739,13 @@ class _Snapshot:
         if m and (int(min(g["src"].min(), g["dst"].min())) < 0 or int(max(g["src"].max(), g["dst"].max())) >= n):
             raise _Corrupt("graph")
         self.graph = g
+        a = {k: arrays[f"adj/{k}"] for k in ("indptr", "indices", "rank", "member")}
+        if (len(a["indptr"]) != n + 1 or len(a["rank"]) != n or len(a["member"]) != n
+                or int(a["indptr"][0]) != 0 or int(a["indptr"][-1]) != len(a["indices"])
+                or (n and not bool(np.all(np.diff(a["indptr"]) >= 0)))
+                or (len(a["indices"]) and (int(a["indices"].min()) < 0 or int(a["indices"].max()) >= n))):
+            raise _Corrupt("adj")
+        self.adj = a
         self.groups = {}
         for level, spec in d["groups"].items():
             codes = arrays[f"groups/{level}"]
@@ -915,6 +932,36 @@ class SnapshotDataset(Dataset):
         """``(ids, labels, src, dst, types, weight)`` of :class:`alliances.engine.GraphArrays`."""
         g = self._snap.graph
         return self.node_ids(), g["labels"], g["src"], g["dst"], g["types"], g.get("weight")
+
+    def names_spread(self, labels, most: int) -> list:
+        if "nodes" in self.__dict__:
+            return super().names_spread(labels, most)
+        import numpy as np
+
+        from alliances import model
+
+        codes = [i for i, name in enumerate(model.LABELS) if name in set(labels)]
+        at = np.flatnonzero(np.isin(self._snap.graph["labels"], codes))
+        if not len(at):
+            at = np.arange(self.number_of_nodes())
+        table = self._snap.tables["nodes"]  # rows by position: no id is looked up
+        return [table.value(i, "name") for i in at[::max(1, len(at) // most)].tolist()]
+
+    def edge_arrays(self) -> tuple:
+        """``(src, dst, types)`` of :meth:`graph_arrays`, without reading the ids."""
+        g = self._snap.graph
+        return g["src"], g["dst"], g["types"]
+
+    def partnership_csr(self) -> tuple:
+        """``(indptr, indices, rank, member)`` of :class:`alliances.adjacency.PartnershipCSR`, mapped."""
+        a = self._snap.adj
+        return a["indptr"], a["indices"], a["rank"], a["member"]
+
+    def position(self, nid) -> int | None:
+        return self._snap.keys["nodes"].position(nid)
+
+    def node_id(self, i: int) -> str:
+        return self._snap.keys["nodes"].strings[i]
 
     def region_groups(self, level: str):
         """Each node's region group at ``level`` (a read-only mapping), or ``None`` for another level."""

@@ -210,6 +210,7 @@ LAYERS = {
     "io": 4, "render": 4, "analysis": 4, "generate": 4, "output": 4,
     "network": 3, "source": 3, "graph": 3, "engine": 3, "paths": 3, "query": 3,
     "store": 2, "dataset": 2, "snapshot": 2, "resolve": 2,  # snapshot: a cache of checked datasets
+    "adjacency": 2,  # the partnership CSR (numpy only): the snapshot stores it, paths search it
     "registry": 2,  # the registry: read, checked and kept with the dataset
     "model": 1, "errors": 1, "settings": 1, "order": 1, "files": 1, "cells": 1, "redact": 1, "chars": 1,
     "regions": 1, "pinyin": 1,  # region groups from the data: model only; pinyin keys: pypinyin only

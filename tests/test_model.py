@@ -75,3 +75,17 @@ def test_the_wheel_ships_the_cypher_and_the_dataset(tmp_path):
     assert "alliances/cypher/upsert_nodes.cypher" in names
     assert "alliances/cypher/schema.cypher" in names
     assert "alliances/data/zigong/nodes.csv" in names
+
+
+def test_upsert_relationships_names_every_property_the_store_gives_a_relationship():
+    """The ON MATCH map of upsert_relationships.cypher lists each stored key (else a reload would drop one)."""
+    import re
+
+    from alliances.store.admin_import import REL_COLUMNS
+    from alliances.store.cypher import statement
+
+    text = statement("upsert_relationships")
+    on_match = text[text.index("ON MATCH SET r = {"):]
+    keys = re.findall(r"(\w+): ", on_match)
+    assert sorted(keys) == sorted(k for k, _ in REL_COLUMNS)
+    assert all(f"{k}: row.props.{k}" in on_match for k in keys if k != "datasets")

@@ -296,3 +296,107 @@ def test_cli_pdf_keeps_labels_and_legend(tmp_path):
     data = (tmp_path / "r.pdf").read_bytes()
     assert data.startswith(b"%PDF-") and len(data) > 20_000
     assert b"/Font" in data  # text kept as text (labels and legends), not only pictures
+
+
+# ---------------------------------------------------------------------------
+# Opening fast: the map laid out beforehand, long tables laid out when scrolled to
+
+
+def test_the_embedded_map_is_laid_out_beforehand_and_drawn_without_physics(report):
+    from tests.test_map import map_data
+
+    data = map_data(report["map_html"])
+    assert data["nodes"] and all(isinstance(n.get("x"), float) and isinstance(n.get("y"), float)
+                                 for n in data["nodes"])
+    assert data["meta"]["physics"] is False
+    assert data["options"]["physics"]["enabled"] is False
+    assert data["options"]["physics"]["stabilization"]["enabled"] is False
+    # the page would otherwise run its own Kamada-Kawai pass; it skips it only when positions are set
+    assert len({(n["x"], n["y"]) for n in data["nodes"]}) == len(data["nodes"])
+
+
+class _Rows(HTMLParser):
+    """For each <table>: its number of body rows and whether it sits inside <div class="rows">."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.stack = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "div":
+            self.stack.append(dict(attrs).get("class") == "rows")
+        elif tag == "table":
+            self.tables.append([0, any(self.stack)])
+        elif tag == "tr" and self.tables:
+            self.tables[-1][0] += 1
+
+    def handle_endtag(self, tag):
+        if tag == "div":
+            self.stack.pop()
+
+
+def test_only_long_tables_wait_to_be_laid_out(report, monkeypatch):
+    from alliances.render import report as module
+
+    monkeypatch.setattr(module, "LONG_TABLE", 3)
+    p = _Rows()
+    p.feed(render_html(report))
+    assert any(wrapped for _, wrapped in p.tables) and not all(wrapped for _, wrapped in p.tables)
+    for rows, wrapped in p.tables:
+        assert wrapped == (rows - 1 > 3), (rows, wrapped)  # the header row is not a body row
+
+
+@pytest.mark.browser
+def test_long_tables_are_kept_for_find_and_print(tmp_path, report, monkeypatch):
+    from alliances.render import report as module
+    from alliances.render.browser import open_page
+
+    monkeypatch.setattr(module, "LONG_TABLE", 3)
+    out = tmp_path / "r.html"
+    out.write_text(render_html(report), encoding="utf-8")
+    with open_page(out) as page:
+        page.wait_for_load_state("load")
+        boxes = page.locator("div.rows")
+        assert boxes.count() >= 2
+        last = boxes.nth(boxes.count() - 1)
+        # out of view: skipped by layout, yet its text is in the page (find-in-page, copying)
+        assert page.evaluate("el => getComputedStyle(el).contentVisibility", last.element_handle()) == "auto"
+        assert "自贡华商商圈党委" in last.text_content()
+        page.emulate_media(media="print")
+        assert page.evaluate("el => getComputedStyle(el).contentVisibility", last.element_handle()) == "visible"
+        # printed, every row of every long table has its height (laid out, not skipped)
+        heights = page.evaluate("[...document.querySelectorAll('div.rows tr')].map(r => r.getBoundingClientRect().height)")
+        assert heights and min(heights) > 5
+
+
+@pytest.mark.browser
+def test_chart_legends_stay_inside_their_chart(tmp_path):
+    # at 20k the growth chart's fourth legend entry, 有日期的伙伴关系 (47,813), ran past the right edge
+    from alliances.render.browser import open_page
+    from alliances.render.charts import growth
+
+    series = [("联盟", "#1f77b4", [400, 100]), ("协议", "#ff7f0e", [900, 100]), ("活动", "#2ca02c", [4000, 1000]),
+              ("有日期的伙伴关系", "#9467bd", [40_000, 7_813]), ("另一条很长的系列名称", "#8c564b", [1, 1])]
+    out = tmp_path / "c.html"
+    out.write_text(f"<!DOCTYPE html><meta charset='utf-8'><body>{growth(['2024', '2025'], series, title='增长')}",
+                   encoding="utf-8")
+    with open_page(out) as page:
+        page.wait_for_load_state("load")
+        boxes = page.evaluate("""[...document.querySelectorAll('svg text')].filter(t => t.textContent.includes('('))
+            .map(t => { const b = t.getBBox(); return [t.textContent, b.x, b.y, b.x + b.width, b.y + b.height]; })""")
+        width, height = page.evaluate("[document.querySelector('svg').width.baseVal.value, "
+                                      "document.querySelector('svg').height.baseVal.value]")
+    assert [b[0] for b in boxes][3] == "有日期的伙伴关系 (47,813)" and len(boxes) == 5
+    for text, x0, y0, x1, y1 in boxes:
+        assert 0 <= x0 and x1 <= width and y1 <= height, (text, x1, width)
+    for a, b in zip(boxes, boxes[1:]):  # side by side on a row, or on the next row
+        assert a[3] <= b[1] or b[2] >= a[4] - 1, (a, b)
+
+
+def test_source_line_leaves_out_what_the_source_does_not_give():
+    from alliances.render.report import _source_text
+
+    assert _source_text({"title": "T", "publisher": "P", "published": "2023-05-01"}) == "T (P, 2023-05-01)"
+    assert _source_text({"title": "合成网络", "publisher": "alliances generate", "published": ""}) == \
+        "合成网络 (alliances generate)"
+    assert _source_text({"title": "T", "publisher": "", "published": ""}) == "T"

@@ -235,3 +235,42 @@ def test_warm_questions_never_decode_whole_tables(generated, tmp_path):
     ds = source.network().dataset
     assert isinstance(ds, SnapshotDataset) and not source.network().has_graph
     assert "nodes" not in ds.__dict__ and "relationships" not in ds.__dict__
+
+
+def test_the_stored_partnership_csr_equals_the_adjacency_built_from_the_arrays(folder, tmp_path):
+    """What a warm path maps from the snapshot: each node's partnership neighbours exactly as
+    :class:`alliances.engine.PartnershipAdjacency` (scipy) builds them, the nodes that take part,
+    and each id's place in string order."""
+    ds, ref = warm(folder, tmp_path / "cache"), read_dataset(folder)
+    C = Network(ds).partnership_csr()
+    adj = engine.PartnershipAdjacency(engine.arrays_from_dataset(ref))
+    ids = list(ref.nodes)
+    assert [ids[i] for i in np.flatnonzero(C.member).tolist()] == adj.P.ids
+    for i, nid in enumerate(ids):
+        got = sorted(ids[j] for j in C.neighbours(i))
+        assert got == (sorted(adj[nid]) if nid in adj else []), nid
+    assert [ids[i] for i in np.argsort(C.rank)] == sorted(ids)
+    via = ("LOCATED_IN", "MEMBER_OF")
+    V, vadj = Network(ds).partnership_csr(via), engine.PartnershipAdjacency(engine.arrays_from_dataset(ref), via=via)
+    assert V.member.all() and all(sorted(ids[j] for j in V.neighbours(i)) == sorted(vadj[n]) for i, n in enumerate(ids))
+
+
+def test_a_warm_path_imports_neither_networkx_nor_scipy(generated, tmp_path):
+    """The warm path reads the mapped arrays: the two heaviest imports stay out (a real subprocess)."""
+    import json
+    import subprocess
+    import sys
+
+    ref = read_dataset(generated)
+    a, b = _pairs(ref, random.Random(8), 1)[0]
+    code = ("import json, sys\nfrom click.testing import CliRunner\nfrom alliances.cli import cli\n"
+            f"r = CliRunner().invoke(cli, ['path', {a!r}, {b!r}, '--k', sys.argv[1], '--data', {str(generated)!r},"
+            f" '--cache-dir', {str(tmp_path / 'cache')!r}])\n"
+            "print(json.dumps([r.exit_code, r.output, 'networkx' in sys.modules, 'scipy' in sys.modules]))\n")
+    run = lambda k: json.loads(subprocess.run([sys.executable, "-c", code, k], capture_output=True,  # noqa: E731
+                                              text=True, check=True).stdout)
+    cold = run("1")  # reads and checks the CSVs, writes the snapshot
+    for k in ("1", "3"):
+        rc, out, nx_loaded, scipy_loaded = run(k)
+        assert rc == 0 and "→" in out and not nx_loaded and not scipy_loaded, (k, out)
+    assert run("1")[1] == cold[1]

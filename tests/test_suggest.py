@@ -221,3 +221,24 @@ def test_terminal_lists_the_best_suggestions_and_counts_the_rest(tmp_path):
     limited = json.loads(CliRunner().invoke(cli, ["suggest", *data, "--format", "json", "--rows", "7"]).stdout)
     assert [(r["name"], r["partner_name"]) for r in limited["suggestions"]] == pairs[:7]
     assert limited["meta"]["total"] == len(full)
+
+
+@pytest.mark.parametrize("by", ["adamic_adar", "common_neighbors"])
+def test_whole_network_pairs_are_those_among_either_ends_best(tmp_path, by):
+    """Without --for, the pairs listed are exactly those among the best ``top`` of one of their
+    two ends (each end's list as ``--for`` gives it), in the one order; common_neighbors ties
+    often, so a row's cut falls inside a run of equal scores."""
+    from alliances.dataset import read_dataset
+    from alliances.generate import generate_dataset
+    from alliances.network import Network
+
+    generate_dataset(tmp_path / "g", 250, seed=6)
+    net = Network(read_dataset(tmp_path / "g"))
+    orgs = [n for n, d in net.nodes.items() if d["label"] == "Organization"]
+    for top in (1, 3):
+        every = suggest_partners(net, top=top, by=by)
+        expected = set()
+        for n in orgs:
+            expected |= {frozenset((r["id"], r["partner"])) for r in suggest_partners(net, for_node=n, top=top, by=by)}
+        assert {frozenset((r["id"], r["partner"])) for r in every} == expected
+        assert len(every) == len(expected) > 20

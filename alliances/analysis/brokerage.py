@@ -438,15 +438,16 @@ def _tie_matrix_view(V) -> list[dict]:
     return sorted(rows, key=lambda r: (r["region_a"], r["region_b"]))
 
 
-def _cuts_view(V) -> tuple[list[int], list[tuple[int, int]]]:
-    """Articulation points and bridges (positions) from networkit's biconnected components."""
+def _cuts_view(V, graph=None) -> tuple[list[int], list[tuple[int, int]]]:
+    """Articulation points and bridges (positions) from networkit's biconnected components
+    (on ``graph``, :func:`alliances.engine.networkit_graph` of ``V.P``, when given)."""
     import networkit as nk
 
     from alliances import engine
 
     if not len(V.P.u):
         return [], []
-    g = engine.networkit_graph(V.P)  # held here: the algorithm keeps no reference of its own
+    g = graph if graph is not None else engine.networkit_graph(V.P)  # held: the algorithm keeps no reference
     comps = nk.components.BiconnectedComponents(g)
     comps.run()
     seen: dict[int, int] = {}

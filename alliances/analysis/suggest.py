@@ -41,10 +41,10 @@ def _projection(network):
         network = Network(network)
     if isinstance(network, Network):
         return (network.projection_arrays("organizations"), network.nodes, network.region_groups,
-                network.adjacency)
+                _LazyAdjacency(network))
     if isinstance(network, nx.MultiDiGraph):
         net = Network(graph=network)
-        return net.projection_arrays("organizations"), net.nodes, net.region_groups, net.adjacency
+        return net.projection_arrays("organizations"), net.nodes, net.region_groups, _LazyAdjacency(net)
     from alliances.order import HUB_LABELS
 
     P = network
@@ -72,6 +72,17 @@ def _projection(network):
     proj.capped_hubs = [c[0] for c in capped]
     proj.capped_members = [np.array([index[m] for m in c[1]], dtype=np.int32) for c in capped]
     return proj, P.nodes, groups, P
+
+
+class _LazyAdjacency:
+    """A network's partnership adjacency, built when a reason first asks for it (the rows
+    shown are a few; a count-only question never builds it)."""
+
+    def __init__(self, net):
+        self.net = net
+
+    def __getitem__(self, nid):
+        return self.net.adjacency[nid]
 
 
 def _matrices(proj, groups):
@@ -165,12 +176,24 @@ def _row_contenders(by, top, i, j, c, s_aa, s_ra):
 
     primary = {"adamic_adar": np.round(s_aa, 6), "resource_allocation": np.round(s_ra, 6),
                "common_neighbors": c}[by]
-    o = np.lexsort((-primary, i))
-    i_o = i[o]
-    starts = np.r_[0, np.flatnonzero(i_o[1:] != i_o[:-1]) + 1]
-    sizes = np.diff(np.r_[starts, len(o)])
-    threshold = primary[o[starts + np.minimum(top, sizes) - 1]]
-    keep = o[primary[o] >= np.repeat(threshold, sizes)]
+    if len(i) and (np.diff(i) < 0).any():  # not grouped by row (_scores_block groups them)
+        o = np.argsort(i, kind="stable")
+        i, j, c, s_aa, s_ra, primary = i[o], j[o], c[o], s_aa[o], s_ra[o], primary[o]
+    # Each row's top-th best distinct value, by `top` passes of a per-row maximum instead of a
+    # sort of the block's millions of pairs: no higher than the row's top-th best value counting
+    # ties, so every contender is kept (a few more where values repeat, which the order drops).
+    starts = np.r_[0, np.flatnonzero(i[1:] != i[:-1]) + 1] if len(i) else np.zeros(0, dtype=np.int64)
+    sizes = np.diff(np.r_[starts, len(i)])
+    left = primary.astype(np.float64)
+    threshold = np.full(len(starts), -np.inf)
+    for _ in range(top):
+        best = np.maximum.reduceat(left, starts) if len(starts) else threshold
+        found = best > -np.inf
+        if not found.any():
+            break
+        threshold = np.where(found, best, threshold)
+        left[left >= np.repeat(best, sizes)] = -np.inf
+    keep = primary >= np.repeat(threshold, sizes)
     return i[keep], j[keep], c[keep], s_aa[keep], s_ra[keep]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from alliances.commands.common import neo4j_options, neo4j_settings
+from alliances.commands.common import cache_folder, cache_options, neo4j_options, neo4j_settings
 
 
 @click.command("load")
@@ -22,9 +22,10 @@ from alliances.commands.common import neo4j_options, neo4j_settings
               help="Rows per UNWIND transaction.")
 @click.option("--encoding", help="Force the CSV encoding (default: detect).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar on stderr.")
+@cache_options
 @neo4j_options
 def load_command(path, name, on_conflict, replace, yes, schema_only, batch_size, encoding, progress, uri, user,
-                 database, password_file):
+                 database, password_file, cache_dir, no_cache):
     """Load a dataset folder (default: the bundled one) into Neo4j as one dataset of record.
 
     The dataset is validated first; nothing is written if it has a problem, or
@@ -45,11 +46,12 @@ def load_command(path, name, on_conflict, replace, yes, schema_only, batch_size,
         click.echo(f"Schema (constraints, name and full-text indexes) in place in {settings.uri} "
                    f"database {settings.database}.")
         return
-    from alliances.dataset import read_dataset
+    from alliances.snapshot import read_checked
 
     if name:
         check_dataset_name(name)
-    ds = read_dataset(path, encoding=encoding)
+    # the checked snapshot when the CSVs are unchanged (as every reading command): no second check
+    ds = read_checked(path, cache_dir=cache_folder(cache_dir, no_cache), encoding=encoding)
     name = name or dataset_name(ds)
     total = len(ds.nodes) + len(ds.relationships) + len(ds.sources)
     with Neo4jStore(settings) as store:

@@ -198,7 +198,13 @@ def build_map(
             f"{len(nodes):,} nodes, more than {max_nodes:,}: positions were precomputed and physics "
             "is off. Use --around NAME --hops N for a local map, or the filters to hide nodes."
         )
-    elif not physics or len(nodes) > limits.map_preseed:
+    elif not physics:
+        # drawn as laid out here: the page skips vis-network's stabilisation (and its own
+        # Kamada-Kawai pass), which is most of the time a small map takes to open
+        pos = _compact_positions(nodes, edges) if len(nodes) <= limits.map_preseed else _positions(nodes, edges, seed)
+        for node in nodes:
+            node["x"], node["y"] = pos[node["id"]]
+    elif len(nodes) > limits.map_preseed:
         # a precomputed start lets the browser's physics only refine (few iterations)
         pos = _positions(nodes, edges, seed)
         for node in nodes:
@@ -384,9 +390,9 @@ def _edge_tip(rel: dict, lang: str, sources=None, ends=None) -> list:
     rt = model.REL_TYPES[rel["type"]]
     rows = [["", f"{ends[0]} → {ends[1]}"]] if ends else []
     rows.append([t["type"], rt.zh if lang == "zh" else rt.en])
-    for key in ("role", "status"):
+    for key, word in (("role", model.role_text), ("status", model.status_text)):
         if rel.get(key):
-            rows.append([t[key], rel[key]])
+            rows.append([t[key], word(rel[key], lang)])
     if rel.get("date") or rel.get("date_note"):
         rows.append([t["date"], " ".join(x for x in (rel.get("date"), rel.get("date_note")) if x)])
     return rows + _tip_provenance(rel, t, sources)
@@ -730,23 +736,6 @@ def _aggregate(net, lang, hard_cap, seed, table=None, drill=True):
     return nodes, edges, _region_legend(table, {x["group"] for x in nodes}, lang), note, drill
 
 
-def _spread(pos, radius, rounds: int = 200):
-    """Positions moved apart until no two discs (``radius`` each) overlap, or ``rounds`` passes."""
-    import numpy as np
-
-    pos = np.array(pos, dtype=float)
-    for _ in range(rounds):
-        d = pos[:, None, :] - pos[None, :, :]
-        dist = np.sqrt((d ** 2).sum(axis=2)) + np.eye(len(pos))
-        need = radius[:, None] + radius[None, :] - dist
-        np.fill_diagonal(need, 0)
-        if (need <= 0.5).all():
-            break
-        push = np.where(need > 0, need / (2 * dist), 0)[:, :, None] * d
-        pos += push.sum(axis=1)
-    return pos
-
-
 def _front_code(words: list[str]) -> list:
     """``[shared, rest, shared, rest, ...]``: each word as the length (UTF-16 units, as a page's
     strings count) it shares with the word before and the rest; sorted names shrink a lot."""
@@ -778,7 +767,7 @@ def _drill(A, attrs, code, keys, overview, degree, rank, rg, region_keys, table,
     from alliances import engine, pinyin
     from alliances.analysis.communities import partition_arrays
     from alliances.network import thresholds
-    from alliances.render.layout import force_layout_arrays
+    from alliances.render.layout import force_layout_arrays, spread_discs
 
     cap = max(thresholds().map_drill, 2)
     t = TEXT[lang]
@@ -875,7 +864,7 @@ def _drill(A, attrs, code, keys, overview, degree, rank, rg, region_keys, table,
         # the page draws a part with radius 10 + 40 sqrt(size / largest): keep them (and a label's
         # room) apart, so parts do not cover each other
         kid_size = np.bincount(parts, minlength=k)
-        pos = _spread(pos, 10 + 40 * np.sqrt(kid_size / kid_size.max()) + 45)
+        pos = spread_discs(pos, 10 + 40 * np.sqrt(kid_size / kid_size.max()) + 45)
         groups[gid].update({"kids": kids, "xy": np.rint(pos).astype(np.int64).ravel().tolist(),
                             "ties": np.stack([cp // k, cp % k, cw], axis=1).ravel().tolist()})
         for kid, sub in zip(kids, kid_nodes):
@@ -908,6 +897,28 @@ def _positions(nodes, edges, seed):
     L.add_nodes_from(n["id"] for n in nodes)
     L.add_edges_from((e["from"], e["to"]) for e in edges)
     return sampled_force_layout(L, seed=seed)
+
+
+#: shapes vis-network draws with the label inside, sized to it (the page's LABEL_INSIDE)
+_LABEL_INSIDE = frozenset({"box", "database", "ellipse", "circle", "text"})
+
+
+def _compact_positions(nodes, edges):
+    """:func:`~alliances.render.layout.compact_layout` with each node's disc: its drawn size,
+    or half its label's width for a shape drawn around the label, and room for the label
+    under a dot (labels wrap at 140 px; the page hides the ones that still meet)."""
+    from alliances.render.layout import compact_layout
+
+    L = nx.Graph()
+    L.add_nodes_from(n["id"] for n in nodes)
+    L.add_edges_from((e["from"], e["to"]) for e in edges)
+    radius = {}
+    for n in nodes:
+        if n["shape"] in _LABEL_INSIDE:
+            radius[n["id"]] = min(80.0, 6.0 * len(n["label"])) + 8
+        else:
+            radius[n["id"]] = float(n["size"]) + 22
+    return compact_layout(L, radius=radius)
 
 
 def _legend(nodes, edges, colors, lang, path):

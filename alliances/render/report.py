@@ -556,8 +556,9 @@ def _map_html(G, lang: str, ds) -> str | None:
     from alliances.errors import AlliancesError
 
     try:
-        # an overview only: the members for drilling down stay in `alliances map` (report size)
-        return render_map(build_map(G, lang=lang, drill=False, source="; ".join(
+        # an overview only: the members for drilling down stay in `alliances map` (report size);
+        # laid out here, drawn without physics: the page opens without waiting on a stabilisation
+        return render_map(build_map(G, lang=lang, drill=False, physics=False, source="; ".join(
             v.get("title", k) for k, v in sorted(ds.sources.items()))))
     except AlliancesError:
         return None
@@ -696,6 +697,12 @@ def _hub_def(rep: dict) -> str:
             "(the whole partnership graph, alliances, agreements and activities as nodes); the ranks are the same.")
 
 
+def _source_text(s: dict) -> str:
+    """A source as "title (publisher, published)", leaving out what the source does not give."""
+    extra = ", ".join(v for v in (s["publisher"], s["published"]) if v)
+    return f"{s['title']} ({extra})" if extra else s["title"]
+
+
 def _meta_line(rep: dict) -> str:
     m = rep["meta"]
     return TEXT[rep["lang"]]["as_of"].format(date=m["as_of"], rels=m["undated_relationships"],
@@ -706,6 +713,9 @@ def _meta_line(rep: dict) -> str:
 # ---------------------------------------------------------------------------
 # HTML
 
+# Long tables out of view are not laid out until scrolled to (content-visibility on a box
+# around each): at 20k the provenance table alone (1,100 rows) took the browser a second of
+# layout before the page settled. Headings stay outside the box, and print lays out all.
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;
 margin:2rem auto;max-width:70rem;padding:0 1rem;color:#222;line-height:1.5}
@@ -714,9 +724,14 @@ h3{font-size:1.05rem}table{border-collapse:collapse;margin:.5rem 0 1rem;font-siz
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}p.note{color:#555;font-size:.9rem}nav a{margin-right:1rem}
 figure{margin:.5rem 0 1rem}svg.chart{max-width:100%;height:auto}
-@media print{body{max-width:none;margin:0}iframe{display:none}nav{display:none}
+div.rows{content-visibility:auto}
+@media print{body{max-width:none;margin:0}iframe{display:none}nav{display:none}div.rows{content-visibility:visible}
 section{break-inside:auto}figure,tr{break-inside:avoid}h2{break-after:avoid}}
 """
+
+
+#: tables longer than this are laid out by the browser only when scrolled to (``div.rows``)
+LONG_TABLE = 40
 
 
 def render_html(rep: dict) -> str:
@@ -728,7 +743,7 @@ def render_html(rep: dict) -> str:
                     "<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n").format(
         "zh-CN" if rep["lang"] == "zh" else "en", T["title"], Markup(_CSS))]
     parts.append(Markup("<h1>{}</h1>\n").format(T["title"]))
-    src = "; ".join(f"{s['title']} ({s['publisher']}, {s['published']})" for s in rep["sources"])
+    src = "; ".join(_source_text(s) for s in rep["sources"])
     parts.append(Markup("<p class=\"note\">{}: {}</p>\n").format(T["sources"], src))
     sections = _tables(rep)
     parts.append(Markup("<nav>") + Markup("").join(
@@ -753,12 +768,18 @@ def render_html(rep: dict) -> str:
         for caption, header, rows in tables:
             if caption:
                 parts.append(Markup("<h3>{}</h3>\n").format(caption))
+            long = len(rows) > LONG_TABLE
+            if long:  # until laid out, its height is guessed at 3rem a row (about two lines)
+                parts.append(Markup('<div class="rows" style="contain-intrinsic-size:auto {}rem">\n').format(
+                    3 * len(rows)))
             parts.append(Markup("<table>\n<thead><tr>") + Markup("").join(
                 Markup("<th>{}</th>").format(h) for h in header) + Markup("</tr></thead>\n<tbody>\n"))
             for row in rows:
                 parts.append(Markup("<tr>") + Markup("").join(Markup("<td>{}</td>").format(c) for c in row)
                              + Markup("</tr>\n"))
             parts.append(Markup("</tbody>\n</table>\n"))
+            if long:
+                parts.append(Markup("</div>\n"))
         parts.append(Markup("</section>\n"))
     parts.append(Markup("</body>\n</html>\n"))
     return str(Markup("").join(e(p) for p in parts))
@@ -891,7 +912,7 @@ def render_markdown(rep: dict) -> str:
     T = TEXT[rep["lang"]]
     lines = [f"# {T['title']}", ""]
     lines.append(f"{T['sources']}: " + "; ".join(
-        md_text(f"{s['title']} ({s['publisher']}, {s['published']})") for s in rep["sources"]))
+        md_text(_source_text(s)) for s in rep["sources"]))
     lines.append("")
     for _sid, head, tables, paras in _tables(rep):
         lines += [f"## {head}", ""]

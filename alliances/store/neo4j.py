@@ -446,6 +446,7 @@ class Neo4jStore:
             row = node_row(ds, nid, figures)
             row["props"]["datasets"] = [name]
             row["exclusive"] = True
+            row["new"] = nid not in existing  # in no dataset when checked: created, not merged
             if nid in existing and others(existing[nid][1]):
                 old_labels, old = existing[nid]
                 diff = changes(old, row["props"])
@@ -560,7 +561,17 @@ class Neo4jStore:
             run(render("upsert_sources"), plan.sources, "sources")
         for label, rows in plan.nodes.items():
             text = render("upsert_nodes", label=label)
-            for chunk in _batches(rows, batch_size):
+            create = render("create_nodes", label=label)
+            fresh = [r for r in rows if r.get("new")]
+            for chunk in _batches(fresh, batch_size):
+                try:
+                    run(create, chunk, "nodes")
+                except StoreError as err:
+                    # another loader created one of these ids since the check: merge this batch instead
+                    if "ConstraintValidationFailed" not in (getattr(err.__cause__, "code", "") or ""):
+                        raise
+                    run(text, chunk, "nodes")
+            for chunk in _batches([r for r in rows if not r.get("new")], batch_size):
                 run(text, chunk, "nodes")
         for rtype, rows in plan.rels.items():
             text = render("upsert_relationships", rel_type=rtype)
@@ -613,7 +624,7 @@ class Neo4jStore:
         for chunk in _batches(registry, DEFAULT_BATCH):
             self._write_batch(render("release_registry"), chunk, params)
         self._query(render("delete_dataset_record"), params)
-        return {"nodes": len(nodes), "relationships": len(rels), "sources": len(sources)}
+        return {"nodes": len(nodes), "relationships": len(rels), "sources": len(sources), "registry": len(registry)}
 
     def datasets(self) -> list[dict]:
         """The loaded datasets: name, source, counts, load time (UTC, ISO 8601)."""
