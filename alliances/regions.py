@@ -35,6 +35,12 @@ DEFAULT_LEVEL = "city"
 #: colour-vision deficiencies (https://personal.sron.nl/~pault/#sec:qualitative).
 PALETTE: tuple[str, ...] = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE",
                             "#882255", "#44AA99", "#999933", "#AA4499")
+#: Colours for a tenth region and on: Tol's "light" scheme without its pale grey (too near
+#: :data:`NO_REGION_COLOR`). Distinct from the muted nine for normal colour vision, not all of
+#: them under a colour-vision deficiency; past these seventeen, colours repeat and the legend and
+#: tooltips, which name every region, tell regions apart.
+EXTRA_PALETTE: tuple[str, ...] = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF",
+                                  "#44BB99", "#BBCC33", "#AAAA00")
 #: Tol's colour for missing data: nodes with no region.
 NO_REGION_COLOR = "#BBBBBB"
 NO_REGION_NAMES = {"zh": "未标地区", "en": "No region"}
@@ -179,7 +185,10 @@ def colors(keys: Iterable[str]) -> dict[str, str]:
 
     Each id has a preferred colour from a hash of the id (so it does not
     depend on the order regions appear in); ids taken in sorted order move to
-    the next free colour on a clash, so up to nine regions never share one.
+    the next free colour on a clash, so up to nine regions never share one and
+    all of them get a colour-blind-safe one. A tenth region and on take the
+    :data:`EXTRA_PALETTE` in turn, so up to seventeen never share one; past
+    that, an id takes its preferred colour again.
 
     >>> c = colors(["b", "a"])
     >>> c == colors(["a", "b"]), c["a"] != c["b"], c["other"]
@@ -187,14 +196,16 @@ def colors(keys: Iterable[str]) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     taken: set[int] = set()
+    extra = iter(EXTRA_PALETTE)
     for key in sorted(set(keys) - {NO_REGION}):
         slot = _preferred_slot(key)
-        for step in range(len(PALETTE)):
-            if (slot + step) % len(PALETTE) not in taken:
-                slot = (slot + step) % len(PALETTE)
-                break
-        taken.add(slot)
-        out[key] = PALETTE[slot]
+        free = [(slot + step) % len(PALETTE) for step in range(len(PALETTE))
+                if (slot + step) % len(PALETTE) not in taken]
+        if free:
+            taken.add(free[0])
+            out[key] = PALETTE[free[0]]
+        else:
+            out[key] = next(extra, PALETTE[slot])
     out[NO_REGION] = NO_REGION_COLOR
     return out
 

@@ -242,10 +242,10 @@ def test_drilled_down_labels_do_not_overprint(tmp_path, generated):
 
 
 def test_hover_and_selection_never_take_a_region_colour(tmp_path, generated):
-    from alliances.regions import NO_REGION_COLOR, PALETTE
+    from alliances.regions import EXTRA_PALETTE, NO_REGION_COLOR, PALETTE
     from alliances.render.map import HOVER_BORDER, PATH_COLOR
 
-    region_colours = {c.lower() for c in (*PALETTE, NO_REGION_COLOR)}
+    region_colours = {c.lower() for c in (*PALETTE, *EXTRA_PALETTE, NO_REGION_COLOR)}
     assert HOVER_BORDER.lower() not in region_colours and PATH_COLOR.lower() not in region_colours
     out = _map(tmp_path, generated["data"])
     with open_local(out) as page:

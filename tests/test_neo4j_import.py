@@ -92,6 +92,41 @@ def test_import_files_have_typed_headers_and_one_file_per_figure_signature(tmp_p
     assert again.exit_code == 2 and "--force" in again.output
 
 
+def test_column_writer_writes_the_row_writers_bytes(tmp_path):
+    """Relationship files written by column equal, byte for byte, a csv.writer fed rel_row's props
+    cell by cell, from a plain dataset and from its snapshot (columns)."""
+    import io
+
+    from alliances.snapshot import read_checked
+    from alliances.store.admin_import import REL_COLUMNS, _cell, _header, write_import_files
+    from alliances.store.rows import rel_row
+
+    folder = _with_figures(tmp_path)
+    ds = read_dataset(folder)
+    ds.relationships[0]["role"] = 'co-host, "lead"\nand inviter'  # quoting and a line break
+    folder = write_dataset(ds, tmp_path / "quoted")
+    ds = read_dataset(folder)
+    expected: dict[str, io.StringIO] = {}
+    for rel in ds.relationships:
+        buf = expected.get(rel["type"])
+        if buf is None:
+            buf = expected[rel["type"]] = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerow(
+                [":START_ID(Data)", ":END_ID(Data)", *_header(REL_COLUMNS), ":TYPE"])
+        props = {**rel_row(rel)["props"], "datasets": ["ds"]}
+        csv.writer(buf, lineterminator="\n").writerow(
+            [rel["start"], rel["end"], *(_cell(props.get(k)) for k, _ in REL_COLUMNS), rel["type"]])
+    cache = tmp_path / "cache"
+    read_checked(folder, cache_dir=cache)
+    snap = read_checked(folder, cache_dir=cache, status=(status := {}))
+    assert status["snapshot"] == "loaded" and "relationships" not in vars(snap)
+    for label, source in (("plain", ds), ("snapshot", snap)):
+        out = write_import_files(source, tmp_path / label, name="ds")
+        for rtype, buf in expected.items():
+            text = (out / f"relationships_{rtype}.csv").read_text(encoding="utf-8")
+            assert text == buf.getvalue(), (label, rtype)
+
+
 @pytest.mark.neo4j
 def test_scripts_neo4j_import_stores_exactly_what_load_stores(tmp_path, clean_neo4j, neo4j_driver, neo4j_database,
                                                               neo4j_settings):

@@ -116,6 +116,22 @@ def test_colours_are_colour_blind_safe_distinct_and_stable_per_id(circle):
     assert regions.colors(["zigong"])["zigong"] == regions.PALETTE[regions._preferred_slot("zigong")]
 
 
+def test_more_than_nine_regions_keep_distinct_colours_up_to_seventeen():
+    keys = [f"r{i:02d}" for i in range(20)]
+    c = regions.colors(keys)
+    assert c.pop("other") == regions.NO_REGION_COLOR
+    first = sorted(keys)[:17]
+    assert len({c[k] for k in first}) == 17  # seventeen regions, seventeen colours
+    assert {c[k] for k in first} == set(regions.PALETTE) | set(regions.EXTRA_PALETTE)
+    # the nine colour-blind-safe colours go first, in sorted order of ids
+    assert {c[k] for k in sorted(keys)[:9]} == set(regions.PALETTE)
+    # past seventeen, an id takes the colour it prefers again
+    for k in sorted(keys)[17:]:
+        assert c[k] == regions.PALETTE[regions._preferred_slot(k)]
+    assert regions.colors(reversed(keys)) == {**c, "other": regions.NO_REGION_COLOR}
+    assert regions.NO_REGION_COLOR not in regions.EXTRA_PALETTE
+
+
 def test_rows_in_another_order_give_the_same_groups_names_and_colours(tmp_path, circle):
     from alliances.dataset import Dataset, write_dataset
 

@@ -367,3 +367,36 @@ def test_long_tables_are_kept_for_find_and_print(tmp_path, report, monkeypatch):
         # printed, every row of every long table has its height (laid out, not skipped)
         heights = page.evaluate("[...document.querySelectorAll('div.rows tr')].map(r => r.getBoundingClientRect().height)")
         assert heights and min(heights) > 5
+
+
+@pytest.mark.browser
+def test_chart_legends_stay_inside_their_chart(tmp_path):
+    # at 20k the growth chart's fourth legend entry, 有日期的伙伴关系 (47,813), ran past the right edge
+    from alliances.render.browser import open_page
+    from alliances.render.charts import growth
+
+    series = [("联盟", "#1f77b4", [400, 100]), ("协议", "#ff7f0e", [900, 100]), ("活动", "#2ca02c", [4000, 1000]),
+              ("有日期的伙伴关系", "#9467bd", [40_000, 7_813]), ("另一条很长的系列名称", "#8c564b", [1, 1])]
+    out = tmp_path / "c.html"
+    out.write_text(f"<!DOCTYPE html><meta charset='utf-8'><body>{growth(['2024', '2025'], series, title='增长')}",
+                   encoding="utf-8")
+    with open_page(out) as page:
+        page.wait_for_load_state("load")
+        boxes = page.evaluate("""[...document.querySelectorAll('svg text')].filter(t => t.textContent.includes('('))
+            .map(t => { const b = t.getBBox(); return [t.textContent, b.x, b.y, b.x + b.width, b.y + b.height]; })""")
+        width, height = page.evaluate("[document.querySelector('svg').width.baseVal.value, "
+                                      "document.querySelector('svg').height.baseVal.value]")
+    assert [b[0] for b in boxes][3] == "有日期的伙伴关系 (47,813)" and len(boxes) == 5
+    for text, x0, y0, x1, y1 in boxes:
+        assert 0 <= x0 and x1 <= width and y1 <= height, (text, x1, width)
+    for a, b in zip(boxes, boxes[1:]):  # side by side on a row, or on the next row
+        assert a[3] <= b[1] or b[2] >= a[4] - 1, (a, b)
+
+
+def test_source_line_leaves_out_what_the_source_does_not_give():
+    from alliances.render.report import _source_text
+
+    assert _source_text({"title": "T", "publisher": "P", "published": "2023-05-01"}) == "T (P, 2023-05-01)"
+    assert _source_text({"title": "合成网络", "publisher": "alliances generate", "published": ""}) == \
+        "合成网络 (alliances generate)"
+    assert _source_text({"title": "T", "publisher": "", "published": ""}) == "T"

@@ -165,7 +165,11 @@ def what_if(
     ``lengthened``, ``shortened``, ``restored`` or ``unchanged``. A broker is
     an organisation with at least one cross-region brokerage two-path
     (:func:`alliances.analysis.brokerage.brokerage_roles`); hubs are the
-    ``top`` by betweenness.
+    ``top`` by betweenness (rounded to :data:`RANK_DECIMALS`), then degree, then id.
+
+    Above the engine threshold both states are arrays and the state after
+    recomputes only what the removal can change (:func:`_compare_views`);
+    below it networkx answers (:func:`_compare_graphs`, the reference).
     """
     from alliances.analysis.brokerage import is_view, view_of
     from alliances.network import Network, graph_of, thresholds

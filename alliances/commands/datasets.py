@@ -42,8 +42,9 @@ def datasets_command(use_neo4j, drop, yes, fmt, lang, uri, user, database, passw
                                              f"{settings.database}?", err=True):
                 raise click.Abort()
             gone = store.drop_dataset(drop)
+            registry = f", {gone['registry']} registry entries" if gone["registry"] else ""
             click.echo(f"Removed dataset {drop!r}: let go of {gone['nodes']} nodes, {gone['relationships']} "
-                       f"relationships and {gone['sources']} sources (those other datasets hold stay).")
+                       f"relationships{registry} and {gone['sources']} sources (those other datasets hold stay).")
             return
         rows = store.datasets()
     if fmt == "json":

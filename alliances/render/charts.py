@@ -109,12 +109,29 @@ def growth(periods: list[str], series: list[tuple[str, str, list[int]]], *, titl
         for k, v in enumerate(values):
             body.append(Markup('<circle cx="{}" cy="{}" r="2.5" fill="{}"><title>{} {}: {}</title></circle>').format(
                 round(left + k * step, 1), round(topm + plot_h - plot_h * v / peak, 1), col, name, periods[k], v))
-        lx = left + s * 150
-        body.append(Markup('<rect x="{}" y="{}" width="12" height="4" fill="{}"/>').format(lx, height - 22, col))
-        body.append(_text(lx + 16, height - 17, f"{name} ({values[-1] if values else 0:,})", size=11))
+    # the legend wraps onto a new row rather than run past the chart's right edge
+    lx, row, rows = left, 0, []
+    for name, col, values in cum:
+        label = f"{name} ({values[-1] if values else 0:,})"
+        w = 16 + _text_width(label, 11) + 18
+        if lx > left and lx + w > width:
+            lx, row = left, row + 1
+        rows.append((lx, row, col, label))
+        lx += w
+    extra = 16 * row
+    height += extra
+    for lx, row, col, label in rows:
+        y = height - 22 - extra + 16 * row
+        body.append(Markup('<rect x="{}" y="{}" width="12" height="4" fill="{}"/>').format(lx, y, col))
+        body.append(_text(lx + 16, y + 5, label, size=11))
     if note:
         body.append(_text(left, height - 4, note, size=10, fill="#555"))
     return _svg(width, height, title, body)
+
+
+def _text_width(s: str, size: int) -> float:
+    """About how wide ``s`` is drawn at ``size`` px: a CJK character is one em, other characters ~0.6."""
+    return sum(size if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 0.6 * size for ch in s)
 
 
 def stacked(items: list[tuple[str, dict[str, int]]], colors: dict[str, tuple[str, str]], *, title: str,

@@ -697,6 +697,12 @@ def _hub_def(rep: dict) -> str:
             "(the whole partnership graph, alliances, agreements and activities as nodes); the ranks are the same.")
 
 
+def _source_text(s: dict) -> str:
+    """A source as "title (publisher, published)", leaving out what the source does not give."""
+    extra = ", ".join(v for v in (s["publisher"], s["published"]) if v)
+    return f"{s['title']} ({extra})" if extra else s["title"]
+
+
 def _meta_line(rep: dict) -> str:
     m = rep["meta"]
     return TEXT[rep["lang"]]["as_of"].format(date=m["as_of"], rels=m["undated_relationships"],
@@ -737,7 +743,7 @@ def render_html(rep: dict) -> str:
                     "<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n").format(
         "zh-CN" if rep["lang"] == "zh" else "en", T["title"], Markup(_CSS))]
     parts.append(Markup("<h1>{}</h1>\n").format(T["title"]))
-    src = "; ".join(f"{s['title']} ({s['publisher']}, {s['published']})" for s in rep["sources"])
+    src = "; ".join(_source_text(s) for s in rep["sources"])
     parts.append(Markup("<p class=\"note\">{}: {}</p>\n").format(T["sources"], src))
     sections = _tables(rep)
     parts.append(Markup("<nav>") + Markup("").join(
@@ -906,7 +912,7 @@ def render_markdown(rep: dict) -> str:
     T = TEXT[rep["lang"]]
     lines = [f"# {T['title']}", ""]
     lines.append(f"{T['sources']}: " + "; ".join(
-        md_text(f"{s['title']} ({s['publisher']}, {s['published']})") for s in rep["sources"]))
+        md_text(_source_text(s)) for s in rep["sources"]))
     lines.append("")
     for _sid, head, tables, paras in _tables(rep):
         lines += [f"## {head}", ""]

@@ -624,7 +624,7 @@ class Neo4jStore:
         for chunk in _batches(registry, DEFAULT_BATCH):
             self._write_batch(render("release_registry"), chunk, params)
         self._query(render("delete_dataset_record"), params)
-        return {"nodes": len(nodes), "relationships": len(rels), "sources": len(sources)}
+        return {"nodes": len(nodes), "relationships": len(rels), "sources": len(sources), "registry": len(registry)}
 
     def datasets(self) -> list[dict]:
         """The loaded datasets: name, source, counts, load time (UTC, ISO 8601)."""

@@ -262,12 +262,19 @@ public final class LocalNeo4j {
         if (!current.toString().isBlank()) {
             statements.add(current.toString().strip());
         }
+        // The indexes first, in their own transaction: they populate in the background while the
+        // constraints' transaction populates and checks the id indexes at its commit, one after
+        // the other; one transaction for all would start the indexes only after the constraints.
         GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
-        try (var tx = db.beginTx()) {
-            for (String text : statements) {
-                tx.execute(text).close();
+        for (boolean constraints : new boolean[] {false, true}) {
+            try (var tx = db.beginTx()) {
+                for (String text : statements) {
+                    if (text.startsWith("CREATE CONSTRAINT") == constraints) {
+                        tx.execute(text).close();
+                    }
+                }
+                tx.commit();
             }
-            tx.commit();
         }
         db.executeTransactionally("CALL db.awaitIndexes(300)");
     }
