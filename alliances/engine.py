@@ -1020,15 +1020,11 @@ def independent_routes_arrays(C: CSR, a_nodes, b_nodes) -> tuple[int, int]:
     from scipy.sparse.csgraph import maximum_flow
 
     n = C.n
-    a_nodes = np.asarray(a_nodes, dtype=np.int64)
-    b_nodes = np.asarray(b_nodes, dtype=np.int64)
-    big = len(C.indices) + len(a_nodes) + len(b_nodes) + 1
+    a_nodes, b_nodes, in_a, in_b = _route_sides(C, a_nodes, b_nodes)
     # tie-disjoint. With unlimited links from the super-source to every node of A, A is one
     # node (so is B): ties inside A or inside B carry nothing, and each direct A–B tie is a
     # route of its own (some maximum flow saturates it: S→a→b→T augments otherwise). So the
     # value is the direct ties plus a flow on the rest, with A merged into s and B into t.
-    in_a, in_b = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    in_a[a_nodes], in_b[b_nodes] = True, True
     src, dst = C.src, C.indices
     direct = int((in_a[src] & in_b[dst]).sum())
     keep = ~((in_a[src] | in_b[src]) & (in_a[dst] | in_b[dst])) & ~in_b[src] & ~in_a[dst]
@@ -1040,6 +1036,17 @@ def independent_routes_arrays(C: CSR, a_nodes, b_nodes) -> tuple[int, int]:
     M, s, t = _node_route_network(C, a_nodes, b_nodes)
     node_ind = int(maximum_flow(M, s, t, method="dinic").flow_value)
     return node_ind, edge_ind
+
+
+def _route_sides(C: CSR, a_nodes, b_nodes):
+    """The two node sets of a route count as int64 positions and as masks over ``C``'s nodes."""
+    import numpy as np
+
+    a_nodes = np.asarray(a_nodes, dtype=np.int64)
+    b_nodes = np.asarray(b_nodes, dtype=np.int64)
+    in_a, in_b = np.zeros(C.n, dtype=bool), np.zeros(C.n, dtype=bool)
+    in_a[a_nodes], in_b[b_nodes] = True, True
+    return a_nodes, b_nodes, in_a, in_b
 
 
 def _node_route_network(C: CSR, a_nodes, b_nodes):
@@ -1054,11 +1061,8 @@ def _node_route_network(C: CSR, a_nodes, b_nodes):
     from scipy.sparse import csr_array
 
     n = C.n
-    a_nodes = np.asarray(a_nodes, dtype=np.int64)
-    b_nodes = np.asarray(b_nodes, dtype=np.int64)
+    a_nodes, b_nodes, in_a, in_b = _route_sides(C, a_nodes, b_nodes)
     big = len(C.indices) + len(a_nodes) + len(b_nodes) + 1
-    in_a, in_b = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    in_a[a_nodes], in_b[b_nodes] = True, True
     src, dst = C.src, C.indices
     keep = ~(in_a[src] & in_a[dst]) & ~(in_b[src] & in_b[dst]) & ~in_b[src] & ~in_a[dst]
     src, dst = src[keep], dst[keep]

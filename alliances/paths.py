@@ -179,6 +179,13 @@ def first_shortest_path_csr(C, source: int, target: int, *, banned=frozenset(), 
             out = [v for v in out if frozenset((u, v)) not in ties]
         return out
 
+    return _first_shortest(source, target, around, rank.__getitem__)
+
+
+def _first_shortest(source, target, around, key=None) -> list | None:
+    """The search of :func:`first_shortest_path` (``None`` when there is no path): ``around(u)``
+    gives a node's neighbours, ``key`` orders nodes (the smallest comes first; ``None``: the nodes
+    themselves)."""
     ds, dt = {source: 0}, {target: 0}
     fs, ft = [source], [target]
     meet: list = []
@@ -200,9 +207,10 @@ def first_shortest_path_csr(C, source: int, target: int, *, banned=frozenset(), 
             ft = nxt
     if not meet:
         return None
+    # The meeting nodes all lie at one distance from each end (levels are whole).
     d = ds[meet[0]] + dt[meet[0]]
     level = ds[meet[0]]
-    on = set(meet)
+    on = set(meet)  # source-side nodes on a shortest path, found back from the meeting nodes
     layer = on
     for j in range(level - 1, -1, -1):
         layer = {w for x in layer for w in around(x) if ds.get(w) == j}
@@ -214,7 +222,7 @@ def first_shortest_path_csr(C, source: int, target: int, *, banned=frozenset(), 
             step = [v for v in around(u) if v in on and ds.get(v) == i + 1]
         else:
             step = [v for v in around(u) if dt.get(v) == d - i - 1]
-        path.append(min(step, key=lambda v: rank[v]))
+        path.append(min(step, key=key))
     return path
 
 
@@ -234,44 +242,11 @@ def first_shortest_path(P: nx.Graph, source: str, target: str) -> list:
     """
     if source == target:
         return [source]
-    ds, dt = {source: 0}, {target: 0}
-    fs, ft = [source], [target]
-    meet: list = []
-    while fs and ft and not meet:
-        forward = len(fs) <= len(ft)
-        frontier, dist, other = (fs, ds, dt) if forward else (ft, dt, ds)
-        nxt = []
-        for u in frontier:
-            du = dist[u] + 1
-            for v in P[u]:
-                if v not in dist:
-                    dist[v] = du
-                    nxt.append(v)
-                    if v in other:
-                        meet.append(v)
-        if forward:
-            fs = nxt
-        else:
-            ft = nxt
-    if not meet:
+    path = _first_shortest(source, target, P.__getitem__)
+    if path is None:
         import networkx as nx
 
         raise nx.NetworkXNoPath(f"no path between {source} and {target}")
-    # The meeting nodes all lie at one distance from each end (levels are whole).
-    d = ds[meet[0]] + dt[meet[0]]
-    level = ds[meet[0]]
-    on = set(meet)  # source-side nodes on a shortest path, found back from the meeting nodes
-    layer = on
-    for j in range(level - 1, -1, -1):
-        layer = {w for x in layer for w in P[x] if ds.get(w) == j}
-        on |= layer
-    path = [source]
-    for i in range(d):
-        u = path[-1]
-        if i + 1 <= level:
-            path.append(min(v for v in P[u] if v in on and ds.get(v) == i + 1))
-        else:
-            path.append(min(v for v in P[u] if dt.get(v) == d - i - 1))
     return path
 
 

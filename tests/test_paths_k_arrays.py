@@ -21,6 +21,7 @@ from alliances.generate import generate_dataset
 from alliances.network import Network
 from alliances.paths import find_k_path_arrays, find_paths, find_weighted_paths, yen_paths
 from alliances.order import path_order
+from tests.test_paths_weighted import _reference
 
 
 @pytest.fixture(scope="module")
@@ -40,24 +41,6 @@ def weighted(tmp_path_factory):
         if rng.random() < 0.3:
             rel["count"] = rng.randint(1, 4)
     return read_dataset(write_dataset(ds, tmp / "weighted"))
-
-
-def _reference(ds, via=None) -> nx.Graph:
-    """The partnership graph built here, independently of the package: strength = sum of weight x count
-    (with ``via``: ties of those types, every node taking part)."""
-    H = nx.Graph()
-    places = set() if via else {n for n, d in ds.nodes.items() if d["label"] in model.GEOGRAPHIC_LABELS}
-    types = set(via or model.PARTNERSHIP_TYPES)
-    H.add_nodes_from(n for n in ds.nodes if n not in places)
-    for r in ds.relationships:
-        a, b = r["start"], r["end"]
-        if r["type"] not in types or a in places or b in places or a == b:
-            continue
-        value = float(r.get("weight", 1)) * r.get("count", 1)
-        H.add_edge(a, b, strength=H.get_edge_data(a, b, {"strength": 0})["strength"] + value)
-    for _, _, d in H.edges(data=True):
-        d["length"] = 1 / d["strength"]
-    return H
 
 
 def _assert_valid(H, a, b, got, k, *, weight=None):

@@ -144,14 +144,16 @@ def weighted_generated(tmp_path_factory):
     return read_dataset(write_dataset(ds, tmp / "weighted"))
 
 
-def _reference(ds) -> nx.Graph:
-    """The partnership graph built here, independently: strength = sum of weight x count."""
+def _reference(ds, via=None) -> nx.Graph:
+    """The partnership graph built here, independently of the package: strength = sum of weight x count
+    (with ``via``: ties of those types, every node taking part)."""
     H = nx.Graph()
-    places = {n for n, d in ds.nodes.items() if d["label"] in model.GEOGRAPHIC_LABELS}
+    places = set() if via else {n for n, d in ds.nodes.items() if d["label"] in model.GEOGRAPHIC_LABELS}
+    types = set(via or model.PARTNERSHIP_TYPES)
     H.add_nodes_from(n for n in ds.nodes if n not in places)
     for r in ds.relationships:
         a, b = r["start"], r["end"]
-        if r["type"] not in model.PARTNERSHIP_TYPES or a in places or b in places or a == b:
+        if r["type"] not in types or a in places or b in places or a == b:
             continue
         value = float(r.get("weight", 1)) * r.get("count", 1)
         H.add_edge(a, b, strength=H.get_edge_data(a, b, {"strength": 0})["strength"] + value)
