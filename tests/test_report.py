@@ -393,6 +393,33 @@ def test_chart_legends_stay_inside_their_chart(tmp_path):
         assert a[3] <= b[1] or b[2] >= a[4] - 1, (a, b)
 
 
+def test_stacked_chart_legend_of_many_regions_wraps_inside_the_chart(tmp_path):
+    # community composition by region: seventeen regions drew their legend far past the right edge
+    from alliances.regions import EXTRA_PALETTE, PALETTE
+    from alliances.render.browser import open_page
+    from alliances.render.charts import stacked
+
+    names = ["自贡", "成都", "重庆", "德阳", "绵阳", "遂宁", "内江", "乐山", "眉山", "资阳", "宜宾", "泸州",
+             "南充", "达州", "广安", "雅安", "Chongqing Liangjiang New Area"]
+    colors = {f"r{k}": (name, col) for k, (name, col) in enumerate(zip(names, (*PALETTE, *EXTRA_PALETTE)))}
+    items = [(f"社群 {k}", {f"r{j}": (k + j) % 5 + 1 for j in range(len(names))}) for k in range(3)]
+    out = tmp_path / "s.html"
+    out.write_text(f"<!DOCTYPE html><meta charset='utf-8'><body>{stacked(items, colors, title='构成')}",
+                   encoding="utf-8")
+    with open_page(out) as page:
+        page.wait_for_load_state("load")
+        boxes = page.evaluate("""[...document.querySelectorAll('svg text')].filter(t => t.getAttribute('font-size') == '11')
+            .map(t => { const b = t.getBBox(); return [t.textContent, b.x, b.y, b.x + b.width, b.y + b.height]; })""")
+        width, height = page.evaluate("[document.querySelector('svg').width.baseVal.value, "
+                                      "document.querySelector('svg').height.baseVal.value]")
+    assert [b[0] for b in boxes] == names
+    assert len({round(b[2]) for b in boxes}) > 1  # it did wrap
+    for text, x0, y0, x1, y1 in boxes:
+        assert 0 <= x0 and x1 <= width and y1 <= height, (text, x1, width, y1, height)
+    for a, b in zip(boxes, boxes[1:]):  # side by side on a row, or on the next row
+        assert a[3] <= b[1] or b[2] >= a[4] - 1, (a, b)
+
+
 def test_source_line_leaves_out_what_the_source_does_not_give():
     from alliances.render.report import _source_text
 

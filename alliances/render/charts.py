@@ -109,21 +109,10 @@ def growth(periods: list[str], series: list[tuple[str, str, list[int]]], *, titl
         for k, v in enumerate(values):
             body.append(Markup('<circle cx="{}" cy="{}" r="2.5" fill="{}"><title>{} {}: {}</title></circle>').format(
                 round(left + k * step, 1), round(topm + plot_h - plot_h * v / peak, 1), col, name, periods[k], v))
-    # the legend wraps onto a new row rather than run past the chart's right edge
-    lx, row, rows = left, 0, []
-    for name, col, values in cum:
-        label = f"{name} ({values[-1] if values else 0:,})"
-        w = 16 + _text_width(label, 11) + 18
-        if lx > left and lx + w > width:
-            lx, row = left, row + 1
-        rows.append((lx, row, col, label))
-        lx += w
-    extra = 16 * row
-    height += extra
-    for lx, row, col, label in rows:
-        y = height - 22 - extra + 16 * row
-        body.append(Markup('<rect x="{}" y="{}" width="12" height="4" fill="{}"/>').format(lx, y, col))
-        body.append(_text(lx + 16, y + 5, label, size=11))
+    marks, rows = _legend([(f"{name} ({values[-1] if values else 0:,})", col) for name, col, values in cum],
+                          left=left, width=width, y=height - 22, mark=(12, 4))
+    body += marks
+    height += 16 * rows
     if note:
         body.append(_text(left, height - 4, note, size=10, fill="#555"))
     return _svg(width, height, title, body)
@@ -132,6 +121,25 @@ def growth(periods: list[str], series: list[tuple[str, str, list[int]]], *, titl
 def _text_width(s: str, size: int) -> float:
     """About how wide ``s`` is drawn at ``size`` px: a CJK character is one em, other characters ~0.6."""
     return sum(size if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 0.6 * size for ch in s)
+
+
+def _legend(entries: list[tuple[str, str]], *, left: float, width: float, y: float,
+            mark: tuple[int, int], size: int = 11) -> tuple[list, int]:
+    """A chart's legend: each ``(label, colour)`` as a ``mark`` (width, height) swatch and its label,
+    side by side from ``(left, y)``, wrapping onto a new row 16 px down rather than run past
+    ``width``. Returns the SVG elements and how many rows it added (the chart grows by 16 px each)."""
+    mw, mh = mark
+    lx, row, body = left, 0, []
+    for label, col in entries:
+        w = mw + 4 + _text_width(label, size) + 18
+        if lx > left and lx + w > width:
+            lx, row = left, row + 1
+        top = y + 16 * row
+        body.append(Markup('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>').format(
+            round(lx, 1), top, mw, mh, col))
+        body.append(_text(round(lx + mw + 4, 1), top + mh / 2 + 3, label, size=size))
+        lx += w
+    return body, row
 
 
 def stacked(items: list[tuple[str, dict[str, int]]], colors: dict[str, tuple[str, str]], *, title: str,
@@ -157,10 +165,9 @@ def stacked(items: list[tuple[str, dict[str, int]]], colors: dict[str, tuple[str
                                                  f"{v:,}"))
             x += w
         body.append(_text(x + 4, y + 13, f"{sum(parts.values()):,}", fill="#444"))
-    lx = left
-    for key, (name, col) in colors.items():
-        body.append(Markup('<rect x="{}" y="{}" width="10" height="10" fill="{}"/>').format(lx, height - 16, col))
-        body.append(_text(lx + 14, height - 7, name, size=11))
-        lx += 16 + 12 * len(str(name)) + 20
+    marks, rows = _legend([(str(name), col) for name, col in colors.values()], left=left, width=width,
+                          y=height - 16, mark=(10, 10))
+    body += marks
+    height += 16 * rows
     return _svg(width, height, title, body)
 
