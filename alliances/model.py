@@ -553,20 +553,7 @@ def role_text(role: str, lang: str) -> str:
     ('共同邀请、联合开展', 'chair of the board', '主持人')
     """
     text = (role or "").strip()
-    if not text:
-        return ""
-    if not _ROLE_INDEX:
-        for code, (zh, en, others) in ROLE_NAMES.items():
-            for name in (code, zh, en, *others):
-                _ROLE_INDEX.setdefault(fold(name), code)
-    code = _ROLE_INDEX.get(fold(text))
-    if code is None:
-        return text
-    zh, en, _ = ROLE_NAMES[code]
-    return zh if lang == "zh" else en
-
-
-_ROLE_INDEX: dict[str, str] = {}
+    return _in_language(ROLE_NAMES, _names_index("role", ROLE_NAMES).get(fold(text)) if text else None, text, lang)
 
 
 def status_text(status: str, lang: str) -> str:
@@ -576,10 +563,14 @@ def status_text(status: str, lang: str) -> str:
     ('计划', 'completed')
     """
     text = (status or "").strip()
-    code = find_code("status", text) if text else None
+    return _in_language(STATUS_NAMES, find_code("status", text) if text else None, text, lang)
+
+
+def _in_language(names: dict, code: str | None, text: str, lang: str) -> str:
+    """``names[code]`` in ``lang``, or ``text`` as written when no code was found."""
     if code is None:
         return text
-    zh, en, _ = STATUS_NAMES[code]
+    zh, en, _ = names[code]
     return zh if lang == "zh" else en
 
 
@@ -595,13 +586,18 @@ _CODE_INDEX: dict[str, dict[str, str]] = {}
 
 
 def _code_index(field: str) -> dict[str, str]:
-    index = _CODE_INDEX.get(field)
+    return _names_index(field, code_names(field))
+
+
+def _names_index(key: str, names: dict) -> dict[str, str]:
+    """``{folded name: code}`` over each code's own form, Chinese, English and other words (cached by ``key``)."""
+    index = _CODE_INDEX.get(key)
     if index is None:
         index = {}
-        for code, (zh, en, others) in code_names(field).items():
+        for code, (zh, en, others) in names.items():
             for name in (code, zh, en, *others):
                 index.setdefault(fold(name), code)
-        _CODE_INDEX[field] = index
+        _CODE_INDEX[key] = index
     return index
 
 
