@@ -41,6 +41,40 @@ def type_mask(via=None):
     return mask
 
 
+def geographic_mask():
+    """A boolean lookup by label code: the labels that take no part in partnerships (regions, zones)."""
+    import numpy as np
+
+    geo = np.zeros(len(model.LABELS), dtype=bool)
+    geo[[i for i, name in enumerate(model.LABELS) if name in model.GEOGRAPHIC_LABELS]] = True
+    return geo
+
+
+def distinct(x):
+    """The sorted distinct values of an integer array: ``np.unique(x)`` by one sort. numpy 2's
+    ``np.unique`` without ``return_*`` hashes, and took 1.4 s where the sort takes 0.05 s on the
+    486,192 keys of a 20,000-organisation projection's adjacency."""
+    import numpy as np
+
+    x = np.sort(np.asarray(x))
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
+
+
+def symmetric_csr(n: int, u, v):
+    """``(indptr, indices, rows)`` of the undirected simple graph on ``n`` nodes with ties ``u``–``v``
+    (either direction, repeats and self-ties dropped): each row's neighbours ascending, ``rows`` the
+    row of each entry of ``indices`` (int64 throughout)."""
+    import numpy as np
+
+    u, v = np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64)
+    keep = u != v
+    m = max(n, 1)
+    key = distinct(np.r_[u[keep], v[keep]] * m + np.r_[v[keep], u[keep]])  # one entry per tie and direction
+    rows, cols = key // m, key % m
+    indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n))].astype(np.int64)
+    return indptr, cols, rows
+
+
 def id_rank(ids) -> object:
     """Each id's position in string order, as an int64 array aligned with ``ids``."""
     import numpy as np
@@ -57,18 +91,10 @@ def partnership_csr(ids, labels, src, dst, types, via=None, *, rank=None) -> Par
     import numpy as np
 
     n = len(ids)
-    keep = type_mask(via)[types] & (src != dst)
+    keep = type_mask(via)[types]
     member = np.ones(n, dtype=bool)
     if not via:
-        geo = np.zeros(len(model.LABELS), dtype=bool)
-        geo[[i for i, name in enumerate(model.LABELS) if name in model.GEOGRAPHIC_LABELS]] = True
-        member = ~geo[labels]
+        member = ~geographic_mask()[labels]
         keep &= member[src] & member[dst]
-    a, b = src[keep].astype(np.int64), dst[keep].astype(np.int64)
-    pairs = np.unique(np.minimum(a, b) * max(n, 1) + np.maximum(a, b))
-    u, v = pairs // max(n, 1), pairs % max(n, 1)
-    rows, cols = np.concatenate([u, v]), np.concatenate([v, u])
-    order = np.lexsort((cols, rows))
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    return PartnershipCSR(indptr, cols[order].astype(np.int32), id_rank(ids) if rank is None else rank, member)
+    indptr, cols, _ = symmetric_csr(n, src[keep], dst[keep])
+    return PartnershipCSR(indptr, cols.astype(np.int32), id_rank(ids) if rank is None else rank, member)

@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alliances import model
+from alliances.adjacency import distinct, geographic_mask, id_rank, symmetric_csr, type_mask
 from alliances.network import thresholds
 from alliances.order import HUB_LABELS, capped_hub, hub_order, tie_value
 
@@ -163,13 +164,7 @@ def arrays_from_graph(G) -> GraphArrays:
 
 def geographic_and_partnership_masks():
     """Boolean lookups by label code (regions, zones) and by type code (partnership types)."""
-    import numpy as np
-
-    geo = np.zeros(len(model.LABELS), dtype=bool)
-    geo[[LABEL_CODES[lab] for lab in model.GEOGRAPHIC_LABELS]] = True
-    part = np.zeros(len(model.REL_TYPES), dtype=bool)
-    part[[TYPE_CODES[t] for t in model.PARTNERSHIP_TYPES]] = True
-    return geo, part
+    return geographic_mask(), type_mask()
 
 
 def arrays_from_dataset(ds) -> GraphArrays:
@@ -302,23 +297,12 @@ def projection_arrays(A: GraphArrays, *, max_members: int | None = None) -> Proj
                       (pairs % n).astype(np.int32), counts.astype(np.float64), capped, capped_members)
 
 
-def via_mask(via=None):
-    """A boolean lookup by type code: the ``via`` types, or the partnership types."""
-    import numpy as np
-
-    if not via:
-        return geographic_and_partnership_masks()[1]
-    mask = np.zeros(len(model.REL_TYPES), dtype=bool)
-    mask[[TYPE_CODES[t] for t in via if t in TYPE_CODES]] = True
-    return mask
-
-
 def via_arrays(A: GraphArrays, via) -> tuple[Projection, object]:
     """The ties of the ``via`` relationship types (either direction), every node taking
     part, regions and zones too: :func:`alliances.graph.partnership_graph` with ``via``."""
     import numpy as np
 
-    keep = via_mask(via)[A.types] & (A.src != A.dst)
+    keep = type_mask(via)[A.types] & (A.src != A.dst)
     a, b = A.src[keep].astype(np.int64), A.dst[keep].astype(np.int64)
     n = max(len(A.ids), 1)
     pairs, inverse, counts = np.unique(np.minimum(a, b) * n + np.maximum(a, b), return_inverse=True,
@@ -344,7 +328,6 @@ class PartnershipAdjacency:
         from scipy.sparse import coo_matrix
 
         self.P, self.where = partnership_arrays(A) if not via else via_arrays(A, via)
-        self.types = via_mask(via)
         P = self.P
         both = np.concatenate([P.u, P.v]), np.concatenate([P.v, P.u])
         self.csr = coo_matrix((np.ones(len(both[0])), both), shape=(P.n, P.n)).tocsr()
@@ -382,23 +365,6 @@ def dijkstra_lengths(lengths, i: int, *, directed: bool = False):
     from scipy.sparse.csgraph import dijkstra
 
     return dijkstra(lengths, directed=directed, indices=i)
-
-
-def distinct(x):
-    """The sorted distinct values of an integer array: ``np.unique(x)`` by one sort. numpy 2's
-    ``np.unique`` without ``return_*`` hashes, and took 1.4 s where the sort takes 0.05 s on the
-    486,192 keys of a 20,000-organisation projection's adjacency."""
-    import numpy as np
-
-    x = np.sort(np.asarray(x))
-    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
-
-
-def id_rank(ids) -> object:
-    """Each id's position in string order, as an int64 array aligned with ``ids``."""
-    from alliances.adjacency import id_rank as rank
-
-    return rank(ids)
 
 
 def projection_from_networkx(H, weight: str = "weight") -> Projection:
@@ -896,17 +862,8 @@ class CSR:
     """
 
     def __init__(self, n: int, u, v):
-        import numpy as np
-
-        u, v = np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64)
-        keep = u != v
-        a, b = np.r_[u[keep], v[keep]], np.r_[v[keep], u[keep]]
-        key = distinct(a * max(n, 1) + b)  # one entry per tie and direction
-        a, b = key // max(n, 1), key % max(n, 1)
         self.n = n
-        self.indptr = np.r_[0, np.cumsum(np.bincount(a, minlength=n))].astype(np.int64)
-        self.indices = b.astype(np.int64)
-        self.src = a  # the row of each entry of ``indices``
+        self.indptr, self.indices, self.src = symmetric_csr(n, u, v)  # src: the row of each entry
 
     @classmethod
     def of(cls, P: Projection) -> "CSR":

@@ -777,7 +777,7 @@ def _drill(A, attrs, code, keys, overview, degree, rank, rg, region_keys, table,
     # every tie once (either direction, any type), for the members' ties inside a group
     lo, hi = np.minimum(A.src, A.dst).astype(np.int64), np.maximum(A.src, A.dst).astype(np.int64)
     keep = (lo != hi) & (code[lo] == code[hi])
-    pairs = np.unique(lo[keep] * n + hi[keep])
+    pairs = engine.distinct(lo[keep] * n + hi[keep])
     pu, pv = pairs // n, pairs % n
     pair_code = code[pu]
     by_code = np.argsort(pair_code, kind="stable")
