@@ -83,12 +83,10 @@ def network_paths(net, source: str, target: str, *, k: int = 1, max_hops: int | 
     (a warm path imports neither networkx nor scipy).
     """
     if net.paths_on_arrays(k=k, via=via):
-        if k > 1:
-            raw = find_k_path_arrays(net, source, target, k=k, max_hops=max_hops, via=via, weighted=weighted)
-        elif weighted:
+        if weighted and k == 1:
             raw = find_weighted_path_arrays(net, source, target, max_hops=max_hops, via=via)
         else:
-            raw = find_path_arrays(net, source, target, max_hops=max_hops, via=via)
+            raw = find_k_path_arrays(net, source, target, k=k, max_hops=max_hops, via=via, weighted=weighted)
         return AnswerNodes(net, [source, target, *(n for p in raw for n in p["nodes"])]), raw
     if weighted:
         return net.graph, find_weighted_paths(net.graph, source, target, k=k, max_hops=max_hops, via=via)
@@ -118,49 +116,27 @@ def find_path_arrays(ds, source: str, target: str, *, max_hops: int | None = Non
     nine gigabytes of a networkx graph. Equal to :func:`find_paths` (tested
     pair by pair).
     """
-    from alliances.network import Network
-
-    net = ds if isinstance(ds, Network) else Network(ds)
-    if source == target:
-        return [{"hops": 0, "nodes": [source], "relationships": []}]
-    C = net.partnership_csr(via)
-    s, t = net.position(source), net.position(target)
-    if s is None or t is None or not C.member[s] or not C.member[t]:
-        return []
-    found = first_shortest_path_csr(C, s, t)
-    if found is None or (max_hops is not None and len(found) - 1 > max_hops):
-        return []
-    nodes = [net.node_id(i) for i in found]
-    hop = _hop_relationships(net, via, nodes)
-    return [{"hops": len(nodes) - 1, "nodes": nodes,
-             "relationships": [min(hop(a, b), key=edge_sort_key) for a, b in zip(nodes, nodes[1:])]}]
+    return find_k_path_arrays(ds, source, target, k=1, max_hops=max_hops, via=via)
 
 
-def _hop_relationships(net, via=None, nodes=None):
+def _hop_relationships(net, via, nodes):
     """``hop(a, b)``: the relationships of the partnership types (or the ``via`` types) between two
-    nodes, read from the arrays; with ``nodes``, those among them found in one pass (a path's hops)."""
+    of ``nodes`` (a path's), read from the arrays in one pass narrowed as it goes."""
     import numpy as np
 
     from alliances.adjacency import type_mask
 
     ds = net.dataset
     src, dst, types = net.edge_arrays()
-    partnership = type_mask(via)[types]
-    if nodes is not None:
-        at = np.array(sorted({net.position(n) for n in nodes}), dtype=src.dtype)
-        among = partnership & np.isin(src, at) & np.isin(dst, at)
-        ties: dict = {}
-        for i in np.flatnonzero(among).tolist():
-            r = ds.relationship(i)
-            ties.setdefault(frozenset((r["start"], r["end"])), []).append(r)
-        return lambda a, b: ties.get(frozenset((a, b)), [])
-
-    def hop(a, b):
-        x, y = net.position(a), net.position(b)
-        tie = partnership & (((src == x) & (dst == y)) | ((src == y) & (dst == x)))
-        return [ds.relationship(i) for i in np.flatnonzero(tie).tolist()]
-
-    return hop
+    at = np.array(sorted({net.position(n) for n in nodes}), dtype=src.dtype)
+    among = np.flatnonzero(np.isin(src, at))
+    among = among[np.isin(dst[among], at)]
+    among = among[type_mask(via)[types[among]]]
+    ties: dict = {}
+    for i in among.tolist():
+        r = ds.relationship(i)
+        ties.setdefault(frozenset((r["start"], r["end"])), []).append(r)
+    return lambda a, b: ties.get(frozenset((a, b)), [])
 
 
 def first_shortest_path_csr(C, source: int, target: int, *, banned=frozenset(), ties=frozenset()) -> list | None:
@@ -433,10 +409,10 @@ def find_weighted_path_arrays(ds, source: str, target: str, *, max_hops: int | N
 
     net = ds if isinstance(ds, Network) else Network(ds)
     ds, A, adj = net.dataset, net.arrays, net.adjacency_for(via)
+    if source == target:  # as the graph answers: the node itself, whatever it is
+        return [{"hops": 0, "nodes": [source], "relationships": [], "length": 0.0, "strengths": []}]
     if source not in adj or target not in adj:
         return []
-    if source == target:
-        return [{"hops": 0, "nodes": [source], "relationships": [], "length": 0.0, "strengths": []}]
     lengths = engine.tie_lengths(adj)
     dist = engine.dijkstra_lengths(lengths, adj.index[target])
     s = adj.index[source]
@@ -534,12 +510,12 @@ def find_k_path_arrays(ds, source: str, target: str, *, k: int, max_hops: int | 
 
     net = ds if isinstance(ds, Network) else Network(ds)
     if not weighted:
+        if source == target:  # as the graph answers: the node itself, whatever it is
+            return [{"hops": 0, "nodes": [source], "relationships": []}]
         C = net.partnership_csr(via)
         s, t = net.position(source), net.position(target)
         if s is None or t is None or not C.member[s] or not C.member[t]:
             return []
-        if s == t:
-            return [{"hops": 0, "nodes": [source], "relationships": []}]
         rank = C.rank
 
         def search(spur, nodes, ties):
@@ -557,10 +533,10 @@ def find_k_path_arrays(ds, source: str, target: str, *, k: int, max_hops: int | 
                  "relationships": [min(hop(a, b), key=edge_sort_key) for a, b in zip(nodes, nodes[1:])]}
                 for nodes in paths]
     adj = net.adjacency_for(via)
+    if source == target:  # as the graph answers: the node itself, whatever it is
+        return [{"hops": 0, "nodes": [source], "relationships": [], "length": 0.0, "strengths": []}]
     if source not in adj or target not in adj:
         return []
-    if source == target:
-        return [{"hops": 0, "nodes": [source], "relationships": [], "length": 0.0, "strengths": []}]
     search, length = _weighted_search(adj, target)
     found: list[list] = []
     # Lengths compared to 12 significant digits: sums of the same hop lengths in another order

@@ -50,3 +50,17 @@ def test_a_large_network_answers_via_on_the_arrays_without_the_graph(generated, 
     assert not net.has_graph
     assert got == find_paths(ref.graph, "org-10", "org-900", via=via) and got
     assert {r["type"] for p in got for r in p["relationships"]} <= set(via)
+
+
+def test_a_node_to_itself_is_the_node_on_the_arrays_as_on_the_graph(bundled):
+    # a region takes no part in partnerships, yet a path from it to itself is it, as the graph says
+    from alliances.paths import find_k_path_arrays, find_weighted_path_arrays, find_weighted_paths
+
+    net = Network(bundled)
+    for node in ("sichuan", "huashang-committee"):
+        assert find_path_arrays(net, node, node) == find_paths(net.graph, node, node) == [
+            {"hops": 0, "nodes": [node], "relationships": []}]
+        assert find_k_path_arrays(net, node, node, k=2) == find_paths(net.graph, node, node, k=2)
+        assert find_weighted_path_arrays(net, node, node) == find_weighted_paths(net.graph, node, node)
+        assert find_k_path_arrays(net, node, node, k=2, weighted=True) == find_weighted_paths(net.graph, node, node,
+                                                                                                k=2)
