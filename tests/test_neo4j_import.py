@@ -30,6 +30,7 @@ def _with_figures(tmp_path):
                    {**fig, "node": orgs[1], "key": "employees", "value": 300}]
     ds.nodes[orgs[2]]["date"], ds.nodes[orgs[2]]["date_note"] = "2021-03", "2021年3月"
     ds.nodes[orgs[2]]["description"] = 'line one\nline "two", with a comma'
+    ds.nodes[orgs[3]]["credit_code"] = "91510300MA62X1234Q"  # text, letters in it (a typed column would refuse it)
     with_ends_and_ties(ds)
     folder = write_dataset(ds, tmp_path / "ds")
     with_registry(folder)
@@ -51,6 +52,7 @@ def test_import_files_have_typed_headers_and_one_file_per_figure_signature(tmp_p
     assert any(h[-2:] == ["members:long", ":LABEL"] for h in headers.values())
     for h in headers.values():
         assert h[0] == "id:ID(Data)" and "date:date" in h and "paragraphs:long[]" in h and "aliases:string[]" in h
+        assert "credit_code" in h and not any(c.startswith("credit_code:") for c in h)  # a string, never a number
     rel = next(csv.reader(open(out / "relationships_MEMBER_OF.csv", encoding="utf-8")))
     assert rel[:2] == [":START_ID(Data)", ":END_ID(Data)"] and rel[-1] == ":TYPE"
     args = (out / "neo4j-admin.args").read_text(encoding="utf-8").split()
@@ -122,6 +124,7 @@ def test_column_writer_writes_the_row_writers_bytes(tmp_path):
     assert status["snapshot"] == "loaded" and "relationships" not in vars(snap)
     for label, source in (("plain", ds), ("snapshot", snap)):
         out = write_import_files(source, tmp_path / label, name="ds")
+        assert "relationships" not in vars(snap)  # the snapshot's columns were read, no dict per row
         for rtype, buf in expected.items():
             text = (out / f"relationships_{rtype}.csv").read_text(encoding="utf-8")
             assert text == buf.getvalue(), (label, rtype)

@@ -45,7 +45,7 @@ from alliances import model
 from alliances.errors import UsageError
 from alliances.store.rows import figures_by_node, node_row, record_source, source_props, to_date
 
-NODE_COLUMNS = [("name", ""), ("name_en", ""), ("kind", ""), ("region", ""), ("date", "date"),
+NODE_COLUMNS = [("name", ""), ("name_en", ""), ("kind", ""), ("credit_code", ""), ("region", ""), ("date", "date"),
                 ("date_precision", ""), ("date_note", ""), ("status", ""), ("aliases", "string[]"),
                 ("description", ""), ("synthetic", "boolean"), ("source", ""), ("paragraphs", "long[]"),
                 ("figures_json", ""), ("datasets", "string[]"), ("source_sheet", ""), ("source_row", "long"),
@@ -180,17 +180,9 @@ def _pick(cells: list, idx: list[int]) -> list:
     return cells if len(idx) == len(cells) else [cells[i] for i in idx]
 
 
-def schema_script() -> str:
-    """The schema ``load`` creates, as a script: each statement ends with a line ending in ``;``."""
-    from alliances.store.cypher import schema_statements
-
-    head = ("// The alliances schema (id constraints, name indexes, the cjk full-text index), to run once the\n"
-            "// import is done and the server started: cypher-shell -d neo4j -f schema.cypher\n")
-    return head + "".join(text.strip() + ";\n" for text in schema_statements())
-
-
 def write_import_files(ds, out: str | os.PathLike, *, name: str | None = None, overwrite: bool = False) -> Path:
     """Write the import folder for ``ds`` as dataset ``name`` (all files or none); returns the folder."""
+    from alliances.store.cypher import schema_text
     from alliances.store.neo4j import dataset_name
 
     out = Path(out)
@@ -202,7 +194,7 @@ def write_import_files(ds, out: str | os.PathLike, *, name: str | None = None, o
     try:
         args = _write_all(ds, tmp, name)
         (tmp / "neo4j-admin.args").write_text("\n".join(args) + "\n", encoding="utf-8")
-        (tmp / "schema.cypher").write_text(schema_script(), encoding="utf-8")
+        (tmp / "schema.cypher").write_text(schema_text(), encoding="utf-8")  # as cypher/schema.cypher
         if out.exists():
             shutil.rmtree(out) if out.is_dir() else out.unlink()
         tmp.rename(out)
@@ -280,7 +272,7 @@ def _write_all(ds, folder: Path, name: str) -> list[str]:
     labels = dict(Counter(node["label"] for node in ds.nodes.values()))
     types = dict(Counter(columns["type"]))  # as ds.counts(), without a dict per relationship
     record = {"source": record_source(ds), "loaded_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0),
-              "nodes": len(ds.nodes), "relationships": len(ds.relationships), "figures": len(ds.figures),
+              "nodes": len(ds.nodes), "relationships": len(columns["type"]), "figures": len(ds.figures),
               "sources": len(ds.sources), "labels_json": json.dumps(labels, sort_keys=True),
               "types_json": json.dumps(types, sort_keys=True)}
     _write(folder / "datasets.csv", ["id:ID(Dataset)", *_header(DATASET_COLUMNS), ":LABEL"],

@@ -26,8 +26,9 @@ from alliances.errors import (AuthenticationFailed, ConnectionFailed, DatabaseNo
                               UsageError)
 from alliances.redact import redact
 from alliances.store.cypher import render, schema_statements
-from alliances.store.rows import (differences, describe_value, figures_by_node, merge, node_from, node_row,
-                                  record_source, rel_from, rel_row, source_from, source_props)
+from alliances.store.rows import (END_KEYS, NODE_KEYS, PROVENANCE_KEYS, differences, describe_value, figures_by_node,
+                                  merge, node_from, node_row, record_source, rel_from, rel_row, source_from,
+                                  source_props)
 
 __all__ = ["Neo4jStore", "LoadReport", "node_row", "rel_row", "dataset_name", "ON_CONFLICT"]
 
@@ -446,7 +447,6 @@ class Neo4jStore:
             row = node_row(ds, nid, figures)
             row["props"]["datasets"] = [name]
             row["exclusive"] = True
-            row["new"] = nid not in existing  # in no dataset when checked: created, not merged
             if nid in existing and others(existing[nid][1]):
                 old_labels, old = existing[nid]
                 diff = changes(old, row["props"])
@@ -561,17 +561,7 @@ class Neo4jStore:
             run(render("upsert_sources"), plan.sources, "sources")
         for label, rows in plan.nodes.items():
             text = render("upsert_nodes", label=label)
-            create = render("create_nodes", label=label)
-            fresh = [r for r in rows if r.get("new")]
-            for chunk in _batches(fresh, batch_size):
-                try:
-                    run(create, chunk, "nodes")
-                except StoreError as err:
-                    # another loader created one of these ids since the check: merge this batch instead
-                    if "ConstraintValidationFailed" not in (getattr(err.__cause__, "code", "") or ""):
-                        raise
-                    run(text, chunk, "nodes")
-            for chunk in _batches([r for r in rows if not r.get("new")], batch_size):
+            for chunk in _batches(rows, batch_size):
                 run(text, chunk, "nodes")
         for rtype, rows in plan.rels.items():
             text = render("upsert_relationships", rel_type=rtype)
@@ -890,9 +880,7 @@ class Neo4jStore:
 LABEL_CODES = {name: i for i, name in enumerate(model.LABELS)}
 TYPE_CODES = {name: i for i, name in enumerate(model.REL_TYPES)}
 #: The node properties read back (``read_node_columns.cypher`` returns one column of each).
-NODE_COLUMNS = ("name", "name_en", "kind", "credit_code", "region", "date", "date_precision", "date_note", "status",
-                "aliases", "description", "synthetic", "source", "paragraphs", "ended", "source_sheet",
-                "source_row", "figures_json")
+NODE_COLUMNS = (*(k for k in NODE_KEYS if k != "id"), "date_precision", *END_KEYS, *PROVENANCE_KEYS, "figures_json")
 
 
 class StoreDataset(Dataset):

@@ -204,7 +204,21 @@ public final class LocalNeo4j {
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                log("ERROR: import request failed: " + e.getClass().getName());
+                log("ERROR: import request failed: " + e);
+                // a request taken and not answered would leave scripts/neo4j waiting for ever:
+                // answer it as failed, and with no DBMS left to serve, end this process
+                if (Files.exists(running)) {
+                    try {
+                        Files.writeString(control.resolve("import.done"), "exit=1\n", StandardCharsets.UTF_8);
+                        Files.deleteIfExists(running);
+                    } catch (IOException ignored) {
+                        // the script still sees the process end below, or times out on its own
+                    }
+                }
+                if (dbms == null) {
+                    log("ERROR: the DBMS is down after the failed import: exiting");
+                    System.exit(2);
+                }
                 try {
                     Thread.sleep(1000);
                 } catch (InterruptedException ie) {
