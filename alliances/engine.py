@@ -833,15 +833,16 @@ def cross_region_brokers(P: Projection, groups, *, graph=None):
     return d * (d - 1) - 2 * t - (o * (o - 1) - 2 * t_o) > 0
 
 
-def group_distances(P: Projection, groups, keys) -> dict:
+def group_distances(P: Projection, groups, keys, *, adjacency=None) -> dict:
     """Hop distance from the nearest node of each group in ``keys`` to every node of ``P``
     (``inf`` where none reaches): one multi-source search per group, as in
-    :func:`region_distances`. A group with no node gets ``None``."""
+    :func:`region_distances`. A group with no node gets ``None``. ``adjacency``: ``P``'s
+    symmetric scipy adjacency when the caller has it (built here otherwise)."""
     import numpy as np
     from scipy.sparse.csgraph import dijkstra
 
     g = np.asarray(groups, dtype=object)
-    A = _adjacency(P, weighted=False) if P.n else None
+    A = adjacency if adjacency is not None else _adjacency(P, weighted=False) if P.n else None
     out = {}
     for k in keys:
         members = np.flatnonzero(g == k)

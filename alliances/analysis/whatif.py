@@ -260,8 +260,11 @@ def _compare_views(before, after, without, top: int) -> dict:
     groups_b = [codes.setdefault(g, len(codes)) for g in before.groups]
     groups_a = [codes.setdefault(g, len(codes)) for g in after.groups]
 
+    # one scipy adjacency per side, for the distances and the components
+    M_b = before.csr_matrix() if before.n else None
+    M_a = after.csr_matrix() if after.n else None
     # corridors: distance and node-disjoint routes, before and after
-    dist_b = engine.group_distances(before.P, before.groups, regions)
+    dist_b = engine.group_distances(before.P, before.groups, regions, adjacency=M_b)
     dist_a: dict = {}  # searched after only for a region whose shortest paths the removal touched
     members_b = {r: np.flatnonzero(np.asarray(before.groups, dtype=object) == r) for r in regions}
     members_a = {r: np.flatnonzero(np.asarray(after.groups, dtype=object) == r) for r in regions}
@@ -275,7 +278,7 @@ def _compare_views(before, after, without, top: int) -> dict:
                 d_after = d_before
             else:
                 if a not in dist_a:
-                    dist_a.update(engine.group_distances(after.P, after.groups, [a]))
+                    dist_a.update(engine.group_distances(after.P, after.groups, [a], adjacency=M_a))
                 d_after = _pair_distance(dist_a, members_a, a, b)
             r_before, r_after = 0, None
             if d_before is not None:
@@ -293,8 +296,8 @@ def _compare_views(before, after, without, top: int) -> dict:
             rows.append(_corridor_row((a, b), d_before, d_after, r_before, r_after))
 
     # components and largest component
-    comps_b = connected_components(before.csr_matrix(), directed=False)[1] if before.n else np.zeros(0, int)
-    comps_a = connected_components(after.csr_matrix(), directed=False)[1] if after.n else np.zeros(0, int)
+    comps_b = connected_components(M_b, directed=False)[1] if before.n else np.zeros(0, int)
+    comps_a = connected_components(M_a, directed=False)[1] if after.n else np.zeros(0, int)
     largest = {"before": int(np.bincount(comps_b).max()) if before.n else 0,
                "after": int(np.bincount(comps_a).max()) if after.n else 0}
 
@@ -313,28 +316,23 @@ def _compare_views(before, after, without, top: int) -> dict:
         sb = engine.scores_arrays(before.P, metrics=("degree", "betweenness"))
         hubs_b = _hub_order(ids_b, sb["betweenness"], sb["degree"], top)
         if after.n:
-            bc_a = _betweenness_after(before, after, removal, sb["betweenness"], comps_b, comps_a)
+            bc_a = _betweenness_after(before, after, removal, sb["betweenness"], comps_b)
             deg_a = engine.degree_arrays(after.P)[0]
             hubs_a = _hub_order(ids_a, bc_a, deg_a, top)
-    names_b, names_a = _namer(before), _namer(after)
     return {
-        "removed": names_b(list(without)),
+        "removed": _names(before, list(without)),
         "largest_component": largest,
         "corridors": rows,
-        "articulation_points": {"new": names_a(sorted(art_a - art_b)), "gone": names_b(sorted(art_b - art_a))},
-        "brokers": {"new": names_a(sorted(brk_a - brk_b)), "gone": names_b(sorted(brk_b - brk_a))},
+        "articulation_points": {"new": _names(after, sorted(art_a - art_b)),
+                                "gone": _names(before, sorted(art_b - art_a))},
+        "brokers": {"new": _names(after, sorted(brk_a - brk_b)), "gone": _names(before, sorted(brk_b - brk_a))},
         "top_hubs": {
-            "before": names_b(hubs_b),
-            "after": names_a(hubs_a),
-            "entered": names_a([n for n in hubs_a if n not in hubs_b]),
-            "left": names_b([n for n in hubs_b if n not in hubs_a]),
+            "before": _names(before, hubs_b),
+            "after": _names(after, hubs_a),
+            "entered": _names(after, [n for n in hubs_a if n not in hubs_b]),
+            "left": _names(before, [n for n in hubs_b if n not in hubs_a]),
         },
     }
-
-
-def _namer(V):
-    inside = set(V.P.ids)
-    return lambda ids: [{"id": n, "name": V.attrs[n].get("name", n) if n in inside else n} for n in ids]
 
 
 def _removal(before, after) -> dict | None:
@@ -391,7 +389,7 @@ def _on_shortest_paths(dist, a, b, d, removal) -> bool:
     return bool(len(u)) and bool(((da[u] + 1 + db[v] == d) | (da[v] + 1 + db[u] == d)).any())
 
 
-def _betweenness_after(before, after, removal, bc_before, comps_b, comps_a):
+def _betweenness_after(before, after, removal, bc_before, comps_b):
     """Betweenness after the removal (normalised, networkx's scale): the components the removal
     left untouched keep their raw scores; the others are computed again, alone."""
     import numpy as np
