@@ -74,6 +74,27 @@ def capped_hubs_named(hubs: list[dict], nodes) -> list[dict]:
     return [{**h, "name": nodes[h["id"]].get("name", h["id"]) if h["id"] in nodes else h["id"]} for h in hubs]
 
 
+#: Hubs are ranked on their scores as the tables print them (this many decimals), so two equal
+#: scores summed in a different order (another thread count, a part of the graph computed alone)
+#: tie exactly and fall to degree, then id.
+RANK_DECIMALS = 6
+
+
+def rank_order(ids, score, degree):
+    """Positions of ``ids`` ranked as hubs: by ``score`` (rounded to :data:`RANK_DECIMALS`), then
+    degree (rounded alike), then id in string order. The one ranking of ``alliances centrality``,
+    ``whatif``'s top hubs and the report."""
+    import numpy as np
+
+    from alliances import engine
+
+    if not len(ids):
+        return np.zeros(0, dtype=np.int64)
+    score = np.round(np.asarray(score, dtype=np.float64), RANK_DECIMALS)
+    degree = np.round(np.asarray(degree, dtype=np.float64), RANK_DECIMALS)
+    return np.lexsort((engine.id_rank(ids), -degree, -score))
+
+
 def centrality_table(
     G: Network | nx.MultiDiGraph | None,
     *,
@@ -135,7 +156,7 @@ def centrality_table(
     if info is not None:
         info["capped_hubs"] = capped
     n = len(ids)
-    order = np.lexsort((engine.id_rank(ids), -np.array(values["degree"]), -np.array(values[by]))) if n else []
+    order = rank_order(ids, values[by], values["degree"])
     codes = {g: i for i, g in enumerate(sorted(set(region)))}
     region_code = np.array([codes[g] for g in region], dtype=np.int64)
     region_rank = np.empty(n, dtype=np.int64)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from alliances.analysis.brokerage import broker_table, corridors, distance_change
-from alliances.analysis.centrality import capped_hubs_named, centrality_scores, scenario_graph
+from alliances.analysis.centrality import capped_hubs_named, centrality_scores, rank_order, scenario_graph
 from alliances.graph import organizations_projection
 
 if TYPE_CHECKING:
@@ -115,21 +115,9 @@ def _largest(H) -> int:
     return max((len(c) for c in nx.connected_components(H)), default=0)
 
 
-#: Betweenness is ranked rounded to this many decimals, so two equal scores summed in a
-#: different order (another thread count, a part of the graph computed alone) tie exactly and
-#: fall to degree, then id.
-RANK_DECIMALS = 12
-
-
 def _hub_order(ids, betweenness, degree, top: int) -> list[str]:
-    """The ``top`` ids by betweenness (rounded), then degree, then id."""
-    import numpy as np
-
-    bc = np.round(np.asarray(betweenness, dtype=np.float64), RANK_DECIMALS)
-    from alliances import engine
-
-    order = np.lexsort((engine.id_rank(ids), -np.asarray(degree, dtype=np.float64), -bc))
-    return [ids[i] for i in order[:top].tolist()]
+    """The ``top`` ids by betweenness, then degree, then id: ``alliances centrality``'s ranking."""
+    return [ids[i] for i in rank_order(ids, betweenness, degree)[:top].tolist()]
 
 
 def _top_hubs(H, top: int) -> list[str]:
@@ -165,7 +153,7 @@ def what_if(
     ``lengthened``, ``shortened``, ``restored`` or ``unchanged``. A broker is
     an organisation with at least one cross-region brokerage two-path
     (:func:`alliances.analysis.brokerage.brokerage_roles`); hubs are the
-    ``top`` by betweenness (rounded to :data:`RANK_DECIMALS`), then degree, then id.
+    ``top`` by betweenness (rounded as ``alliances centrality`` ranks), then degree, then id.
 
     Above the engine threshold both states are arrays and the state after
     recomputes only what the removal can change (:func:`_compare_views`);
