@@ -829,37 +829,41 @@ def brokerage_arrays(P: Projection, groups, *, block: int = 4096) -> dict:
     onehot = csr_matrix((np.ones(n), (np.arange(n), groups)), shape=(n, max(k, 1)))
     N = (A @ onehot).toarray()  # n × k: neighbours per group
     deg = N.sum(axis=1)
-    T = np.zeros((n, k, k))  # ordered pairs of tied neighbours by groups
     s1 = np.zeros(n)
     s2 = np.zeros(n)
+    tied = np.zeros(n)  # ordered pairs of tied neighbours
+    roles = {r: np.zeros(n, dtype=np.int64) for r in ("coordinator", "itinerant", "representative",
+                                                      "gatekeeper", "liaison")}
     inv = diags(1.0 / np.maximum(deg, 1.0))
     masks = [diags((groups == g).astype(np.float64)) for g in range(k)]
-    for start in range(0, n, block):
-        rows = slice(start, min(start + block, n))
-        B = A[rows]
-        for g in range(k):
-            X = (B @ masks[g] @ A).multiply(B)
-            T[rows, g, :] = (X @ onehot).toarray()
-        S = (B @ inv @ A).multiply(B).tocsr()
-        s1[rows] = np.asarray(S.sum(axis=1)).ravel()
-        s2[rows] = np.asarray(S.multiply(S).sum(axis=1)).ravel()
-    pairs = N[:, :, None] * N[:, None, :] - np.einsum("ng,gh->ngh", N, np.eye(k))
-    open_ = pairs - T
     own = np.zeros((n, k), dtype=bool)
     own[np.arange(n), groups] = True
     same = np.eye(k, dtype=bool)[None, :, :]
-    a_own, c_own = own[:, :, None], own[:, None, :]
-    out = {
-        "coordinator": (open_ * (a_own & c_own)).sum(axis=(1, 2)),
-        "itinerant": (open_ * (same & ~a_own)).sum(axis=(1, 2)),
-        "representative": (open_ * (a_own & ~c_own)).sum(axis=(1, 2)),
-        "gatekeeper": (open_ * (~a_own & c_own)).sum(axis=(1, 2)),
-        "liaison": (open_ * (~same & ~a_own & ~c_own)).sum(axis=(1, 2)),
-    }
-    out = {r: np.rint(x).astype(np.int64) for r, x in out.items()}
+    eye = np.eye(k)
+    # the n × k × k counts are made and summed one block of rows at a time (1M organisations in
+    # ten groups: 0.8 GB per such array, five of them at once when made whole)
+    for start in range(0, n, block):
+        rows = slice(start, min(start + block, n))
+        B = A[rows]
+        T = np.zeros((B.shape[0], k, k))  # ordered pairs of tied neighbours by groups
+        for g in range(k):
+            X = (B @ masks[g] @ A).multiply(B)
+            T[:, g, :] = (X @ onehot).toarray()
+        S = (B @ inv @ A).multiply(B).tocsr()
+        s1[rows] = np.asarray(S.sum(axis=1)).ravel()
+        s2[rows] = np.asarray(S.multiply(S).sum(axis=1)).ravel()
+        Nb = N[rows]
+        open_ = Nb[:, :, None] * Nb[:, None, :] - np.einsum("ng,gh->ngh", Nb, eye) - T
+        a_own, c_own = own[rows][:, :, None], own[rows][:, None, :]
+        for r, m in (("coordinator", a_own & c_own), ("itinerant", same & ~a_own),
+                     ("representative", a_own & ~c_own), ("gatekeeper", ~a_own & c_own),
+                     ("liaison", ~same & ~a_own & ~c_own)):
+            roles[r][rows] = np.rint((open_ * m).sum(axis=(1, 2))).astype(np.int64)
+        tied[rows] = T.sum(axis=(1, 2))
+    out = dict(roles)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["constraint"] = np.where(deg > 0, (deg + 2 * s1 + s2) / deg ** 2, np.nan)
-        out["effective_size"] = np.where(deg > 0, deg - T.sum(axis=(1, 2)) / deg, np.nan)
+        out["effective_size"] = np.where(deg > 0, deg - tied / deg, np.nan)
     return out
 
 

@@ -138,6 +138,75 @@ def test_equally_short_paths_are_the_same_from_neo4j_whatever_the_load_order(cle
                 ["s", "b", "q", "t"], ["s", "c", "a", "t"], ["s", "c", "p", "t"]]
 
 
+def test_equally_short_paths_with_parallel_relationships_are_ranked_by_the_server_as_embedded(
+        clean_neo4j, neo4j_settings, tmp_path):
+    """Three 2-hop ways from s to t, the first in node-id order through b, whose hop to t is two
+    relationships (GUIDES and MANAGES): Neo4j finds s-b-t twice, the server keeps it once, explained
+    by GUIDES (first in the model's order), so k=2 and k=3 are not filled with the same path; the
+    fourth path is the only 3-hop one (s-a-e-t)."""
+    from alliances.dataset import read_dataset, write_dataset
+    from alliances.graph import build_graph
+    from alliances.paths import find_paths
+    from tests.conftest import wipe
+    from tests.test_map import _node, _rel
+
+    ties = [("s", "MANAGES", "d"), ("d", "MANAGES", "t"), ("s", "MANAGES", "c"), ("c", "MANAGES", "t"),
+            ("s", "MANAGES", "b"), ("b", "MANAGES", "t"), ("b", "GUIDES", "t"),
+            ("s", "MANAGES", "a"), ("a", "MANAGES", "e"), ("e", "MANAGES", "t")]
+    nodes = [_node(n) for n in "tsedcba"]
+    rels = [_rel(a, kind, b) for a, kind, b in ties]
+    source = {"s1": {"id": "s1", "title": "ties", "publisher": "", "published": "", "file": "", "paragraphs": ""}}
+    expected = [["s", "b", "t"], ["s", "c", "t"], ["s", "d", "t"], ["s", "a", "e", "t"]]
+    for order in (1, -1):
+        write_dataset(Dataset(sources=source, nodes={n["id"]: n for n in nodes[::order]},
+                              relationships=rels[::order]), tmp_path / f"ties{order}")
+        ds = read_dataset(tmp_path / f"ties{order}")
+        G = build_graph(ds)
+        with Neo4jStore(neo4j_settings) as store:
+            wipe(store.driver, neo4j_settings.database)
+            store.load(ds)
+            for k in (1, 2, 3, 4):
+                remote = store.paths("s", "t", k=k)
+                assert [p["nodes"] for p in remote] == expected[:k]
+                assert remote == find_paths(G, "s", "t", k=k)
+            first = store.paths("s", "t")[0]["relationships"]
+            assert [(r["start"], r["type"], r["end"]) for r in first] == [("s", "MANAGES", "b"), ("b", "GUIDES", "t")]
+            assert [p["nodes"] for p in store.paths("t", "s", k=3)] == [["t", "b", "s"], ["t", "c", "s"], ["t", "d", "s"]]
+
+
+def test_paths_of_random_pairs_of_a_generated_network_equal_the_embedded_answer(clean_neo4j, neo4j_settings,
+                                                                                  tmp_path):
+    """Pair by pair, the whole answer (nodes and each hop's relationship with its properties) of
+    store.paths equals alliances.paths.find_paths on the same data; with k=3 the shortest ones too."""
+    import random
+
+    from alliances.dataset import read_dataset
+    from alliances.generate import generate_dataset
+    from alliances.graph import build_graph
+    from alliances.paths import find_paths
+
+    info = generate_dataset(tmp_path / "gen", 1_500, seed=11)
+    ds = read_dataset(info["path"])
+    G = build_graph(ds)
+    orgs = sorted(n for n, d in G.nodes(data=True) if d["label"] == "Organization")
+    rng = random.Random(5)
+    pairs = [tuple(rng.sample(orgs, 2)) for _ in range(60)]
+    tied = answered = 0
+    with Neo4jStore(neo4j_settings) as store:
+        store.load(ds)
+        for a, b in pairs:
+            local = find_paths(G, a, b)
+            assert store.paths(a, b) == local, (a, b)
+            if not local:  # no path between the two, from either side
+                continue
+            answered += 1
+            local3, remote3 = find_paths(G, a, b, k=3), store.paths(a, b, k=3)
+            shortest = [p for p in local3 if p["hops"] == local[0]["hops"]]
+            assert remote3[:len(shortest)] == shortest, (a, b)
+            tied += len(shortest) > 1
+    assert answered >= 40 and tied >= 10  # ties among equally short paths were decided, not just single answers
+
+
 def test_cli_path_json_is_the_same_from_neo4j_and_embedded(loaded, neo4j_env):
     runner = CliRunner()
     args = ["path", "自贡华商商圈党委", "重庆解放碑商圈党委", "--format", "json", "--k", "2"]
@@ -214,7 +283,8 @@ def test_generated_10k_dataset_gives_the_same_answers(clean_neo4j, neo4j_setting
             local = find_paths(G, a, b)
             remote = store.paths(a, b)
             assert [p["hops"] for p in remote] == [p["hops"] for p in local]
-            if local:  # Neo4j's path is a shortest path of the same graph (ties may differ)
+            assert remote == local  # ties too: the server ranks equally short paths in path order
+            if local:  # Neo4j's path is a shortest path of the same graph
                 nodes = remote[0]["nodes"]
                 assert all(P.has_edge(u, v) for u, v in zip(nodes, nodes[1:]))
                 assert len(nodes) - 1 == nx.shortest_path_length(P, a, b)

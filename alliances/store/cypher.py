@@ -31,7 +31,10 @@ def cypher_dir() -> Path:
 @functools.cache
 def statement(name: str) -> str:
     """The statement in ``cypher/NAME.cypher`` without its comment lines."""
-    text = (cypher_dir() / f"{name}.cypher").read_text(encoding="utf-8")
+    return _body((cypher_dir() / f"{name}.cypher").read_text(encoding="utf-8"))
+
+
+def _body(text: str) -> str:
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
     return body.strip().rstrip(";")
 
@@ -40,6 +43,15 @@ def render(name: str, *, label: str | None = None, rel_type: str | None = None,
            types: list[str] | None = None, places: bool = False, max_hops: int | None = None,
            limit: int | None = None) -> str:
     """Fill a statement's placeholders from the allowlist only."""
+    return render_text(statement(name), name=name, label=label, rel_type=rel_type, types=types, places=places,
+                       max_hops=max_hops, limit=limit)
+
+
+def render_text(text: str, *, name: str = "statement", label: str | None = None, rel_type: str | None = None,
+                types: list[str] | None = None, places: bool = False, max_hops: int | None = None,
+                limit: int | None = None) -> str:
+    """:func:`render` of a statement's text, e.g. an earlier revision's file for a benchmark."""
+    text = _body(text)
     fills = {}
     if label is not None:
         fills["label"] = model.cypher_label(label)
@@ -56,7 +68,6 @@ def render(name: str, *, label: str | None = None, rel_type: str | None = None,
         fills["max_hops"] = str(int(max_hops))
     if limit is not None:
         fills["limit"] = str(int(limit))
-    text = statement(name)
 
     def sub(m: re.Match) -> str:
         key = m.group(1)

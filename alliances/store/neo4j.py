@@ -820,13 +820,14 @@ class Neo4jStore:
         """Shortest partnership paths found by Neo4j, as :func:`alliances.paths.find_paths` gives them.
 
         Every shortest path comes from ``allShortestPaths`` (Neo4j's
-        bidirectional search); only when there are fewer than ``k`` of them
-        does ``SHORTEST k`` look for longer ones (it counts walks that may
-        repeat a node and parallel relationships separately: we ask for more
-        and keep simple paths). Each hop is the first relationship in the
-        model's order. Equally short paths rank in
-        :func:`alliances.order.path_order`, exactly when there are at most
-        ``TIE_CAP`` shortest paths between the two.
+        bidirectional search); the server orders them in
+        :func:`alliances.order.path_order` and explains only the first ``k``.
+        Only when there are fewer than ``k`` of them does ``SHORTEST k`` look
+        for longer ones (it counts walks that may repeat a node and parallel
+        relationships separately: we ask for more and keep simple paths).
+        Each hop is the first relationship in the model's order. The answer
+        is the embedded one exactly when there are at most ``TIE_CAP``
+        shortest paths between the two.
         """
         from alliances.order import TIE_CAP, edge_sort_key, path_order
 
@@ -847,20 +848,20 @@ class Neo4jStore:
                     for hop in hops]
             return {"hops": len(nodes) - 1, "nodes": list(nodes), "relationships": rels}
 
-        # Every shortest path (up to a cap; the first k in path order win, as embedded), each with
-        # its hops' relationships, in one round trip.
+        # The first k shortest paths in path order (of up to TIE_CAP), each with its hops'
+        # relationships, in one round trip.
         records = self._query(render("all_shortest_paths_with_hops", types=types, places=bool(via), max_hops=hops,
-                                     limit=TIE_CAP), {"start": start, "end": end}, read=True).records
+                                     limit=TIE_CAP), {"start": start, "end": end, "k": k}, read=True).records
         shortest: dict[tuple, list] = {}
         for rec in records:
             nodes = tuple(rec["nodes"])
-            if len(set(nodes)) == len(nodes) and nodes not in shortest:
-                by_hop: list[list] = [[] for _ in range(len(nodes) - 1)]
-                for r in rec["rels"]:
-                    by_hop[r["i"]].append(r)
-                shortest[nodes] = by_hop
+            by_hop: list[list] = [[] for _ in range(len(nodes) - 1)]
+            for r in rec["rels"]:
+                by_hop[r["i"]].append(r)
+            shortest[nodes] = by_hop
         if len(shortest) >= k or not shortest:
-            return [explained(nodes, shortest[nodes]) for nodes in sorted(shortest, key=path_order)[:k]]
+            # ordered again here: rows after a subquery keep the server's order in practice, not by rule
+            return [explained(nodes, shortest[nodes]) for nodes in sorted(shortest, key=path_order)]
         # Longer alternatives too: SHORTEST k counts walks that repeat nodes, so ask for more
         # and keep the simple ones.
         found = simple_paths(render("shortest_paths", types=types, places=bool(via), max_hops=hops,
