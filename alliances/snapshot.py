@@ -120,7 +120,8 @@ def snapshot_path(cache_dir: str | os.PathLike, folder: str | os.PathLike) -> Pa
 
 
 def read_checked(path: str | os.PathLike | None = None, *, cache_dir: str | os.PathLike | None = None,
-                 encoding: str | None = None, refresh: bool = False, status: dict | None = None) -> Dataset:
+                 encoding: str | None = None, refresh: bool = False, status: dict | None = None,
+                 save: bool = True) -> Dataset:
     """The checked dataset of ``path`` (the bundled one when ``None``), from its snapshot when valid.
 
     With ``cache_dir=None`` this is :func:`alliances.dataset.read_dataset`.
@@ -129,6 +130,9 @@ def read_checked(path: str | os.PathLike | None = None, *, cache_dir: str | os.P
     new snapshot written, unless the files changed while they were read. A
     dataset with problems raises as ``read_dataset`` does and writes nothing.
     ``refresh=True`` always reads and checks (``validate``) and writes the snapshot.
+    ``save=False`` loads a valid snapshot but writes none after a check (a
+    one-off reader such as a bulk first load into Neo4j: writing the snapshot
+    costs about as much as the check at 100k organisations).
 
     ``status``, when given, receives ``{"snapshot": "loaded" | "written" |
     "not written" | "off", "path": ...}`` (for tests and benchmarks).
@@ -168,7 +172,8 @@ def read_checked(path: str | os.PathLike | None = None, *, cache_dir: str | os.P
         unchanged = files_fingerprint(folder, encoding) == key
     except OSError:
         unchanged = False
-    status["snapshot"] = "written" if unchanged and save_snapshot(ds, target, key=key, code=code) else "not written"
+    status["snapshot"] = ("written" if save and unchanged and save_snapshot(ds, target, key=key, code=code)
+                          else "not written")
     return ds
 
 
