@@ -489,6 +489,102 @@ def betweenness_arrays(P: Projection, *, exact: bool, epsilon: float = 0.01, del
     return np.asarray(algo.scores()) * n / (2 * (n - 2))
 
 
+class BetweennessRuns:
+    """The normalised betweenness of several projections, the sampled ones run side by side.
+
+    Each result equals ``scores_arrays(P, metrics=("betweenness",))["betweenness"]`` for its
+    projection, bit for bit (tested): exact runs (up to ``exact_threshold`` nodes) are done
+    here, at once; each sampled run (KADABRA, :func:`betweenness_arrays`) starts in a Python
+    process of its own (``python -c``, its projection in a temporary ``.npz``), which calls that
+    same function, and leaves the caller free to work meanwhile; :meth:`results` waits for
+    them. Processes, not threads: two KADABRA runs side by side in one process gave other
+    numbers than each alone (networkit's random streams are per thread and process-wide), so
+    the seed no longer decided them. A run whose process fails is done again here.
+
+    Most of a KADABRA run at 100k organisations is its exact diameter (networkit's
+    ``Diameter(ESTIMATED_RANGE, 0)``, on one thread), which it needs to bound the number of
+    samples: two runs side by side use both cores where one after the other used one.
+    """
+
+    def __init__(self, projections, *, epsilon: float = 0.05, delta: float = 0.1, seed: int = 0,
+                 exact_threshold: int | None = None):
+        import json
+        import subprocess
+        import sys
+        import tempfile
+
+        import numpy as np
+
+        if exact_threshold is None:
+            exact_threshold = thresholds().exact
+        self._projections = projections
+        self._settings = dict(metrics=["betweenness"], exact_threshold=exact_threshold,
+                              approx_betweenness_epsilon=epsilon, approx_betweenness_delta=delta, seed=seed)
+        self._out: list = [None] * len(projections)
+        self._running: dict = {}
+        self._dir = None
+        sampled = [k for k, P in enumerate(projections) if P.n > exact_threshold]
+        for k, P in enumerate(projections):
+            if k not in sampled:
+                self._out[k] = _betweenness_alone(P, self._settings)
+        if not sampled:
+            return
+        self._dir = tempfile.TemporaryDirectory(prefix="alliances-betweenness-")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        for k in sampled:
+            P = projections[k]
+            base = os.path.join(self._dir.name, str(k))
+            np.savez(base + ".in.npz", ids=np.asarray(P.ids, dtype=str), u=P.u, v=P.v,
+                     weight=np.asarray(P.weight, dtype=np.float64))
+            code = ("import sys, json; from alliances.engine import _betweenness_file; "
+                    "_betweenness_file(sys.argv[1], json.loads(sys.argv[2]))")
+            self._running[k] = subprocess.Popen(
+                [sys.executable, "-c", code, base, json.dumps(self._settings)], env=env,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def results(self) -> list:
+        """The betweenness arrays, in the order of the projections (waits for the runs)."""
+        import numpy as np
+
+        try:
+            for k, proc in self._running.items():
+                proc.communicate()
+                out = os.path.join(self._dir.name, f"{k}.out.npy")
+                if proc.returncode == 0 and os.path.exists(out):
+                    self._out[k] = np.load(out)
+                else:  # the same computation here
+                    self._out[k] = _betweenness_alone(self._projections[k], self._settings)
+        finally:
+            for proc in self._running.values():
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+            self._running = {}
+            if self._dir is not None:
+                self._dir.cleanup()
+                self._dir = None
+        return list(self._out)
+
+
+def _betweenness_alone(P: Projection, settings: dict):
+    """:class:`BetweennessRuns`' one computation: :func:`scores_arrays`' betweenness."""
+    import numpy as np
+
+    settings = {**settings, "metrics": tuple(settings["metrics"])}
+    return np.asarray(scores_arrays(P, **settings)["betweenness"], dtype=np.float64)
+
+
+def _betweenness_file(base: str, settings: dict) -> None:
+    """:class:`BetweennessRuns`' work in its own process: ``base.in.npz`` to ``base.out.npy``."""
+    import numpy as np
+
+    with np.load(base + ".in.npz") as z:
+        P = Projection(z["ids"].tolist(), z["u"], z["v"], z["weight"])
+    out = _betweenness_alone(P, settings)
+    np.save(base + ".part.npy", out)
+    os.replace(base + ".part.npy", base + ".out.npy")  # complete or absent
+
+
 # networkit 11 leaves KADABRA's warm-up samples (1/start factor of its budget)
 # in the scores but not in the count they are divided by: at its default of
 # 100 every score came out 1% high (measured against exact networkx); at 1000
@@ -733,37 +829,41 @@ def brokerage_arrays(P: Projection, groups, *, block: int = 4096) -> dict:
     onehot = csr_matrix((np.ones(n), (np.arange(n), groups)), shape=(n, max(k, 1)))
     N = (A @ onehot).toarray()  # n × k: neighbours per group
     deg = N.sum(axis=1)
-    T = np.zeros((n, k, k))  # ordered pairs of tied neighbours by groups
     s1 = np.zeros(n)
     s2 = np.zeros(n)
+    tied = np.zeros(n)  # ordered pairs of tied neighbours
+    roles = {r: np.zeros(n, dtype=np.int64) for r in ("coordinator", "itinerant", "representative",
+                                                      "gatekeeper", "liaison")}
     inv = diags(1.0 / np.maximum(deg, 1.0))
     masks = [diags((groups == g).astype(np.float64)) for g in range(k)]
-    for start in range(0, n, block):
-        rows = slice(start, min(start + block, n))
-        B = A[rows]
-        for g in range(k):
-            X = (B @ masks[g] @ A).multiply(B)
-            T[rows, g, :] = (X @ onehot).toarray()
-        S = (B @ inv @ A).multiply(B).tocsr()
-        s1[rows] = np.asarray(S.sum(axis=1)).ravel()
-        s2[rows] = np.asarray(S.multiply(S).sum(axis=1)).ravel()
-    pairs = N[:, :, None] * N[:, None, :] - np.einsum("ng,gh->ngh", N, np.eye(k))
-    open_ = pairs - T
     own = np.zeros((n, k), dtype=bool)
     own[np.arange(n), groups] = True
     same = np.eye(k, dtype=bool)[None, :, :]
-    a_own, c_own = own[:, :, None], own[:, None, :]
-    out = {
-        "coordinator": (open_ * (a_own & c_own)).sum(axis=(1, 2)),
-        "itinerant": (open_ * (same & ~a_own)).sum(axis=(1, 2)),
-        "representative": (open_ * (a_own & ~c_own)).sum(axis=(1, 2)),
-        "gatekeeper": (open_ * (~a_own & c_own)).sum(axis=(1, 2)),
-        "liaison": (open_ * (~same & ~a_own & ~c_own)).sum(axis=(1, 2)),
-    }
-    out = {r: np.rint(x).astype(np.int64) for r, x in out.items()}
+    eye = np.eye(k)
+    # the n × k × k counts are made and summed one block of rows at a time (1M organisations in
+    # ten groups: 0.8 GB per such array, five of them at once when made whole)
+    for start in range(0, n, block):
+        rows = slice(start, min(start + block, n))
+        B = A[rows]
+        T = np.zeros((B.shape[0], k, k))  # ordered pairs of tied neighbours by groups
+        for g in range(k):
+            X = (B @ masks[g] @ A).multiply(B)
+            T[:, g, :] = (X @ onehot).toarray()
+        S = (B @ inv @ A).multiply(B).tocsr()
+        s1[rows] = np.asarray(S.sum(axis=1)).ravel()
+        s2[rows] = np.asarray(S.multiply(S).sum(axis=1)).ravel()
+        Nb = N[rows]
+        open_ = Nb[:, :, None] * Nb[:, None, :] - np.einsum("ng,gh->ngh", Nb, eye) - T
+        a_own, c_own = own[rows][:, :, None], own[rows][:, None, :]
+        for r, m in (("coordinator", a_own & c_own), ("itinerant", same & ~a_own),
+                     ("representative", a_own & ~c_own), ("gatekeeper", ~a_own & c_own),
+                     ("liaison", ~same & ~a_own & ~c_own)):
+            roles[r][rows] = np.rint((open_ * m).sum(axis=(1, 2))).astype(np.int64)
+        tied[rows] = T.sum(axis=(1, 2))
+    out = dict(roles)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["constraint"] = np.where(deg > 0, (deg + 2 * s1 + s2) / deg ** 2, np.nan)
-        out["effective_size"] = np.where(deg > 0, deg - T.sum(axis=(1, 2)) / deg, np.nan)
+        out["effective_size"] = np.where(deg > 0, deg - tied / deg, np.nan)
     return out
 
 

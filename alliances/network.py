@@ -20,8 +20,11 @@ imports nothing heavy at load time so commands can take
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
+
+from alliances.dataset import Dataset
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,14 @@ class Network:
     def nodes(self):
         """id → attributes (the dataset's, or the graph's when built from a graph)."""
         return self.dataset.nodes if self.dataset is not None else self.graph.nodes
+
+    @property
+    def attrs(self):
+        """id → attributes read row by row, for an analysis that names a few nodes of a large
+        dataset: :attr:`nodes` decodes every row of a snapshot at once (1M organisations: ~1 GB)."""
+        if self.dataset is None or "nodes" in self.dataset.__dict__:
+            return self.nodes
+        return _NodeRows(self.dataset)
 
     @cached_property
     def names(self):
@@ -360,7 +371,6 @@ class Network:
         rule as :func:`alliances.graph.filter_graph`: the nodes and ties go first, then the
         date; :func:`alliances.graph.dataset_as_of`). Nodes keep the whole network's region
         groups and region table, as a filtered graph keeps them."""
-        from alliances.dataset import Dataset
         from alliances.graph import dataset_as_of
 
         ds = self.dataset
@@ -368,21 +378,23 @@ class Network:
         if without or without_ties:
             gone = set(without)
             drop = {frozenset(t) for t in without_ties}
-            nodes = {n: d for n, d in ds.nodes.items() if n not in gone}
-            rels = [r for r in ds.relationships if r["start"] in nodes and r["end"] in nodes
-                    and frozenset((r["start"], r["end"])) not in drop]
-            ds = Dataset(nodes=nodes, relationships=rels, figures=[f for f in ds.figures if f["node"] in nodes],
-                         sources=ds.sources, path=ds.path)
+            # the rows are cut when first read: an analysis on the arrays reads the nodes at most
+            # (1M organisations: five million relationship dicts otherwise)
+            ds = _CutDataset.of(ds, gone, drop)
             arrays = self._arrays_without(gone, without_ties)
         if as_of:
             ds, meta = dataset_as_of(ds, as_of)
             arrays = None
         else:
             meta = {"as_of": None, "undated_relationships": 0, "undated_nodes": 0}
+        if arrays is not None:  # the arrays hold one entry per relationship, in the rows' order
+            removed_rels = len(self.arrays.src) - len(arrays.src)
+        else:
+            removed_rels = len(self.dataset.relationships) - len(ds.relationships)
         meta.update({
             "without": list(without), "without_ties": [list(t) for t in without_ties],
-            "removed_nodes": len(self.dataset.nodes) - len(ds.nodes),
-            "removed_relationships": len(self.dataset.relationships) - len(ds.relationships),
+            "removed_nodes": self.dataset.number_of_nodes() - ds.number_of_nodes(),
+            "removed_relationships": removed_rels,
         })
         meta = {k: meta[k] for k in ("as_of", "without", "without_ties", "undated_relationships",
                                      "undated_nodes", "removed_nodes", "removed_relationships")}
@@ -480,3 +492,66 @@ def as_network(value, dataset=None) -> Network:
 def graph_of(value):
     """The ``MultiDiGraph`` of a :class:`Network`, or ``value`` itself when it is a graph."""
     return value.graph if isinstance(value, Network) else value
+
+
+class _NodeRows(Mapping):
+    """A dataset's nodes (id → attributes) as a read-only mapping that decodes a row when asked."""
+
+    def __init__(self, dataset):
+        self._ds = dataset
+
+    def __getitem__(self, nid):
+        if not self._ds.has_node(nid):
+            raise KeyError(nid)
+        return self._ds.node(nid)
+
+    def __contains__(self, nid) -> bool:
+        return self._ds.has_node(nid)
+
+    def __iter__(self):
+        return iter(self._ds.node_ids())
+
+    def __len__(self) -> int:
+        return self._ds.number_of_nodes()
+
+
+class _CutDataset(Dataset):
+    """A dataset without the nodes ``gone`` (and their relationships) and the direct ties
+    ``drop`` (pairs), as :meth:`Network.scenario` cuts it: each table is cut from the
+    dataset's own the first time it is read, single nodes are read through it."""
+
+    @classmethod
+    def of(cls, ds, gone: set, drop: set) -> "_CutDataset":
+        cut = cls.__new__(cls)
+        cut.__dict__.update(_of=ds, _gone=gone, _drop=drop, sources=ds.sources, path=ds.path, registry=[])
+        return cut
+
+    def __getattr__(self, name: str):
+        # only the tables not cut yet get here (the others live in the instance dict)
+        if name not in ("nodes", "relationships", "figures"):
+            raise AttributeError(name)
+        ds, gone, drop = self.__dict__["_of"], self.__dict__["_gone"], self.__dict__["_drop"]
+        if name == "nodes":
+            value = {n: d for n, d in ds.nodes.items() if n not in gone}
+        elif name == "relationships":
+            nodes = self.nodes
+            value = [r for r in ds.relationships if r["start"] in nodes and r["end"] in nodes
+                     and frozenset((r["start"], r["end"])) not in drop]
+        else:
+            value = [f for f in ds.figures if f["node"] not in gone and ds.has_node(f["node"])]
+        self.__dict__[name] = value
+        return value
+
+    def number_of_nodes(self) -> int:
+        if "nodes" in self.__dict__:
+            return len(self.__dict__["nodes"])
+        ds = self.__dict__["_of"]
+        return ds.number_of_nodes() - sum(1 for n in self.__dict__["_gone"] if ds.has_node(n))
+
+    def has_node(self, nid) -> bool:
+        return nid not in self.__dict__["_gone"] and self.__dict__["_of"].has_node(nid)
+
+    def node(self, nid: str) -> dict:
+        if not self.has_node(nid):
+            raise KeyError(nid)
+        return self.__dict__["_of"].node(nid)

@@ -56,3 +56,41 @@ def test_the_organisations_projection_of_a_generated_network(monkeypatch, tmp_pa
 def test_an_edgeless_graph(monkeypatch):
     H = labelled(nx.empty_graph(8), 1)
     assert on_arrays(monkeypatch, H) == brokerage.broker_table(H)
+
+
+def test_the_counts_do_not_depend_on_the_row_blocks(tmp_path):
+    """brokerage_arrays sums its n × groups × groups counts block by block: blocks of one row,
+    of seven and the whole projection in one give the same columns (constraint to the last
+    bits of its sparse row sums, which the table rounds to 6 decimals)."""
+    import numpy as np
+
+    from alliances import engine
+
+    generate_dataset(tmp_path / "g", 300, seed=3)
+    H, _ = organisations_view(build_graph(read_dataset(tmp_path / "g")))
+    V = brokerage.view_of(H)
+    codes: dict = {}
+    groups = np.array([codes.setdefault(g, len(codes)) for g in V.groups])
+    whole = engine.brokerage_arrays(V.P, groups, block=V.n)
+    assert whole["liaison"].sum() > 0 and whole["gatekeeper"].sum() > 0
+    for block in (1, 7):
+        got = engine.brokerage_arrays(V.P, groups, block=block)
+        assert list(got) == list(whole)
+        for k in whole:
+            if k == "constraint":
+                np.testing.assert_allclose(got[k], whole[k], rtol=1e-12, atol=0)
+            else:
+                np.testing.assert_array_equal(got[k], whole[k])
+
+
+def test_the_first_rows_alone_are_the_first_rows_of_the_table(monkeypatch, tmp_path):
+    """broker_table(top=N) on the arrays makes only the first N rows: the same as the networkx
+    table's first N."""
+    generate_dataset(tmp_path / "g", 400, seed=2)
+    H, _ = organisations_view(build_graph(read_dataset(tmp_path / "g")))
+    V = brokerage.view_of(H)
+    ref = brokerage.broker_table(H)
+    for top in (1, 10, 57):
+        assert brokerage.broker_table(V, top=top) == ref[:top]
+        assert brokerage.broker_table(H, top=top) == ref[:top]
+    assert brokerage.broker_table(V, top=None) == brokerage.broker_table(V, top=0) == ref

@@ -242,3 +242,41 @@ def test_whole_network_pairs_are_those_among_either_ends_best(tmp_path, by):
             expected |= {frozenset((r["id"], r["partner"])) for r in suggest_partners(net, for_node=n, top=top, by=by)}
         assert {frozenset((r["id"], r["partner"])) for r in every} == expected
         assert len(every) == len(expected) > 20
+
+
+def test_blocks_bound_the_two_hop_entries_and_cover_every_row():
+    """Each block's bound (Σ of its rows' neighbours' degrees) is within the budget unless it is
+    one row; the blocks cover the rows in order, once."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    from alliances.analysis.suggest import _blocks
+
+    # a star (centre 0, leaves 1..5) and a path 6-7-8: row 0's bound is 5 (five leaves of degree 1),
+    # each leaf's is 5 (the centre's degree), 6 and 8 have 2, 7 has 2 (6 and 8 of degree 1 each)
+    u = np.array([0, 0, 0, 0, 0, 6, 7])
+    v = np.array([1, 2, 3, 4, 5, 7, 8])
+    A = csr_matrix((np.ones(14), (np.r_[u, v], np.r_[v, u])), shape=(9, 9))
+    deg = np.asarray(A.sum(axis=1)).ravel()
+    assert (A @ deg).tolist() == [5, 5, 5, 5, 5, 5, 2, 2, 2]
+    assert _blocks(A, deg, 10) == [(0, 2), (2, 4), (4, 6), (6, 9)]
+    assert _blocks(A, deg, 4) == [(i, i + 1) for i in range(6)] + [(6, 8), (8, 9)]
+    assert _blocks(A, deg, 10**9) == [(0, 9)]
+    assert _blocks(csr_matrix((0, 0)), np.zeros(0), 10) == []
+
+
+@pytest.mark.parametrize("by", ["adamic_adar", "common_neighbors"])
+def test_the_answer_does_not_depend_on_the_block_size(tmp_path, by):
+    """Blocks of one row, of a few rows and the whole network in one block give the same rows,
+    for the whole network's best pairs and for every qualifying pair."""
+    from alliances.dataset import read_dataset
+    from alliances.generate import generate_dataset
+    from alliances.network import Network
+
+    generate_dataset(tmp_path / "g", 300, seed=4)
+    net = Network(read_dataset(tmp_path / "g"))
+    for top in (0, 3):
+        whole = suggest_partners(net, top=top, by=by, block_entries=10**12)
+        assert len(whole) > 20
+        for entries in (1, 50, 5_000):
+            assert suggest_partners(net, top=top, by=by, block_entries=entries) == whole

@@ -124,7 +124,7 @@ def brokerage_roles(H: nx.Graph | nx.DiGraph, *, attr: str = GROUP) -> dict:
 # Brokers table
 
 
-def broker_table(H: nx.Graph, *, attr: str = GROUP) -> list[dict]:
+def broker_table(H: nx.Graph, *, attr: str = GROUP, top: int | None = None) -> list[dict]:
     """One row per node: brokerage roles, Burt's constraint and effective size, cut status.
 
     ``constraint`` and ``effective_size`` are networkx's (unweighted, so every
@@ -132,7 +132,9 @@ def broker_table(H: nx.Graph, *, attr: str = GROUP) -> list[dict]:
     ``articulation`` is true when removing the node splits its component;
     ``bridges`` names the ties of the node whose removal would.
     Rows are sorted by cross-region brokerage (all roles but coordinator),
-    then total, then id.
+    then total, then id; ``top`` keeps the first ``top`` rows (every row when
+    ``None`` or 0), and on the arrays only those rows are made (1M organisations:
+    a million row dicts otherwise).
 
     References
     ----------
@@ -142,7 +144,7 @@ def broker_table(H: nx.Graph, *, attr: str = GROUP) -> list[dict]:
     from alliances.network import thresholds
 
     if is_view(H):
-        return _broker_table_view(H)
+        return _broker_table_view(H, top=top)
     U = nx.Graph(H)
     if thresholds().on_engine(U.number_of_nodes()) and not H.is_directed():
         roles, constraint, esize = _brokerage_on_arrays(U, attr)
@@ -174,7 +176,7 @@ def broker_table(H: nx.Graph, *, attr: str = GROUP) -> list[dict]:
             "bridges": [_name(H, m) for m in sorted(bridges[n])],
         })
     rows.sort(key=lambda r: (-r["cross_region"], -r["total"], r["id"]))
-    return rows
+    return rows[:top] if top else rows
 
 
 def _brokerage_on_arrays(U: nx.Graph, attr: str) -> tuple[dict, dict, dict]:
@@ -460,7 +462,7 @@ def _cuts_view(V, graph=None) -> tuple[list[int], list[tuple[int, int]]]:
     return [x for x, c in seen.items() if c > 1], bridges
 
 
-def _broker_table_view(V) -> list[dict]:
+def _broker_table_view(V, top: int | None = None) -> list[dict]:
     import numpy as np
 
     from alliances import engine
@@ -468,9 +470,7 @@ def _broker_table_view(V) -> list[dict]:
     codes: dict[str, int] = {}
     groups = np.array([codes.setdefault(g, len(codes)) for g in V.groups], dtype=np.int64)
     cols = engine.brokerage_arrays(V.P, groups)
-    lists = {r: cols[r].tolist() for r in ROLES}
     has_ties = len(V.P.u) > 0
-    constraint, esize = cols["constraint"].tolist(), cols["effective_size"].tolist()
     arts, brs = _cuts_view(V)
     arts = set(arts)
     ids = V.P.ids
@@ -478,21 +478,29 @@ def _broker_table_view(V) -> list[dict]:
     for a, b in brs:
         partners.setdefault(a, []).append(ids[b])
         partners.setdefault(b, []).append(ids[a])
+    # the order of the rows (cross-region, then total, then id) from the columns: rows are made
+    # for the ones kept only
+    total = np.zeros(V.n, dtype=np.int64)
+    for k in ROLES:
+        total += np.asarray(cols[k], dtype=np.int64)
+    cross = total - np.asarray(cols["coordinator"], dtype=np.int64)
+    order = np.lexsort((engine.id_rank(ids), -total, -cross)) if V.n else np.zeros(0, dtype=np.int64)
+    if top:
+        order = order[:top]
     rows = []
-    for i, n in enumerate(ids):
-        r = {k: lists[k][i] for k in ROLES}
-        total = sum(r.values())
-        c = constraint[i] if has_ties else None
-        e = esize[i] if has_ties else None
+    for i in order.tolist():
+        n = ids[i]
+        r = {k: int(cols[k][i]) for k in ROLES}
+        c = float(cols["constraint"][i]) if has_ties else None
+        e = float(cols["effective_size"][i]) if has_ties else None
         rows.append({
             "id": n, "name": V.name(i), "name_en": V.attrs[n].get("name_en", ""), "region": V.groups[i],
-            **r, "cross_region": total - r["coordinator"], "total": total,
+            **r, "cross_region": int(cross[i]), "total": int(total[i]),
             "constraint": None if c is None or c != c else round(c, 6),
             "effective_size": None if e is None or e != e else round(e, 6),
             "articulation": i in arts,
             "bridges": [_name_of(V, m) for m in sorted(partners.get(i, []))],
         })
-    rows.sort(key=lambda r: (-r["cross_region"], -r["total"], r["id"]))
     return rows
 
 

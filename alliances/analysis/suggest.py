@@ -12,7 +12,10 @@ words how each end is tied to each common partner.
 The scores run on sparse arrays (scipy) in blocks of rows, so the whole
 network's best pairs are found without a Python loop over pairs; the answer
 equals networkx's ``adamic_adar_index`` / ``resource_allocation_index`` on the
-projection (tested).
+projection (tested). A block holds as many rows as keep its products within
+:data:`BLOCK_ENTRIES` entries (bounded from the degrees before multiplying), so
+memory stays flat whatever the network's size or its hubs; the answer does not
+depend on the blocks (tested).
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from __future__ import annotations
 SCORES = ("adamic_adar", "resource_allocation", "common_neighbors")
 #: How many common partners a reason names before "and N more".
 REASON_PARTNERS = 2
-_BLOCK = 512
+#: At most this many two-hop entries (pairs with their common-partner count, an upper bound
+#: summed from the degrees) in one block of rows: each costs ~100 bytes while the block is
+#: scored (three sparse products and their masks), so a block stays under ~1 GB.
+BLOCK_ENTRIES = 8_000_000
 
 
 def _projection(network):
@@ -40,7 +46,7 @@ def _projection(network):
     if not isinstance(network, (Network, nx.Graph)):  # a checked dataset
         network = Network(network)
     if isinstance(network, Network):
-        return (network.projection_arrays("organizations"), network.nodes, network.region_groups,
+        return (network.projection_arrays("organizations"), network.attrs, network.region_groups,
                 _LazyAdjacency(network))
     if isinstance(network, nx.MultiDiGraph):
         net = Network(graph=network)
@@ -115,6 +121,25 @@ def _capped_matrix(proj):
     return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(proj.n, len(proj.capped_members)))
 
 
+def _blocks(A, deg, budget: int):
+    """``(start, stop)`` row ranges covering ``A``, each with at most ``budget`` two-hop entries
+    (Σ of its rows' neighbours' degrees, an upper bound of the products' entries) or one row."""
+    import numpy as np
+
+    n = A.shape[0]
+    if n == 0:
+        return []
+    est = np.cumsum(A @ deg)
+    out, start = [], 0
+    while start < n:
+        base = est[start - 1] if start else 0.0
+        stop = int(np.searchsorted(est, base + budget, side="right"))
+        stop = min(max(stop, start + 1), n)
+        out.append((start, stop))
+        start = stop
+    return out
+
+
 def _scores_block(A, aa, ra, region, rows, *, upper: bool, capped=None):
     """Scores of every qualifying pair (i, j) with i in ``rows``: not tied, other region,
     at least one common partner (and j > i when ``upper``). ``capped``
@@ -140,11 +165,18 @@ def _scores_block(A, aa, ra, region, rows, *, upper: bool, capped=None):
     keep = (j != i) & (region[j] != region[i])
     if upper:
         keep &= j > i
-    tied = np.zeros((len(rows), A.shape[0]), dtype=bool)  # one block of rows: a few MB
-    tied[np.repeat(np.arange(len(rows)), np.diff(B.indptr)), B.indices] = True
-    keep &= ~tied[r, j]
+    # tied pairs: (row, column) keys of B's entries, ascending as B's rows and sorted indices are
+    n = np.int64(A.shape[0])
+    tied = np.repeat(np.arange(len(rows), dtype=np.int64), np.diff(B.indptr)) * n + B.indices
+    key = r * n + j
+    if len(tied):
+        at = np.minimum(np.searchsorted(tied, key), len(tied) - 1)
+        keep &= tied[at] != key
+        del at
+    del key, tied
     i, j = i[keep], j[keep]
     c, s_aa, s_ra = (M.data[keep] for M in mats)
+    del mats, cn, keep
     if capped is not None and len(i):
         shared = np.asarray(capped[i].multiply(capped[j]).sum(axis=1)).ravel() > 0
         i, j, c, s_aa, s_ra = i[~shared], j[~shared], c[~shared], s_aa[~shared], s_ra[~shared]
@@ -205,6 +237,7 @@ def suggest_partners(
     by: str = "adamic_adar",
     limit: int | None = None,
     info: dict | None = None,
+    block_entries: int = BLOCK_ENTRIES,
 ) -> list[dict]:
     """Not-yet-tied organisations in other regions with common partners, best first.
 
@@ -221,7 +254,8 @@ def suggest_partners(
     each pair **once** (``id`` < ``partner`` in id order), the pairs that are
     among the best ``top`` of either end, best ``by`` first (ties by the other
     scores, then ids); ``limit`` keeps only the first ``limit`` of them (``info["total"]``,
-    when ``info`` is given, counts them all).
+    when ``info`` is given, counts them all). ``block_entries`` bounds a block of rows
+    (:data:`BLOCK_ENTRIES`); the answer is the same for any value.
     ``top=0`` keeps every qualifying pair. Rows ``{"id", "name", "region",
     "partner", "partner_name", "partner_region", "adamic_adar",
     "resource_allocation", "common_neighbors", "reasons", "reason"}``;
@@ -270,8 +304,8 @@ def suggest_partners(
         picked = [(int(i[k]), int(j[k]), int(c[k]), float(s_aa[k]), float(s_ra[k])) for k in o]
     else:
         parts = []
-        for start in range(0, proj.n, _BLOCK):
-            rows = np.arange(start, min(start + _BLOCK, proj.n))
+        for start, stop in _blocks(A, deg, block_entries):
+            rows = np.arange(start, stop)
             i, j, c, s_aa, s_ra = _scores_block(A, aa, ra, region, rows, upper=not top, capped=capped)
             if top and len(i):
                 i, j, c, s_aa, s_ra = _row_contenders(by, top, i, j, c, s_aa, s_ra)
@@ -397,7 +431,7 @@ def suggest_report(network, *, for_name: str | None = None, top: int = 5, by: st
     nid = None
     if for_name:
         nid = net.resolve(for_name)
-        if nid not in net.nodes or net.nodes[nid].get("label") != "Organization":
+        if nid not in net.attrs or net.attrs[nid].get("label") != "Organization":
             raise UsageError(f"--for {for_name!r} names {nid}, which is not an organisation"
                              f"{' on ' + as_of if as_of else ''}; give an organisation's name or id.")
     info: dict = {}

@@ -251,6 +251,12 @@ def _compare_views(before, after, without, top: int) -> dict:
     # one scipy adjacency per side, for the distances and the components
     M_b = before.csr_matrix() if before.n else None
     M_a = after.csr_matrix() if after.n else None
+    comps_b = connected_components(M_b, directed=False)[1] if before.n else np.zeros(0, int)
+    comps_a = connected_components(M_a, directed=False)[1] if after.n else np.zeros(0, int)
+    # betweenness before and after (the slowest part) runs in threads while the rest is measured
+    after_part = _betweenness_after_part(before, after, removal, comps_b) if before.n and after.n else None
+    runs = engine.BetweennessRuns([before.P] + ([after_part[1]] if after_part else [])
+                                  if before.n else [])
     # corridors: distance and node-disjoint routes, before and after
     dist_b = engine.group_distances(before.P, before.groups, regions, adjacency=M_b)
     dist_a: dict = {}  # searched after only for a region whose shortest paths the removal touched
@@ -284,8 +290,6 @@ def _compare_views(before, after, without, top: int) -> dict:
             rows.append(_corridor_row((a, b), d_before, d_after, r_before, r_after))
 
     # components and largest component
-    comps_b = connected_components(M_b, directed=False)[1] if before.n else np.zeros(0, int)
-    comps_a = connected_components(M_a, directed=False)[1] if after.n else np.zeros(0, int)
     largest = {"before": int(np.bincount(comps_b).max()) if before.n else 0,
                "after": int(np.bincount(comps_a).max()) if after.n else 0}
 
@@ -301,10 +305,11 @@ def _compare_views(before, after, without, top: int) -> dict:
     # hubs by betweenness, then degree
     hubs_b, hubs_a = [], []
     if before.n:
-        sb = engine.scores_arrays(before.P, metrics=("degree", "betweenness"))
-        hubs_b = _hub_order(ids_b, sb["betweenness"], sb["degree"], top)
+        found = runs.results()
+        bc_b = found[0]
+        hubs_b = _hub_order(ids_b, bc_b, engine.degree_arrays(before.P)[0], top)
         if after.n:
-            bc_a = _betweenness_after(before, after, removal, sb["betweenness"], comps_b)
+            bc_a = _betweenness_after(before, after, removal, bc_b, after_part[0], found[1])
             deg_a = engine.degree_arrays(after.P)[0]
             hubs_a = _hub_order(ids_a, bc_a, deg_a, top)
     return {
@@ -377,18 +382,16 @@ def _on_shortest_paths(dist, a, b, d, removal) -> bool:
     return bool(len(u)) and bool(((da[u] + 1 + db[v] == d) | (da[v] + 1 + db[u] == d)).any())
 
 
-def _betweenness_after(before, after, removal, bc_before, comps_b):
-    """Betweenness after the removal (normalised, networkx's scale): the components the removal
-    left untouched keep their raw scores; the others are computed again, alone."""
+def _betweenness_after_part(before, after, removal, comps_b):
+    """What betweenness after the removal needs computed: ``(part, P)``, the positions after
+    of the nodes whose component before lost something (``None``: every node) and the
+    projection to measure (theirs alone, or the whole state after)."""
     import numpy as np
 
     from alliances import engine
 
-    def full():
-        return engine.scores_arrays(after.P, metrics=("betweenness",))["betweenness"]
-
     if removal is None:
-        return full()
+        return None, after.P
     pos = removal["pos"]
     n = max(before.n, 1)
     ends = np.r_[removal["tie_keys"] // n, removal["tie_keys"] % n, removal["nodes"]]
@@ -396,20 +399,32 @@ def _betweenness_after(before, after, removal, bc_before, comps_b):
     hit[comps_b[ends]] = True
     redo = hit[comps_b[pos]]  # nodes after whose component before lost something
     if redo.all():
-        return full()
+        return None, after.P
+    part = np.flatnonzero(redo)
+    at = np.full(after.n, -1, dtype=np.int64)
+    at[part] = np.arange(len(part))
+    u, v = np.asarray(after.P.u, dtype=np.int64), np.asarray(after.P.v, dtype=np.int64)
+    inside = redo[u]  # a tie lies inside one component: both ends redo or neither
+    sub = engine.Projection([after.P.ids[i] for i in part.tolist()], at[u[inside]].astype(np.int32),
+                            at[v[inside]].astype(np.int32), np.asarray(after.P.weight)[inside])
+    return part, sub
+
+
+def _betweenness_after(before, after, removal, bc_before, part, bc_part):
+    """Betweenness after the removal (normalised, networkx's scale): the components the removal
+    left untouched keep their raw scores; the others (``part``, measured alone: ``bc_part``,
+    :func:`_betweenness_after_part`) get theirs, rescaled. ``part`` ``None``: ``bc_part`` is
+    the whole state after's."""
+    import numpy as np
+
+    if part is None:
+        return bc_part
+    pos = removal["pos"]
     n_b, n_a = before.n, after.n
     scale_b = (n_b - 1) * (n_b - 2) / 2 if n_b > 2 else 0.0
     scale_a = (n_a - 1) * (n_a - 2) / 2 if n_a > 2 else 0.0
     raw = np.asarray(bc_before, dtype=np.float64)[pos] * scale_b
-    part = np.flatnonzero(redo)
     if len(part):
-        at = np.full(n_a, -1, dtype=np.int64)
-        at[part] = np.arange(len(part))
-        u, v = np.asarray(after.P.u, dtype=np.int64), np.asarray(after.P.v, dtype=np.int64)
-        inside = redo[u]  # a tie lies inside one component: both ends redo or neither
-        sub = engine.Projection([after.P.ids[i] for i in part.tolist()], at[u[inside]].astype(np.int32),
-                                at[v[inside]].astype(np.int32), np.asarray(after.P.weight)[inside])
-        m = sub.n
-        bc_sub = engine.scores_arrays(sub, metrics=("betweenness",))["betweenness"]
-        raw[part] = bc_sub * ((m - 1) * (m - 2) / 2 if m > 2 else 0.0)
+        m = len(part)
+        raw[part] = bc_part * ((m - 1) * (m - 2) / 2 if m > 2 else 0.0)
     return raw / scale_a if scale_a else np.zeros(n_a)

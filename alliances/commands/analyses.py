@@ -87,8 +87,7 @@ def brokers_command(top, lang, as_of, fmt, source):
     net = source.network()
     lang = lang or net.language
     H, meta = _org_view(source, as_of)
-    rows = broker_table(H)
-    rows = rows[:top] if top else rows
+    rows = broker_table(H, top=top)  # only the rows shown are made
     matrix = region_tie_matrix(H)
     cuts = cut_points(H)
     if fmt == "json":
