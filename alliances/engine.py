@@ -1131,9 +1131,10 @@ def _node_route_network(C: CSR, a_nodes, b_nodes):
     return csr_array((caps, (rows, cols)), shape=(2 * n + 2, 2 * n + 2)), s, t
 
 
-def node_routes_arrays(C: CSR, a_nodes, b_nodes, *, nodes=(), ties=()) -> tuple[int, bool]:
+def node_routes_arrays(C: CSR, a_nodes, b_nodes, *, nodes=(), ties=(), keep: bool = False):
     """Node-disjoint routes between two node sets, and whether the maximum flow found uses
-    any of ``nodes`` or ``ties`` (positions; ties as pairs).
+    any of ``nodes`` or ``ties`` (positions; ties as pairs): ``(routes, used)``, and with
+    ``keep`` a third item, ``(M, s, t, flow)``, for :func:`node_routes_without` when ``used``.
 
     The value is the first of :func:`independent_routes_arrays`. When the flow leaves
     ``nodes`` and ``ties`` alone, taking them away leaves it a flow of the same value, and
@@ -1152,7 +1153,88 @@ def node_routes_arrays(C: CSR, a_nodes, b_nodes, *, nodes=(), ties=()) -> tuple[
     rows = np.r_[x, pairs[:, 0] + n, pairs[:, 1] + n]
     cols = np.r_[x + n, pairs[:, 1], pairs[:, 0]]
     used = bool(len(rows)) and bool((np.asarray(found.flow[rows, cols]).ravel() != 0).any())
+    if keep:
+        return int(found.flow_value), used, ((M, s, t, found.flow) if used else None)
     return int(found.flow_value), used
+
+
+def node_routes_without(n: int, network, value: int, *, nodes=(), ties=()) -> int | None:
+    """The node-disjoint routes left when ``nodes`` and ``ties`` (positions of the graph of
+    ``n`` nodes the flow was found on) are taken away, warm-started from that maximum flow
+    (``network``: ``(M, s, t, flow)`` from :func:`node_routes_arrays` with ``keep``, ``value``
+    its value) instead of a second flow from nothing.
+
+    Each unit of flow through a removed node (its ``v_in -> v_out`` arc) or tie (either
+    ``v_out -> w_in`` arc) is cancelled along its route from s to t (every arc but s's and
+    t's carries 0 or 1, so the route is found by following the flow), or along its cycle if
+    it lies on one; the removed arcs get capacity 0; what is left is a flow of the network
+    after, and a maximum flow on its residual network adds the routes that can be rerouted.
+    Equal to a fresh :func:`node_routes_arrays` on the graph after (tested); ``None`` if the
+    flow is not made of unit routes (never seen: then the caller runs a fresh flow).
+    """
+    import numpy as np
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import maximum_flow
+
+    M, s, t, F = network
+    size = M.shape[0]
+    F = csr_array(F)
+    F.sum_duplicates()
+    Fc = F.tocoo()
+    r, c, f = np.asarray(Fc.row, dtype=np.int64), np.asarray(Fc.col, dtype=np.int64), np.asarray(Fc.data)
+    pos = f > 0
+    r, c = r[pos], c[pos]
+    succ = np.full(size, -1, dtype=np.int64)  # the one arc carrying flow out of a node but s
+    pred = np.full(size, -1, dtype=np.int64)  # the one arc carrying flow into a node but t
+    out, into = r != s, c != t
+    succ[r[out]], pred[c[into]] = c[out], r[into]
+    x = np.asarray(list(nodes), dtype=np.int64)
+    pairs = np.asarray(list(ties), dtype=np.int64).reshape(-1, 2)
+    arcs = [(int(v), int(v) + n) for v in x.tolist()]
+    arcs += [(int(a) + n, int(b)) for a, b in pairs.tolist()] + [(int(b) + n, int(a)) for a, b in pairs.tolist()]
+    cancelled, routes_lost = [], 0
+    for p, q in arcs:
+        if succ[p] != q:
+            continue  # no flow on it (any more)
+        path = [(p, q)]
+        v = q
+        while v != t and v != p:  # forward to t, or round a cycle back to p
+            if succ[v] < 0 or len(path) > size:
+                return None  # not a flow of unit routes: the caller runs a fresh one
+            path.append((v, int(succ[v])))
+            v = int(succ[v])
+        if v == t:
+            v = p
+            while v != s:  # back to s
+                if pred[v] < 0 or len(path) > size:
+                    return None
+                path.append((int(pred[v]), v))
+                v = int(pred[v])
+            routes_lost += 1
+        for a, b in path:
+            if a != s:
+                succ[a] = -1
+            if b != t:
+                pred[b] = -1
+        cancelled += path
+    D = np.asarray(cancelled, dtype=np.int64).reshape(-1, 2)
+    ones = np.ones(len(D), dtype=F.dtype)
+    cancel = csr_array((np.r_[ones, -ones], (np.r_[D[:, 0], D[:, 1]], np.r_[D[:, 1], D[:, 0]])), shape=F.shape)
+    # the removed arcs' capacity goes to 0
+    gone = np.asarray(arcs, dtype=np.int64).reshape(-1, 2)
+    cap = csr_array(M, copy=True)
+    cap.sum_duplicates()
+    for a, b in gone.tolist():
+        lo, hi = cap.indptr[a], cap.indptr[a + 1]
+        hit = np.flatnonzero(cap.indices[lo:hi] == b)
+        cap.data[lo + hit] = 0
+    R = csr_array(cap - (F - cancel))  # residual capacities, all >= 0
+    R.data[R.data < 0] = 0  # never: a removed arc's flow was cancelled above
+    R.eliminate_zeros()
+    R = csr_array(R.astype(np.int32))
+    R.sort_indices()
+    more = int(maximum_flow(R, s, t, method="dinic").flow_value) if R.nnz else 0
+    return value - routes_lost + more
 
 
 @dataclass

@@ -154,6 +154,44 @@ def test_betweenness_runs_side_by_side_give_each_projections_own_run(seed):
     assert engine.BetweennessRuns([]).results() == []
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_warm_started_routes_after_a_removal_equal_a_fresh_maximum_flow(seed):
+    # node_routes_without: the flow before, less its units through the removed nodes and ties,
+    # then augmented, gives the node-disjoint routes of the graph after (a fresh flow, networkx)
+    H = components_graph(seed)
+    rng = random.Random(seed)
+    big = part(H, 0)
+    leaves = [n for n in big if H.degree(n) == 1] or [min(big, key=H.degree)]
+    hub = max(big, key=H.degree)
+    tie = sorted(H.edges(big))[rng.randrange(len(H.edges(big)))]
+    cases = [([hub], []), ([rng.choice(leaves)], []), ([], [tie]), (rng.sample(big, 2), []),
+             ([hub], [tie] if hub not in tie else []), ([], [])]
+    V = brokerage.view_of(H)
+    index = {x: i for i, x in enumerate(V.P.ids)}
+    warm = 0
+    for nodes, ties in cases:
+        H2 = cut(H, nodes, ties)
+        V2 = brokerage.view_of(H2)
+        removal = whatif._removal(V, V2)
+        for a, b in [("zigong", "chengdu"), ("chengdu", "chongqing"), ("zigong", "other")]:
+            A = [index[x] for x in V.P.ids if H.nodes[x]["region_group"] == a]
+            B = [index[x] for x in V.P.ids if H.nodes[x]["region_group"] == b]
+            value, used, flow = engine.node_routes_arrays(V.csr, A, B, nodes=removal["nodes"],
+                                                          ties=removal["ties"], keep=True)
+            A2 = [x for x in H2 if H2.nodes[x]["region_group"] == a]
+            B2 = [x for x in H2 if H2.nodes[x]["region_group"] == b]
+            want = brokerage.independent_routes(H2, A2, B2, engine="networkx")[0]
+            index2 = {x: i for i, x in enumerate(V2.P.ids)}
+            assert engine.node_routes_arrays(V2.csr, [index2[x] for x in A2], [index2[x] for x in B2])[0] == want
+            if not used:
+                assert flow is None and value == want, (nodes, ties, a, b)
+                continue
+            warm += 1
+            got = engine.node_routes_without(V.n, flow, value, nodes=removal["nodes"], ties=removal["ties"])
+            assert got == want, (nodes, ties, a, b)
+    assert warm  # the hub at least carried some flow
+
+
 def engine_components(V):
     from scipy.sparse.csgraph import connected_components
 

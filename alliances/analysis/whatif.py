@@ -263,6 +263,9 @@ def _compare_views(before, after, without, top: int) -> dict:
     members_b = {r: np.flatnonzero(np.asarray(before.groups, dtype=object) == r) for r in regions}
     members_a = {r: np.flatnonzero(np.asarray(after.groups, dtype=object) == r) for r in regions}
     C_b, C_a = before.csr, None
+    # the nodes after keep their regions: each pair's sides after are its sides before, less what went
+    same_groups = removal is not None and np.asarray(after.groups, dtype=object).tolist() == \
+        np.asarray(before.groups, dtype=object)[removal["pos"]].tolist()
     rows = []
     for i, a in enumerate(regions):
         for b in regions[i + 1:]:
@@ -277,10 +280,14 @@ def _compare_views(before, after, without, top: int) -> dict:
             r_before, r_after = 0, None
             if d_before is not None:
                 gone = ((), ()) if removal is None else (removal["nodes"], removal["ties"])
-                r_before, used = engine.node_routes_arrays(C_b, members_b[a], members_b[b],
-                                                           nodes=gone[0], ties=gone[1])
+                r_before, used, flow = engine.node_routes_arrays(C_b, members_b[a], members_b[b],
+                                                                 nodes=gone[0], ties=gone[1], keep=True)
                 if removal is not None and not used:
                     r_after = r_before
+                elif used and same_groups and d_after is not None:
+                    # warm start: the flow before, less its units through what was removed
+                    r_after = engine.node_routes_without(before.n, flow, r_before, nodes=gone[0], ties=gone[1])
+                del flow
             if r_after is None:
                 if d_after is None:
                     r_after = 0
