@@ -123,7 +123,8 @@ def test_betweenness_after_a_removal_in_one_component_keeps_the_others_and_equal
     redo, sub = whatif._betweenness_after_part(V, V2, removal, engine_components(V))
     assert sub.n == len(part(H, 2)) - 1  # only the touched component is computed again
     assert sorted(V2.P.ids[i] for i in redo) == sorted(set(part(H, 2)) - set(nodes))
-    got = whatif._betweenness_after(V, V2, removal, bc, redo, engine.BetweennessRuns([sub]).results()[0])
+    got = whatif._betweenness_after(V, V2, removal, bc, redo,
+                                    engine.scores_arrays(sub, metrics=("betweenness",))["betweenness"])
     ref = nx.betweenness_centrality(H2, normalized=True)
     assert np.allclose(got, [ref[n] for n in V2.P.ids], rtol=0, atol=1e-12)
     # the untouched components: the scores before, rescaled from n to n - 1 nodes
@@ -133,25 +134,6 @@ def test_betweenness_after_a_removal_in_one_component_keeps_the_others_and_equal
     scale = (n - 1) * (n - 2) / ((n - 2) * (n - 3))
     assert untouched and np.allclose([got[i] for i in untouched],
                                      [before[V2.P.ids[i]] * scale for i in untouched], rtol=1e-14, atol=0)
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_betweenness_runs_side_by_side_give_each_projections_own_run(seed):
-    # sampled (KADABRA) runs, each in a process of its own, started together, give bit for bit
-    # what scores_arrays gives for each projection alone; exact ones (networkit's parallel
-    # Brandes sums in a thread-timing order) to rounding
-    H = components_graph(seed)
-    Hs = [H, cut(H, [part(H, 0)[seed]]), nx.gnm_random_graph(300, 900, seed=seed),
-          nx.path_graph(2), nx.Graph()]
-    Ps = [engine.projection_from_networkx(G) for G in Hs]
-    want = [engine.scores_arrays(P, metrics=("betweenness",), exact_threshold=10)["betweenness"] for P in Ps]
-    got = engine.BetweennessRuns(Ps, exact_threshold=10).results()  # all sampled but the tiny two
-    assert [g.tolist() for g in got] == [w.tolist() for w in want]
-    got = engine.BetweennessRuns(Ps, exact_threshold=10_000).results()  # all exact
-    for P, G, g in zip(Ps, Hs, got):
-        exact = nx.betweenness_centrality(G, normalized=True)
-        assert np.allclose(g, [exact[n] for n in P.ids], rtol=0, atol=1e-12)
-    assert engine.BetweennessRuns([]).results() == []
 
 
 @pytest.mark.parametrize("seed", range(4))
