@@ -697,11 +697,41 @@ def centrality_scores_fast(
     return {nid: {m: cols[m][i] for m in metrics} for i, nid in enumerate(P.ids)}
 
 
+#: At most this many two-hop entries (pairs with their common-neighbour count, an upper bound
+#: summed from the degrees) in one block of rows of a sparse product ``A[rows] @ A``: each costs
+#: ~100 bytes while a block is scored (the products and their masks), so a block stays under
+#: ~1 GB whatever the network's size or its hubs (a row in a 250-member alliance has ~60,000).
+BLOCK_ENTRIES = 8_000_000
+
+
+def row_blocks(A, deg, budget: int = BLOCK_ENTRIES, *, max_rows: int | None = None) -> list[tuple[int, int]]:
+    """``(start, stop)`` ranges covering the rows of the symmetric adjacency ``A``, in order, each
+    with at most ``budget`` two-hop entries (Σ of its rows' neighbours' degrees ``deg``, an upper
+    bound of the entries of ``A[rows] @ A``) and ``max_rows`` rows, or of one row."""
+    import numpy as np
+
+    n = A.shape[0]
+    if n == 0:
+        return []
+    est = np.cumsum(A @ np.asarray(deg, dtype=np.float64))
+    out, start = [], 0
+    while start < n:
+        base = est[start - 1] if start else 0.0
+        stop = int(np.searchsorted(est, base + budget, side="right"))
+        stop = max(stop, start + 1)
+        if max_rows is not None:
+            stop = min(stop, start + max_rows)
+        stop = min(stop, n)
+        out.append((start, stop))
+        start = stop
+    return out
+
+
 # ---------------------------------------------------------------------------
 # Brokerage on arrays
 
 
-def brokerage_arrays(P: Projection, groups, *, block: int = 4096) -> dict:
+def brokerage_arrays(P: Projection, groups, *, block: int = 4096, entries: int = BLOCK_ENTRIES) -> dict:
     """Gould–Fernandez role counts, Burt's constraint and effective size of every node of ``P``.
 
     The quantities of :func:`alliances.analysis.brokerage.broker_table` (each
@@ -712,7 +742,9 @@ def brokerage_arrays(P: Projection, groups, *, block: int = 4096) -> dict:
     of ``(A·D_g·A) ∘ (A·D_h)``. Constraint is
     ``(d + 2·Σ_j S_bj + Σ_j S_bj²) / d²`` over b's neighbours j with
     ``S = A·D⁻¹·A``; effective size ``d − 2t/d`` (t: ties among b's
-    neighbours). Isolates get ``nan`` for both, as networkx gives.
+    neighbours). Isolates get ``nan`` for both, as networkx gives. A block holds at most
+    ``block`` rows and ``entries`` two-hop entries (:func:`row_blocks`): the counts do not
+    depend on the blocks, the constraint's row sums only in their last bits.
 
     ``groups`` is an int array (one code per node). Returns arrays of length
     ``P.n``: ``coordinator``, ``itinerant``, ``representative``,
@@ -746,8 +778,8 @@ def brokerage_arrays(P: Projection, groups, *, block: int = 4096) -> dict:
     eye = np.eye(k)
     # the n × k × k counts are made and summed one block of rows at a time (1M organisations in
     # ten groups: 0.8 GB per such array, five of them at once when made whole)
-    for start in range(0, n, block):
-        rows = slice(start, min(start + block, n))
+    for start, stop in row_blocks(A, deg, entries, max_rows=block):
+        rows = slice(start, stop)
         B = A[rows]
         T = np.zeros((B.shape[0], k, k))  # ordered pairs of tied neighbours by groups
         for g in range(k):

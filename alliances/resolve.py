@@ -18,7 +18,10 @@ if TYPE_CHECKING:  # networkx is imported only where a graph is built
 
 def normalize(text: str) -> str:
     """Fold full-width forms, case and spaces so 'ＡＢＣ　党委' finds 'abc党委'."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = text or ""
+    if text.isascii():  # NFKC leaves ASCII alone and casefold is lower (most ids and English names)
+        return "".join(text.split()).lower()
+    text = unicodedata.normalize("NFKC", text)
     return "".join(text.split()).casefold().replace("“", '"').replace("”", '"')
 
 

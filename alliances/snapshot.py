@@ -45,7 +45,8 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
-from itertools import islice
+from itertools import compress, islice, repeat
+from operator import itemgetter
 from pathlib import Path
 
 from alliances.dataset import FILES, REGISTRY_FILE, Dataset, bundled_path, paused_gc, read_dataset
@@ -119,7 +120,8 @@ def snapshot_path(cache_dir: str | os.PathLike, folder: str | os.PathLike) -> Pa
 
 
 def read_checked(path: str | os.PathLike | None = None, *, cache_dir: str | os.PathLike | None = None,
-                 encoding: str | None = None, refresh: bool = False, status: dict | None = None) -> Dataset:
+                 encoding: str | None = None, refresh: bool = False, status: dict | None = None,
+                 save: bool = True) -> Dataset:
     """The checked dataset of ``path`` (the bundled one when ``None``), from its snapshot when valid.
 
     With ``cache_dir=None`` this is :func:`alliances.dataset.read_dataset`.
@@ -128,6 +130,9 @@ def read_checked(path: str | os.PathLike | None = None, *, cache_dir: str | os.P
     new snapshot written, unless the files changed while they were read. A
     dataset with problems raises as ``read_dataset`` does and writes nothing.
     ``refresh=True`` always reads and checks (``validate``) and writes the snapshot.
+    ``save=False`` loads a valid snapshot but writes none after a check (a
+    one-off reader such as a bulk first load into Neo4j: writing the snapshot
+    costs about as much as the check at 100k organisations).
 
     ``status``, when given, receives ``{"snapshot": "loaded" | "written" |
     "not written" | "off", "path": ...}`` (for tests and benchmarks).
@@ -167,7 +172,8 @@ def read_checked(path: str | os.PathLike | None = None, *, cache_dir: str | os.P
         unchanged = files_fingerprint(folder, encoding) == key
     except OSError:
         unchanged = False
-    status["snapshot"] = "written" if unchanged and save_snapshot(ds, target, key=key, code=code) else "not written"
+    status["snapshot"] = ("written" if save and unchanged and save_snapshot(ds, target, key=key, code=code)
+                          else "not written")
     return ds
 
 
@@ -183,7 +189,7 @@ def _strings(values: list[str], prefix: str, arrays: dict, spec: dict) -> None:
     if len(values) > 16 and len(uniq) * 2 <= len(values):
         table = list(uniq)
         index = {s: i for i, s in enumerate(table)}
-        arrays[prefix + "codes"] = _compact(np.fromiter((index[s] for s in values), dtype=np.int64, count=len(values)))
+        arrays[prefix + "codes"] = _compact(np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values)))
         values = table
         spec["dict"] = len(table)
     joined = "\0".join(values)
@@ -231,21 +237,31 @@ def _tag(v) -> int:
     raise _Unencodable(f"a {t.__name__} value")
 
 
+_PLAIN = {str: T_STR, int: T_INT, float: T_FLOAT, type(None): T_NONE}
+
+
 def _encode_column(values: list, prefix: str, arrays: dict) -> dict:
     import numpy as np
 
-    tags = [_tag(v) for v in values]
-    kinds = set(tags)
+    types = set(map(type, values))
+    if types <= _PLAIN.keys():  # no bool or list: a value's type is its tag (mapped in C, not per call)
+        kinds = {_PLAIN[t] for t in types}
+        tags = list(map(_PLAIN.__getitem__, map(type, values))) if len(kinds) > 1 else None
+    else:
+        tags = [_tag(v) for v in values]
+        kinds = set(tags)
     spec: dict = {}
     if len(kinds) == 1:
-        spec["tag"] = tags[0]
+        spec["tag"] = next(iter(kinds))
+        by = {spec["tag"]: values}
     elif kinds:
         spec["tag"] = None
-        arrays[prefix + "tags"] = np.array(tags, dtype=np.uint8)
+        tags = np.array(tags, dtype=np.uint8)
+        arrays[prefix + "tags"] = tags
+        by = {k: list(compress(values, (tags == k).tolist())) for k in sorted(kinds)}
     else:
         spec["tag"] = T_NONE
-    by = {k: [v for v, t in zip(values, tags) if t == k] for k in kinds} if len(kinds) > 1 else {
-        k: values for k in kinds}
+        by = {}
     if T_STR in by:
         spec["str"] = {}
         _strings(by[T_STR], prefix + "s.", arrays, spec["str"])
@@ -276,7 +292,7 @@ def _encode_table(rows: list[dict], name: str, arrays: dict) -> dict:
     if len(layouts) > 1:
         arrays[f"{name}/layout"] = np.array(which, dtype=np.int32)
     for i, col in enumerate(columns):
-        values = [r.get(col) for r in rows]
+        values = list(map(dict.get, rows, repeat(col)))
         spec["columns"][col] = _encode_column(values, f"{name}/{i}/", arrays)
     spec["order"] = columns
     return spec
@@ -326,9 +342,10 @@ def _derived(ds: Dataset, arrays: dict) -> dict:
     rels, m = ds.relationships, len(ds.relationships)
     arrays["graph/labels"] = np.fromiter((label_codes[d["label"]] for d in ds.nodes.values()), dtype=np.int8,
                                          count=len(ids))
-    arrays["graph/src"] = np.fromiter((index[r["start"]] for r in rels), dtype=np.int32, count=m)
-    arrays["graph/dst"] = np.fromiter((index[r["end"]] for r in rels), dtype=np.int32, count=m)
-    arrays["graph/types"] = np.fromiter((type_codes[r["type"]] for r in rels), dtype=np.int8, count=m)
+    arrays["graph/src"] = np.fromiter(map(index.__getitem__, map(itemgetter("start"), rels)), dtype=np.int32, count=m)
+    arrays["graph/dst"] = np.fromiter(map(index.__getitem__, map(itemgetter("end"), rels)), dtype=np.int32, count=m)
+    arrays["graph/types"] = np.fromiter(map(type_codes.__getitem__, map(itemgetter("type"), rels)), dtype=np.int8,
+                                        count=m)
     out: dict = {"weight": any("weight" in r or "count" in r for r in rels)}
     if out["weight"]:
         arrays["graph/weight"] = np.fromiter((tie_value(r) for r in rels), dtype=np.float64, count=m)

@@ -24,6 +24,8 @@ class GraphSource:
     region_level: str = "city"
     #: Folder of dataset snapshots (:mod:`alliances.snapshot`); ``None``: read and check every time.
     cache_dir: str | None = None
+    #: Write a snapshot after checking the CSVs (``False``: only load a valid one; a one-off export).
+    snapshot_write: bool = True
     _network: object = None
 
     def network(self):
@@ -50,7 +52,7 @@ class GraphSource:
                 return store.read_dataset()
         from alliances.snapshot import read_checked
 
-        return read_checked(self.data, cache_dir=self.cache_dir)
+        return read_checked(self.data, cache_dir=self.cache_dir, save=self.snapshot_write)
 
     def paths(self, from_name: str, to_name: str, *, k: int = 1, max_hops=None, via=None, weighted: bool = False):
         """``(G, a, b, paths)``: the two nodes named, their paths, and a graph holding the answer's nodes.

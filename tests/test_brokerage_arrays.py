@@ -60,7 +60,8 @@ def test_an_edgeless_graph(monkeypatch):
 
 def test_the_counts_do_not_depend_on_the_row_blocks(tmp_path):
     """brokerage_arrays sums its n × groups × groups counts block by block: blocks of one row,
-    of seven and the whole projection in one give the same columns (constraint to the last
+    of seven, blocks cut at one or 500 two-hop entries and the whole projection in one give the
+    same columns (constraint to the last
     bits of its sparse row sums, which the table rounds to 6 decimals)."""
     import numpy as np
 
@@ -71,10 +72,11 @@ def test_the_counts_do_not_depend_on_the_row_blocks(tmp_path):
     V = brokerage.view_of(H)
     codes: dict = {}
     groups = np.array([codes.setdefault(g, len(codes)) for g in V.groups])
-    whole = engine.brokerage_arrays(V.P, groups, block=V.n)
+    whole = engine.brokerage_arrays(V.P, groups, block=V.n, entries=10**12)
     assert whole["liaison"].sum() > 0 and whole["gatekeeper"].sum() > 0
-    for block in (1, 7):
-        got = engine.brokerage_arrays(V.P, groups, block=block)
+    for kw in ({"block": 1}, {"block": 7}, {"entries": 1}, {"entries": 500}):
+        got = engine.brokerage_arrays(V.P, groups, block=V.n, **kw) if "entries" in kw else \
+            engine.brokerage_arrays(V.P, groups, **kw, entries=10**12)
         assert list(got) == list(whole)
         for k in whole:
             if k == "constraint":

@@ -119,6 +119,30 @@ def test_no_cache_reads_the_folder_and_writes_nothing(folder, cache):
     assert not cache.exists()
 
 
+def test_save_false_loads_a_valid_snapshot_but_writes_none_after_a_check(folder, cache):
+    status, ds = outcome(folder, cache, save=False)
+    assert status == "not written" and not snapshot_path(cache, folder).exists()
+    same(ds, read_dataset(folder))
+    assert load_status(folder, cache) == "written"
+    status, ds = outcome(folder, cache, save=False)
+    assert status == "loaded"
+    same(ds, read_dataset(folder))
+
+
+def test_export_with_no_new_snapshot_writes_the_files_and_no_snapshot(folder, cache, tmp_path):
+    args = ["export", "--data", str(folder), "--format", "neo4j-import", "--cache-dir", str(cache)]
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "a"), "--no-new-snapshot"])
+    assert result.exit_code == 0, result.output
+    assert not snapshot_path(cache, folder).exists()
+    assert CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "b")]).exit_code == 0
+    assert snapshot_path(cache, folder).exists()  # without the flag the check writes one, as before
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b").iterdir()) and "neo4j-admin.args" in names
+    for name in names:
+        if name != "datasets.csv":  # the dataset record holds the export's time
+            assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
 def test_the_same_folder_spelt_another_way_shares_its_snapshot(folder, cache, monkeypatch):
     read_checked(folder, cache_dir=cache)
     monkeypatch.chdir(folder.parent)

@@ -250,7 +250,7 @@ def test_blocks_bound_the_two_hop_entries_and_cover_every_row():
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    from alliances.analysis.suggest import _blocks
+    from alliances.engine import row_blocks as _blocks
 
     # a star (centre 0, leaves 1..5) and a path 6-7-8: row 0's bound is 5 (five leaves of degree 1),
     # each leaf's is 5 (the centre's degree), 6 and 8 have 2, 7 has 2 (6 and 8 of degree 1 each)
@@ -262,6 +262,8 @@ def test_blocks_bound_the_two_hop_entries_and_cover_every_row():
     assert _blocks(A, deg, 10) == [(0, 2), (2, 4), (4, 6), (6, 9)]
     assert _blocks(A, deg, 4) == [(i, i + 1) for i in range(6)] + [(6, 8), (8, 9)]
     assert _blocks(A, deg, 10**9) == [(0, 9)]
+    assert _blocks(A, deg, 10**9, max_rows=4) == [(0, 4), (4, 8), (8, 9)]
+    assert _blocks(A, deg, 10, max_rows=1) == [(i, i + 1) for i in range(9)]
     assert _blocks(csr_matrix((0, 0)), np.zeros(0), 10) == []
 
 

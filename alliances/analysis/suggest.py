@@ -13,7 +13,7 @@ The scores run on sparse arrays (scipy) in blocks of rows, so the whole
 network's best pairs are found without a Python loop over pairs; the answer
 equals networkx's ``adamic_adar_index`` / ``resource_allocation_index`` on the
 projection (tested). A block holds as many rows as keep its products within
-:data:`BLOCK_ENTRIES` entries (bounded from the degrees before multiplying), so
+:data:`alliances.engine.BLOCK_ENTRIES` entries (bounded from the degrees before multiplying), so
 memory stays flat whatever the network's size or its hubs; the answer does not
 depend on the blocks (tested).
 """
@@ -23,10 +23,6 @@ from __future__ import annotations
 SCORES = ("adamic_adar", "resource_allocation", "common_neighbors")
 #: How many common partners a reason names before "and N more".
 REASON_PARTNERS = 2
-#: At most this many two-hop entries (pairs with their common-partner count, an upper bound
-#: summed from the degrees) in one block of rows: each costs ~100 bytes while the block is
-#: scored (three sparse products and their masks), so a block stays under ~1 GB.
-BLOCK_ENTRIES = 8_000_000
 
 
 def _projection(network):
@@ -119,25 +115,6 @@ def _capped_matrix(proj):
     rows = np.concatenate(proj.capped_members).astype(np.int64)
     cols = np.repeat(np.arange(len(proj.capped_members)), [len(m) for m in proj.capped_members])
     return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(proj.n, len(proj.capped_members)))
-
-
-def _blocks(A, deg, budget: int):
-    """``(start, stop)`` row ranges covering ``A``, each with at most ``budget`` two-hop entries
-    (Σ of its rows' neighbours' degrees, an upper bound of the products' entries) or one row."""
-    import numpy as np
-
-    n = A.shape[0]
-    if n == 0:
-        return []
-    est = np.cumsum(A @ deg)
-    out, start = [], 0
-    while start < n:
-        base = est[start - 1] if start else 0.0
-        stop = int(np.searchsorted(est, base + budget, side="right"))
-        stop = min(max(stop, start + 1), n)
-        out.append((start, stop))
-        start = stop
-    return out
 
 
 def _scores_block(A, aa, ra, region, rows, *, upper: bool, capped=None):
@@ -237,7 +214,7 @@ def suggest_partners(
     by: str = "adamic_adar",
     limit: int | None = None,
     info: dict | None = None,
-    block_entries: int = BLOCK_ENTRIES,
+    block_entries: int | None = None,
 ) -> list[dict]:
     """Not-yet-tied organisations in other regions with common partners, best first.
 
@@ -255,7 +232,7 @@ def suggest_partners(
     among the best ``top`` of either end, best ``by`` first (ties by the other
     scores, then ids); ``limit`` keeps only the first ``limit`` of them (``info["total"]``,
     when ``info`` is given, counts them all). ``block_entries`` bounds a block of rows
-    (:data:`BLOCK_ENTRIES`); the answer is the same for any value.
+    (default :data:`alliances.engine.BLOCK_ENTRIES`); the answer is the same for any value.
     ``top=0`` keeps every qualifying pair. Rows ``{"id", "name", "region",
     "partner", "partner_name", "partner_region", "adamic_adar",
     "resource_allocation", "common_neighbors", "reasons", "reason"}``;
@@ -304,7 +281,7 @@ def suggest_partners(
         picked = [(int(i[k]), int(j[k]), int(c[k]), float(s_aa[k]), float(s_ra[k])) for k in o]
     else:
         parts = []
-        for start, stop in _blocks(A, deg, block_entries):
+        for start, stop in engine.row_blocks(A, deg, block_entries or engine.BLOCK_ENTRIES):
             rows = np.arange(start, stop)
             i, j, c, s_aa, s_ra = _scores_block(A, aa, ra, region, rows, upper=not top, capped=capped)
             if top and len(i):

@@ -92,10 +92,14 @@ def import_command(sources, out, use_neo4j, uri, user, database, password_file, 
                    "cypher (script for Neo4j 5, cypher-shell), neo4j-import (files for neo4j-admin database import).")
 @click.option("--out", type=click.Path(), required=True, help="File to write (a folder for csv and neo4j-import).")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option("--no-new-snapshot", is_flag=True,
+              help="Use a valid snapshot of the dataset but write none when the CSVs must be checked "
+                   "(a one-off export: scripts/neo4j import uses it).")
 @source_options
-def export_command(fmt, out, force, source):
+def export_command(fmt, out, force, no_new_snapshot, source):
     """Write the graph for Gephi, Neo4j, Excel or other tools."""
     from alliances.io.export import export
 
+    source.snapshot_write = not no_new_snapshot
     path = export(source.dataset(), fmt, out, overwrite=force)
     click.echo(f"Wrote {path} ({fmt}).")

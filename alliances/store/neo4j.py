@@ -758,8 +758,17 @@ class Neo4jStore:
         q = normalize(text)
         if len(q) < 2 or not all(_is_cjk(ch) for ch in q):
             return None
-        records = self._query(render("search_names"), {"query": lucene_phrase(q),
-                                                        "labels": MODEL_LABELS}, read=True).records
+        try:
+            records = self._query(render("search_names"), {"query": lucene_phrase(q),
+                                                            "labels": MODEL_LABELS}, read=True).records
+        except StoreError as err:
+            # right after a bulk import the index may still be populating; its query waits 30 s for it,
+            # then fails: the name table decides instead (same answer, read in full)
+            cause = err.__cause__
+            if getattr(cause, "code", "") == "Neo.ClientError.Procedure.ProcedureCallFailed" and \
+                    "online" in str(cause).lower():
+                return None
+            raise
         return [{"id": r["id"], "label": r["label"], "name": r["name"] or "", "name_en": r["name_en"] or "",
                  "region": r["region"] or "", "aliases": list(r["aliases"] or []),
                  "description": r["description"] or ""} for r in records]
