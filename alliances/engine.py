@@ -489,102 +489,6 @@ def betweenness_arrays(P: Projection, *, exact: bool, epsilon: float = 0.01, del
     return np.asarray(algo.scores()) * n / (2 * (n - 2))
 
 
-class BetweennessRuns:
-    """The normalised betweenness of several projections, the sampled ones run side by side.
-
-    Each result equals ``scores_arrays(P, metrics=("betweenness",))["betweenness"]`` for its
-    projection, bit for bit (tested): exact runs (up to ``exact_threshold`` nodes) are done
-    here, at once; each sampled run (KADABRA, :func:`betweenness_arrays`) starts in a Python
-    process of its own (``python -c``, its projection in a temporary ``.npz``), which calls that
-    same function, and leaves the caller free to work meanwhile; :meth:`results` waits for
-    them. Processes, not threads: two KADABRA runs side by side in one process gave other
-    numbers than each alone (networkit's random streams are per thread and process-wide), so
-    the seed no longer decided them. A run whose process fails is done again here.
-
-    Most of a KADABRA run at 100k organisations is its exact diameter (networkit's
-    ``Diameter(ESTIMATED_RANGE, 0)``, on one thread), which it needs to bound the number of
-    samples: two runs side by side use both cores where one after the other used one.
-    """
-
-    def __init__(self, projections, *, epsilon: float = 0.05, delta: float = 0.1, seed: int = 0,
-                 exact_threshold: int | None = None):
-        import json
-        import subprocess
-        import sys
-        import tempfile
-
-        import numpy as np
-
-        if exact_threshold is None:
-            exact_threshold = thresholds().exact
-        self._projections = projections
-        self._settings = dict(metrics=["betweenness"], exact_threshold=exact_threshold,
-                              approx_betweenness_epsilon=epsilon, approx_betweenness_delta=delta, seed=seed)
-        self._out: list = [None] * len(projections)
-        self._running: dict = {}
-        self._dir = None
-        sampled = [k for k, P in enumerate(projections) if P.n > exact_threshold]
-        for k, P in enumerate(projections):
-            if k not in sampled:
-                self._out[k] = _betweenness_alone(P, self._settings)
-        if not sampled:
-            return
-        self._dir = tempfile.TemporaryDirectory(prefix="alliances-betweenness-")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        for k in sampled:
-            P = projections[k]
-            base = os.path.join(self._dir.name, str(k))
-            np.savez(base + ".in.npz", ids=np.asarray(P.ids, dtype=str), u=P.u, v=P.v,
-                     weight=np.asarray(P.weight, dtype=np.float64))
-            code = ("import sys, json; from alliances.engine import _betweenness_file; "
-                    "_betweenness_file(sys.argv[1], json.loads(sys.argv[2]))")
-            self._running[k] = subprocess.Popen(
-                [sys.executable, "-c", code, base, json.dumps(self._settings)], env=env,
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-    def results(self) -> list:
-        """The betweenness arrays, in the order of the projections (waits for the runs)."""
-        import numpy as np
-
-        try:
-            for k, proc in self._running.items():
-                proc.communicate()
-                out = os.path.join(self._dir.name, f"{k}.out.npy")
-                if proc.returncode == 0 and os.path.exists(out):
-                    self._out[k] = np.load(out)
-                else:  # the same computation here
-                    self._out[k] = _betweenness_alone(self._projections[k], self._settings)
-        finally:
-            for proc in self._running.values():
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.wait()
-            self._running = {}
-            if self._dir is not None:
-                self._dir.cleanup()
-                self._dir = None
-        return list(self._out)
-
-
-def _betweenness_alone(P: Projection, settings: dict):
-    """:class:`BetweennessRuns`' one computation: :func:`scores_arrays`' betweenness."""
-    import numpy as np
-
-    settings = {**settings, "metrics": tuple(settings["metrics"])}
-    return np.asarray(scores_arrays(P, **settings)["betweenness"], dtype=np.float64)
-
-
-def _betweenness_file(base: str, settings: dict) -> None:
-    """:class:`BetweennessRuns`' work in its own process: ``base.in.npz`` to ``base.out.npy``."""
-    import numpy as np
-
-    with np.load(base + ".in.npz") as z:
-        P = Projection(z["ids"].tolist(), z["u"], z["v"], z["weight"])
-    out = _betweenness_alone(P, settings)
-    np.save(base + ".part.npy", out)
-    os.replace(base + ".part.npy", base + ".out.npy")  # complete or absent
-
-
 # networkit 11 leaves KADABRA's warm-up samples (1/start factor of its budget)
 # in the scores but not in the count they are divided by: at its default of
 # 100 every score came out 1% high (measured against exact networkx); at 1000
@@ -1163,9 +1067,10 @@ def _node_route_network(C: CSR, a_nodes, b_nodes):
     return csr_array((caps, (rows, cols)), shape=(2 * n + 2, 2 * n + 2)), s, t
 
 
-def node_routes_arrays(C: CSR, a_nodes, b_nodes, *, nodes=(), ties=()) -> tuple[int, bool]:
+def node_routes_arrays(C: CSR, a_nodes, b_nodes, *, nodes=(), ties=(), keep: bool = False):
     """Node-disjoint routes between two node sets, and whether the maximum flow found uses
-    any of ``nodes`` or ``ties`` (positions; ties as pairs).
+    any of ``nodes`` or ``ties`` (positions; ties as pairs): ``(routes, used)``, and with
+    ``keep`` a third item, ``(M, s, t, flow)``, for :func:`node_routes_without` when ``used``.
 
     The value is the first of :func:`independent_routes_arrays`. When the flow leaves
     ``nodes`` and ``ties`` alone, taking them away leaves it a flow of the same value, and
@@ -1184,7 +1089,88 @@ def node_routes_arrays(C: CSR, a_nodes, b_nodes, *, nodes=(), ties=()) -> tuple[
     rows = np.r_[x, pairs[:, 0] + n, pairs[:, 1] + n]
     cols = np.r_[x + n, pairs[:, 1], pairs[:, 0]]
     used = bool(len(rows)) and bool((np.asarray(found.flow[rows, cols]).ravel() != 0).any())
+    if keep:
+        return int(found.flow_value), used, ((M, s, t, found.flow) if used else None)
     return int(found.flow_value), used
+
+
+def node_routes_without(n: int, network, value: int, *, nodes=(), ties=()) -> int | None:
+    """The node-disjoint routes left when ``nodes`` and ``ties`` (positions of the graph of
+    ``n`` nodes the flow was found on) are taken away, warm-started from that maximum flow
+    (``network``: ``(M, s, t, flow)`` from :func:`node_routes_arrays` with ``keep``, ``value``
+    its value) instead of a second flow from nothing.
+
+    Each unit of flow through a removed node (its ``v_in -> v_out`` arc) or tie (either
+    ``v_out -> w_in`` arc) is cancelled along its route from s to t (every arc but s's and
+    t's carries 0 or 1, so the route is found by following the flow), or along its cycle if
+    it lies on one; the removed arcs get capacity 0; what is left is a flow of the network
+    after, and a maximum flow on its residual network adds the routes that can be rerouted.
+    Equal to a fresh :func:`node_routes_arrays` on the graph after (tested); ``None`` if the
+    flow is not made of unit routes (never seen: then the caller runs a fresh flow).
+    """
+    import numpy as np
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import maximum_flow
+
+    M, s, t, F = network
+    size = M.shape[0]
+    F = csr_array(F)
+    F.sum_duplicates()
+    Fc = F.tocoo()
+    r, c, f = np.asarray(Fc.row, dtype=np.int64), np.asarray(Fc.col, dtype=np.int64), np.asarray(Fc.data)
+    pos = f > 0
+    r, c = r[pos], c[pos]
+    succ = np.full(size, -1, dtype=np.int64)  # the one arc carrying flow out of a node but s
+    pred = np.full(size, -1, dtype=np.int64)  # the one arc carrying flow into a node but t
+    out, into = r != s, c != t
+    succ[r[out]], pred[c[into]] = c[out], r[into]
+    x = np.asarray(list(nodes), dtype=np.int64)
+    pairs = np.asarray(list(ties), dtype=np.int64).reshape(-1, 2)
+    arcs = [(int(v), int(v) + n) for v in x.tolist()]
+    arcs += [(int(a) + n, int(b)) for a, b in pairs.tolist()] + [(int(b) + n, int(a)) for a, b in pairs.tolist()]
+    cancelled, routes_lost = [], 0
+    for p, q in arcs:
+        if succ[p] != q:
+            continue  # no flow on it (any more)
+        path = [(p, q)]
+        v = q
+        while v != t and v != p:  # forward to t, or round a cycle back to p
+            if succ[v] < 0 or len(path) > size:
+                return None  # not a flow of unit routes: the caller runs a fresh one
+            path.append((v, int(succ[v])))
+            v = int(succ[v])
+        if v == t:
+            v = p
+            while v != s:  # back to s
+                if pred[v] < 0 or len(path) > size:
+                    return None
+                path.append((int(pred[v]), v))
+                v = int(pred[v])
+            routes_lost += 1
+        for a, b in path:
+            if a != s:
+                succ[a] = -1
+            if b != t:
+                pred[b] = -1
+        cancelled += path
+    D = np.asarray(cancelled, dtype=np.int64).reshape(-1, 2)
+    ones = np.ones(len(D), dtype=F.dtype)
+    cancel = csr_array((np.r_[ones, -ones], (np.r_[D[:, 0], D[:, 1]], np.r_[D[:, 1], D[:, 0]])), shape=F.shape)
+    # the removed arcs' capacity goes to 0
+    gone = np.asarray(arcs, dtype=np.int64).reshape(-1, 2)
+    cap = csr_array(M, copy=True)
+    cap.sum_duplicates()
+    for a, b in gone.tolist():
+        lo, hi = cap.indptr[a], cap.indptr[a + 1]
+        hit = np.flatnonzero(cap.indices[lo:hi] == b)
+        cap.data[lo + hit] = 0
+    R = csr_array(cap - (F - cancel))  # residual capacities, all >= 0
+    R.data[R.data < 0] = 0  # never: a removed arc's flow was cancelled above
+    R.eliminate_zeros()
+    R = csr_array(R.astype(np.int32))
+    R.sort_indices()
+    more = int(maximum_flow(R, s, t, method="dinic").flow_value) if R.nnz else 0
+    return value - routes_lost + more
 
 
 @dataclass

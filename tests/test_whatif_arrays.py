@@ -123,7 +123,8 @@ def test_betweenness_after_a_removal_in_one_component_keeps_the_others_and_equal
     redo, sub = whatif._betweenness_after_part(V, V2, removal, engine_components(V))
     assert sub.n == len(part(H, 2)) - 1  # only the touched component is computed again
     assert sorted(V2.P.ids[i] for i in redo) == sorted(set(part(H, 2)) - set(nodes))
-    got = whatif._betweenness_after(V, V2, removal, bc, redo, engine.BetweennessRuns([sub]).results()[0])
+    got = whatif._betweenness_after(V, V2, removal, bc, redo,
+                                    engine.scores_arrays(sub, metrics=("betweenness",))["betweenness"])
     ref = nx.betweenness_centrality(H2, normalized=True)
     assert np.allclose(got, [ref[n] for n in V2.P.ids], rtol=0, atol=1e-12)
     # the untouched components: the scores before, rescaled from n to n - 1 nodes
@@ -135,23 +136,42 @@ def test_betweenness_after_a_removal_in_one_component_keeps_the_others_and_equal
                                      [before[V2.P.ids[i]] * scale for i in untouched], rtol=1e-14, atol=0)
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_betweenness_runs_side_by_side_give_each_projections_own_run(seed):
-    # sampled (KADABRA) runs, each in a process of its own, started together, give bit for bit
-    # what scores_arrays gives for each projection alone; exact ones (networkit's parallel
-    # Brandes sums in a thread-timing order) to rounding
+@pytest.mark.parametrize("seed", range(4))
+def test_warm_started_routes_after_a_removal_equal_a_fresh_maximum_flow(seed):
+    # node_routes_without: the flow before, less its units through the removed nodes and ties,
+    # then augmented, gives the node-disjoint routes of the graph after (a fresh flow, networkx)
     H = components_graph(seed)
-    Hs = [H, cut(H, [part(H, 0)[seed]]), nx.gnm_random_graph(300, 900, seed=seed),
-          nx.path_graph(2), nx.Graph()]
-    Ps = [engine.projection_from_networkx(G) for G in Hs]
-    want = [engine.scores_arrays(P, metrics=("betweenness",), exact_threshold=10)["betweenness"] for P in Ps]
-    got = engine.BetweennessRuns(Ps, exact_threshold=10).results()  # all sampled but the tiny two
-    assert [g.tolist() for g in got] == [w.tolist() for w in want]
-    got = engine.BetweennessRuns(Ps, exact_threshold=10_000).results()  # all exact
-    for P, G, g in zip(Ps, Hs, got):
-        exact = nx.betweenness_centrality(G, normalized=True)
-        assert np.allclose(g, [exact[n] for n in P.ids], rtol=0, atol=1e-12)
-    assert engine.BetweennessRuns([]).results() == []
+    rng = random.Random(seed)
+    big = part(H, 0)
+    leaves = [n for n in big if H.degree(n) == 1] or [min(big, key=H.degree)]
+    hub = max(big, key=H.degree)
+    tie = sorted(H.edges(big))[rng.randrange(len(H.edges(big)))]
+    cases = [([hub], []), ([rng.choice(leaves)], []), ([], [tie]), (rng.sample(big, 2), []),
+             ([hub], [tie] if hub not in tie else []), ([], [])]
+    V = brokerage.view_of(H)
+    index = {x: i for i, x in enumerate(V.P.ids)}
+    warm = 0
+    for nodes, ties in cases:
+        H2 = cut(H, nodes, ties)
+        V2 = brokerage.view_of(H2)
+        removal = whatif._removal(V, V2)
+        for a, b in [("zigong", "chengdu"), ("chengdu", "chongqing"), ("zigong", "other")]:
+            A = [index[x] for x in V.P.ids if H.nodes[x]["region_group"] == a]
+            B = [index[x] for x in V.P.ids if H.nodes[x]["region_group"] == b]
+            value, used, flow = engine.node_routes_arrays(V.csr, A, B, nodes=removal["nodes"],
+                                                          ties=removal["ties"], keep=True)
+            A2 = [x for x in H2 if H2.nodes[x]["region_group"] == a]
+            B2 = [x for x in H2 if H2.nodes[x]["region_group"] == b]
+            want = brokerage.independent_routes(H2, A2, B2, engine="networkx")[0]
+            index2 = {x: i for i, x in enumerate(V2.P.ids)}
+            assert engine.node_routes_arrays(V2.csr, [index2[x] for x in A2], [index2[x] for x in B2])[0] == want
+            if not used:
+                assert flow is None and value == want, (nodes, ties, a, b)
+                continue
+            warm += 1
+            got = engine.node_routes_without(V.n, flow, value, nodes=removal["nodes"], ties=removal["ties"])
+            assert got == want, (nodes, ties, a, b)
+    assert warm  # the hub at least carried some flow
 
 
 def engine_components(V):

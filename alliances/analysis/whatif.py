@@ -253,16 +253,15 @@ def _compare_views(before, after, without, top: int) -> dict:
     M_a = after.csr_matrix() if after.n else None
     comps_b = connected_components(M_b, directed=False)[1] if before.n else np.zeros(0, int)
     comps_a = connected_components(M_a, directed=False)[1] if after.n else np.zeros(0, int)
-    # betweenness before and after (the slowest part) runs in threads while the rest is measured
-    after_part = _betweenness_after_part(before, after, removal, comps_b) if before.n and after.n else None
-    runs = engine.BetweennessRuns([before.P] + ([after_part[1]] if after_part else [])
-                                  if before.n else [])
     # corridors: distance and node-disjoint routes, before and after
     dist_b = engine.group_distances(before.P, before.groups, regions, adjacency=M_b)
     dist_a: dict = {}  # searched after only for a region whose shortest paths the removal touched
     members_b = {r: np.flatnonzero(np.asarray(before.groups, dtype=object) == r) for r in regions}
     members_a = {r: np.flatnonzero(np.asarray(after.groups, dtype=object) == r) for r in regions}
     C_b, C_a = before.csr, None
+    # the nodes after keep their regions: each pair's sides after are its sides before, less what went
+    same_groups = removal is not None and np.asarray(after.groups, dtype=object).tolist() == \
+        np.asarray(before.groups, dtype=object)[removal["pos"]].tolist()
     rows = []
     for i, a in enumerate(regions):
         for b in regions[i + 1:]:
@@ -277,10 +276,14 @@ def _compare_views(before, after, without, top: int) -> dict:
             r_before, r_after = 0, None
             if d_before is not None:
                 gone = ((), ()) if removal is None else (removal["nodes"], removal["ties"])
-                r_before, used = engine.node_routes_arrays(C_b, members_b[a], members_b[b],
-                                                           nodes=gone[0], ties=gone[1])
+                r_before, used, flow = engine.node_routes_arrays(C_b, members_b[a], members_b[b],
+                                                                 nodes=gone[0], ties=gone[1], keep=True)
                 if removal is not None and not used:
                     r_after = r_before
+                elif used and same_groups and d_after is not None:
+                    # warm start: the flow before, less its units through what was removed
+                    r_after = engine.node_routes_without(before.n, flow, r_before, nodes=gone[0], ties=gone[1])
+                del flow
             if r_after is None:
                 if d_after is None:
                     r_after = 0
@@ -305,11 +308,12 @@ def _compare_views(before, after, without, top: int) -> dict:
     # hubs by betweenness, then degree
     hubs_b, hubs_a = [], []
     if before.n:
-        found = runs.results()
-        bc_b = found[0]
-        hubs_b = _hub_order(ids_b, bc_b, engine.degree_arrays(before.P)[0], top)
+        sb = engine.scores_arrays(before.P, metrics=("degree", "betweenness"))
+        hubs_b = _hub_order(ids_b, sb["betweenness"], sb["degree"], top)
         if after.n:
-            bc_a = _betweenness_after(before, after, removal, bc_b, after_part[0], found[1])
+            redo, sub = _betweenness_after_part(before, after, removal, comps_b)
+            bc_sub = engine.scores_arrays(sub, metrics=("betweenness",))["betweenness"] if sub.n else np.zeros(0)
+            bc_a = _betweenness_after(before, after, removal, sb["betweenness"], redo, bc_sub)
             deg_a = engine.degree_arrays(after.P)[0]
             hubs_a = _hub_order(ids_a, bc_a, deg_a, top)
     return {
