@@ -836,7 +836,9 @@ class Neo4jStore:
         relationships separately: we ask for more and keep simple paths).
         Each hop is the first relationship in the model's order. The answer
         is the embedded one exactly when there are at most ``TIE_CAP``
-        shortest paths between the two.
+        shortest paths between the two, counting separately paths that differ
+        only by parallel relationships (the cap is applied before the node
+        sequences are made distinct).
         """
         from alliances.order import TIE_CAP, edge_sort_key, path_order
 
