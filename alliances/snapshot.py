@@ -129,8 +129,8 @@ def read_checked(path: str | os.PathLike | None = None, *, cache_dir: str | os.P
     (or it is stale, corrupt or foreign) the folder is read and checked and a
     new snapshot written, unless the files changed while they were read. A
     dataset with problems raises as ``read_dataset`` does and writes nothing.
-    ``refresh=True`` always reads and checks (``validate``) and writes the snapshot.
-    ``save=False`` loads a valid snapshot but writes none after a check (a
+    ``refresh=True`` always reads and checks (``validate``) and writes the snapshot
+    (unless ``save=False``). ``save=False`` loads a valid snapshot but writes none after a check (a
     one-off reader such as a bulk first load into Neo4j: writing the snapshot
     costs about as much as the check at 100k organisations).
 
@@ -168,12 +168,14 @@ def read_checked(path: str | os.PathLike | None = None, *, cache_dir: str | os.P
         status["snapshot"] = "loaded"
         return ds
     ds = read_dataset(path, encoding)
+    if not save:
+        status["snapshot"] = "not written"
+        return ds
     try:
         unchanged = files_fingerprint(folder, encoding) == key
     except OSError:
         unchanged = False
-    status["snapshot"] = ("written" if save and unchanged and save_snapshot(ds, target, key=key, code=code)
-                          else "not written")
+    status["snapshot"] = "written" if unchanged and save_snapshot(ds, target, key=key, code=code) else "not written"
     return ds
 
 

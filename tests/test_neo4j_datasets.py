@@ -333,6 +333,31 @@ def test_chinese_search_uses_the_cjk_fulltext_index(clean_neo4j, neo4j_settings,
         runner.invoke(cli, ["path", "华商商圈党委", "解放碑商圈党委", "--format", "json"]).output)
 
 
+def test_chinese_search_without_the_fulltext_index_reads_the_name_table(clean_neo4j, neo4j_settings, neo4j_env,
+                                                                        neo4j_database, bundled):
+    # a store whose cjk index is missing (or still populating after a bulk import) answers from the
+    # name table: the same hits, no error
+    with Neo4jStore(neo4j_settings) as store:
+        store.load(bundled)
+        assert store.fulltext_online()
+        assert [h["id"] for h in store.search_names("盐都")] == ["zigong"]
+    runner = CliRunner()
+    local = runner.invoke(cli, ["search", "盐市口", "--format", "json"])
+    try:
+        clean_neo4j.execute_query("DROP INDEX alliances_names", database_=neo4j_database)
+        with Neo4jStore(neo4j_settings) as store:
+            assert not store.fulltext_online()
+            assert store.search_names("盐都") is None
+        remote = runner.invoke(cli, ["search", "盐市口", "--format", "json", "--neo4j"], env=_env(neo4j_env))
+        assert remote.exit_code == 0, remote.output
+        assert json.loads(remote.output) == json.loads(local.output)
+        assert {r["id"] for r in json.loads(remote.output)} == {
+            "yanshikou-circle", "yanshikou-committee", "huashang-yanshikou-alliance"}
+    finally:
+        with Neo4jStore(neo4j_settings) as store:
+            store.ensure_schema()
+
+
 def test_unsupported_uri_scheme_and_tls_mismatch_are_one_clear_line(neo4j_env):
     from tests.conftest import run_cli
 

@@ -487,15 +487,18 @@ def _broker_table_view(V, top: int | None = None) -> list[dict]:
     order = np.lexsort((engine.id_rank(ids), -total, -cross)) if V.n else np.zeros(0, dtype=np.int64)
     if top:
         order = order[:top]
+    # the kept rows' values as Python numbers in one conversion per column (not one numpy read per cell)
+    picked = {k: np.asarray(cols[k])[order].tolist() for k in (*ROLES, "constraint", "effective_size")}
+    cross_kept, total_kept = cross[order].tolist(), total[order].tolist()
     rows = []
-    for i in order.tolist():
+    for j, i in enumerate(order.tolist()):
         n = ids[i]
-        r = {k: int(cols[k][i]) for k in ROLES}
-        c = float(cols["constraint"][i]) if has_ties else None
-        e = float(cols["effective_size"][i]) if has_ties else None
+        r = {k: int(picked[k][j]) for k in ROLES}
+        c = float(picked["constraint"][j]) if has_ties else None
+        e = float(picked["effective_size"][j]) if has_ties else None
         rows.append({
             "id": n, "name": V.name(i), "name_en": V.attrs[n].get("name_en", ""), "region": V.groups[i],
-            **r, "cross_region": int(cross[i]), "total": int(total[i]),
+            **r, "cross_region": int(cross_kept[j]), "total": int(total_kept[j]),
             "constraint": None if c is None or c != c else round(c, 6),
             "effective_size": None if e is None or e != e else round(e, 6),
             "articulation": i in arts,

@@ -164,7 +164,7 @@ def _state(network, day: str, top: int) -> dict:
             hubs = centrality_table(None, projection_name=DEFAULT_PROJECTION, by="betweenness", top=top, dataset=net)
         else:
             hubs = centrality_table(G, projection_name=DEFAULT_PROJECTION, by="betweenness", top=top)
-        brokers = broker_table(H)[:top]
+        brokers = broker_table(H, top=top)
         groups = {n: d.get("region_group", NO_REGION) for n, d in H.nodes(data=True)}
         names = {n: d.get("name", n) for n, d in H.nodes(data=True)}
         pairs = H.edges()

@@ -39,6 +39,7 @@ ON_CONFLICT = ("fail", "keep", "update")
 LEGACY_DATASET = "unnamed"
 SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 MODEL_LABELS = list(model.LABELS)
+FULLTEXT_INDEX = "alliances_names"  # the name cypher/index_fulltext_names.cypher gives the cjk index
 #: Property keys of an AlliancesDataset record.
 DATASET_KEYS = frozenset({"id", "source", "loaded_at", "nodes", "relationships", "figures", "sources",
                           "labels_json", "types_json"})
@@ -762,16 +763,21 @@ class Neo4jStore:
             records = self._query(render("search_names"), {"query": lucene_phrase(q),
                                                             "labels": MODEL_LABELS}, read=True).records
         except StoreError as err:
-            # right after a bulk import the index may still be populating; its query waits 30 s for it,
-            # then fails: the name table decides instead (same answer, read in full)
-            cause = err.__cause__
-            if getattr(cause, "code", "") == "Neo.ClientError.Procedure.ProcedureCallFailed" and \
-                    "online" in str(cause).lower():
+            # the index may still be populating right after a bulk import (its query waits 30 s for it,
+            # then fails), or be missing from a store whose schema someone changed: the name table
+            # decides instead (the same answer, read in full)
+            if getattr(err.__cause__, "code", "") == "Neo.ClientError.Procedure.ProcedureCallFailed" and \
+                    not self.fulltext_online():
                 return None
             raise
         return [{"id": r["id"], "label": r["label"], "name": r["name"] or "", "name_en": r["name_en"] or "",
                  "region": r["region"] or "", "aliases": list(r["aliases"] or []),
                  "description": r["description"] or ""} for r in records]
+
+    def fulltext_online(self) -> bool:
+        """Whether the store's cjk full-text index exists and is online."""
+        records = self._query(render("fulltext_index_state"), {"name": FULLTEXT_INDEX}, read=True).records
+        return bool(records) and records[0]["state"] == "ONLINE"
 
     def ids_of(self, label: str) -> list[str]:
         """Ids of the project nodes of one model label."""
@@ -836,7 +842,9 @@ class Neo4jStore:
         relationships separately: we ask for more and keep simple paths).
         Each hop is the first relationship in the model's order. The answer
         is the embedded one exactly when there are at most ``TIE_CAP``
-        shortest paths between the two.
+        shortest paths between the two, counting separately paths that differ
+        only by parallel relationships (the cap is applied before the node
+        sequences are made distinct).
         """
         from alliances.order import TIE_CAP, edge_sort_key, path_order
 
