@@ -462,6 +462,22 @@ def _cuts_view(V, graph=None) -> tuple[list[int], list[tuple[int, int]]]:
     return [x for x, c in seen.items() if c > 1], bridges
 
 
+def broker_order(ids: list[str], cols: dict, top: int | None = None):
+    """The rows of the brokers table in order (cross-region brokerage, then total, then id) from
+    :func:`alliances.engine.brokerage_arrays`' columns: ``(order, total, cross)``, the first
+    ``top`` of the order only when ``top`` is given."""
+    import numpy as np
+
+    from alliances import engine
+
+    total = np.zeros(len(ids), dtype=np.int64)
+    for k in ROLES:
+        total += np.asarray(cols[k], dtype=np.int64)
+    cross = total - np.asarray(cols["coordinator"], dtype=np.int64)
+    order = np.lexsort((engine.id_rank(ids), -total, -cross)) if len(ids) else np.zeros(0, dtype=np.int64)
+    return (order[:top] if top else order), total, cross
+
+
 def _broker_table_view(V, top: int | None = None) -> list[dict]:
     import numpy as np
 
@@ -478,15 +494,7 @@ def _broker_table_view(V, top: int | None = None) -> list[dict]:
     for a, b in brs:
         partners.setdefault(a, []).append(ids[b])
         partners.setdefault(b, []).append(ids[a])
-    # the order of the rows (cross-region, then total, then id) from the columns: rows are made
-    # for the ones kept only
-    total = np.zeros(V.n, dtype=np.int64)
-    for k in ROLES:
-        total += np.asarray(cols[k], dtype=np.int64)
-    cross = total - np.asarray(cols["coordinator"], dtype=np.int64)
-    order = np.lexsort((engine.id_rank(ids), -total, -cross)) if V.n else np.zeros(0, dtype=np.int64)
-    if top:
-        order = order[:top]
+    order, total, cross = broker_order(ids, cols, top)  # rows are made for the ones kept only
     # the kept rows' values as Python numbers in one conversion per column (not one numpy read per cell)
     picked = {k: np.asarray(cols[k])[order].tolist() for k in (*ROLES, "constraint", "effective_size")}
     cross_kept, total_kept = cross[order].tolist(), total[order].tolist()

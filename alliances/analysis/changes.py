@@ -109,17 +109,15 @@ def top_brokers_arrays(P, groups: dict[str, str], names: dict[str, str], top: in
     import numpy as np
 
     from alliances import engine
-    from alliances.analysis.brokerage import ROLES
+    from alliances.analysis.brokerage import ROLES, broker_order
 
     codes: dict[str, int] = {}
     g = np.array([codes.setdefault(groups.get(n, NO_REGION), len(codes)) for n in P.ids], dtype=np.int64)
     cols = engine.brokerage_arrays(P, g)
-    total = sum(np.asarray(cols[r], dtype=np.int64) for r in ROLES) if P.n else np.zeros(0, dtype=np.int64)
-    cross = total - np.asarray(cols["coordinator"], dtype=np.int64) if P.n else total
-    order = np.lexsort((engine.id_rank(P.ids), -total, -cross))[:top] if P.n else []
+    order, total, cross = broker_order(P.ids, cols, top)
     return [{"id": P.ids[i], "name": names.get(P.ids[i], P.ids[i]), "region": groups.get(P.ids[i], NO_REGION),
              **{r: int(cols[r][i]) for r in ROLES}, "cross_region": int(cross[i]), "total": int(total[i])}
-            for i in np.asarray(order).tolist()]
+            for i in order.tolist()]
 
 
 def _state(network, day: str, top: int) -> dict:
